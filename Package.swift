@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One set of settings for every Swift target (after Hummingbird): existential `any` spelled out,
+// imports internal unless a module's public API needs them (so no FFmpeg type can leak out of Ingest).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Kinfinder",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kinfinder", targets: ["kinfinder"]),
+        .library(name: "KinfinderCore", targets: ["KinfinderCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The one C boundary: FFmpeg 5.1 (Debian 12) through pkg-config, with a shim for macros.
+        .systemLibrary(
+            name: "CFFmpeg",
+            path: "Sources/CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+        ),
+        .target(name: "Ingest", dependencies: ["CFFmpeg"], swiftSettings: swiftSettings),
+        .target(name: "Vision", swiftSettings: swiftSettings),
+        .target(name: "Matching", dependencies: ["Vision"], swiftSettings: swiftSettings),
+        .target(
+            name: "GridStore",
+            dependencies: ["Vision", "Matching", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KinfinderCore",
+            dependencies: [
+                "Ingest", "Vision", "Matching", "GridStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kinfinder",
+            dependencies: [
+                "KinfinderCore", "GridStore", "Matching", "Vision", "Ingest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: swiftSettings),
+        .testTarget(name: "VisionTests", dependencies: ["Vision"], swiftSettings: swiftSettings),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Vision"], swiftSettings: swiftSettings),
+        .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "Matching", "Vision"], swiftSettings: swiftSettings),
+        .testTarget(name: "KinfinderCLITests", dependencies: ["kinfinder"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KinfinderCoreTests",
+            dependencies: ["KinfinderCore", "GridStore", "Matching", "Vision", "Ingest"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,113 @@
+import GRDB
+
+/// The schema of the SQLite grid database, as an append-only list of named migrations.
+///
+/// Rules for changing it: never edit or reorder a registered migration (databases in the field have
+/// already run it); add a new one at the end with a new identifier. A database that has run a
+/// migration this list does not know was made by a newer Kinfinder and is refused on open.
+///
+/// Storage conventions:
+/// - Dates are stored the GRDB default way: TEXT `"yyyy-MM-dd HH:mm:ss.SSS"` in UTC (millisecond
+///   precision, truncated). That text sorts like the dates, so `last_seen_at >= ?` with a bound
+///   `Date` compares correctly. Never store dates any other way in these tables.
+/// - Colour lists (`report.upper`, `report.lower`) are English colour names joined by commas, in the
+///   family's order, e.g. `"blue,black"`; an empty list is `""`.
+/// - Histograms (`track.upper_hist`, `track.lower_hist`) are 12 little-endian Float32, 48 bytes,
+///   bin *i* being `ColourName(rawValue: i)`.
+/// - Float measurements of a track may be NULL: SQLite stores NaN as NULL, and NULL reads back
+///   as NaN (or as `nil` for `relative_height`).
+enum GridSchema {
+    /// Registered migration identifiers, oldest first.
+    static let v1 = "v1-grid-cameras-reports-tracks-incidents"
+
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(v1) { db in
+            try db.execute(sql: v1SQL)
+        }
+        return migrator
+    }
+
+    private static let v1SQL = """
+        CREATE TABLE grid_cell (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            level TEXT NOT NULL CHECK (level IN ('district', 'street', 'community', 'micro-grid')),
+            parent_id TEXT REFERENCES grid_cell(id),
+            CHECK ((level = 'district') = (parent_id IS NULL))
+        );
+        CREATE INDEX grid_cell_parent ON grid_cell(parent_id);
+
+        CREATE TABLE camera (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            cell_id TEXT NOT NULL REFERENCES grid_cell(id),
+            url TEXT
+        );
+        CREATE INDEX camera_cell ON camera(cell_id);
+
+        CREATE TABLE report (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            age_group TEXT,
+            height_cm REAL,
+            upper TEXT NOT NULL DEFAULT '',
+            lower TEXT NOT NULL DEFAULT '',
+            described_as TEXT,
+            notes TEXT,
+            last_seen_cell TEXT REFERENCES grid_cell(id),
+            last_seen_at TEXT,
+            contact TEXT,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX report_status ON report(status);
+
+        CREATE TABLE track (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            camera_id TEXT NOT NULL REFERENCES camera(id),
+            run_id TEXT NOT NULL,
+            track_no INTEGER NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            first_seen REAL,
+            last_seen REAL,
+            upper_hist BLOB NOT NULL,
+            upper_pixels INTEGER NOT NULL,
+            lower_hist BLOB NOT NULL,
+            lower_pixels INTEGER NOT NULL,
+            lower_visibility REAL,
+            height_px REAL,
+            height_fraction REAL,
+            relative_height REAL,
+            speed REAL,
+            heading REAL,
+            loiter_s REAL,
+            observations INTEGER NOT NULL,
+            best_x REAL,
+            best_y REAL,
+            best_w REAL,
+            best_h REAL,
+            best_time REAL,
+            UNIQUE (camera_id, run_id, track_no)
+        );
+        CREATE INDEX track_last_seen ON track(last_seen_at);
+
+        CREATE TABLE incident (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            report_id INTEGER NOT NULL REFERENCES report(id),
+            track_id INTEGER NOT NULL REFERENCES track(id),
+            camera_id TEXT NOT NULL REFERENCES camera(id),
+            cell_id TEXT NOT NULL REFERENCES grid_cell(id),
+            seen_at TEXT NOT NULL,
+            score REAL NOT NULL,
+            snapshot_path TEXT,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            explanation TEXT NOT NULL DEFAULT '',
+            UNIQUE (report_id, track_id)
+        );
+        CREATE INDEX incident_status_created ON incident(status, created_at);
+        CREATE INDEX incident_track ON incident(track_id);
+        """
+}

@@ -1,0 +1,27 @@
+import GRDB
+
+// Internal hooks for tests and future diagnostics (`@testable import GridStore`); not public API.
+extension SQLiteGridStore {
+    /// Names of the tables in the database, sorted, without SQLite's own.
+    func tableNames() async throws -> [String] {
+        try await read { db in
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        }
+    }
+
+    /// Identifiers of the migrations the database has run, in order of registration.
+    func appliedMigrations() async throws -> [String] {
+        try await read { db in try GridSchema.migrator().appliedMigrations(db) }
+    }
+
+    /// Runs raw SQL in a write transaction (tests use it to damage or age a database on purpose).
+    func executeRaw(_ sql: String) async throws {
+        try await write { db in try db.execute(sql: sql) }
+    }
+
+    /// The single integer a raw query returns (e.g. a `COUNT(*)`).
+    func integerRaw(_ sql: String) async throws -> Int? {
+        try await read { db in try Int.fetchOne(db, sql: sql) }
+    }
+}

@@ -1,0 +1,96 @@
+import GRDB
+
+extension SQLiteGridStore {
+    /// Records `incident` (its `id` is ignored) unless one exists for the same report and track.
+    ///
+    /// Safe under any concurrency, across processes too: the (report, track) pair is UNIQUE and the
+    /// insert is `ON CONFLICT DO NOTHING`, so exactly one caller gets the stored incident back and
+    /// every other gets `nil`.
+    ///
+    /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/notFound`` when the report or
+    ///   track does not exist, ``GridStoreError/Code/unknownCamera`` or
+    ///   ``GridStoreError/Code/unknownCell`` for an unknown camera or cell,
+    ///   ``GridStoreError/Code/invalidValue`` when the score is not a finite number.
+    public func raiseIncident(_ incident: Incident) async throws -> Incident? {
+        guard incident.score.isFinite else {
+            throw GridStoreError.invalidValue("an incident's score must be a number, got \(incident.score)")
+        }
+        return try await write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE id = ?", arguments: [incident.reportID]) != nil
+            else { throw GridStoreError.notFound("report", id: incident.reportID) }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM track WHERE id = ?", arguments: [incident.trackID]) != nil
+            else { throw GridStoreError.notFound("track", id: incident.trackID) }
+            try Self.requireCamera(incident.cameraID, usedBy: "the incident", db)
+            try Self.requireCell(incident.cellID, subject: "the incident is in", db)
+
+            try db.execute(
+                sql: """
+                    INSERT INTO incident (report_id, track_id, camera_id, cell_id, seen_at, score, snapshot_path,
+                        status, created_at, explanation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (report_id, track_id) DO NOTHING
+                    """,
+                arguments: [
+                    incident.reportID, incident.trackID, incident.cameraID, incident.cellID, incident.seenAt,
+                    incident.score, incident.snapshotPath, incident.status.rawValue, incident.createdAt,
+                    incident.explanation,
+                ])
+            guard db.changesCount > 0 else { return nil }
+            var saved = incident
+            saved.id = db.lastInsertedRowID
+            return saved
+        }
+    }
+
+    /// Incidents matching every set field of `filter`, newest first (by creation time, then id).
+    /// `since` compares with the creation time; at most `limit` are returned.
+    public func incidents(_ filter: IncidentFilter) async throws -> [Incident] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let status = filter.status {
+            conditions.append("status = ?")
+            arguments += [status.rawValue]
+        }
+        if let reportID = filter.reportID {
+            conditions.append("report_id = ?")
+            arguments += [reportID]
+        }
+        if let cameraID = filter.cameraID {
+            conditions.append("camera_id = ?")
+            arguments += [cameraID]
+        }
+        if let cellID = filter.cellID {
+            conditions.append("cell_id = ?")
+            arguments += [cellID]
+        }
+        if let since = filter.since {
+            conditions.append("created_at >= ?")
+            arguments += [since]
+        }
+        arguments += [max(0, filter.limit)]
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT * FROM incident \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?"
+        let finalArguments = arguments
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(Incident.init(row:))
+        }
+    }
+
+    /// The incident with this id, or `nil`.
+    public func incident(id: Int64) async throws -> Incident? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM incident WHERE id = ?", arguments: [id]).map(Incident.init(row:))
+        }
+    }
+
+    /// Changes an incident's status.
+    ///
+    /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/notFound`` when there is no
+    ///   incident with this id.
+    public func setIncidentStatus(id: Int64, status: IncidentStatus) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE incident SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
+            if db.changesCount == 0 { throw GridStoreError.notFound("incident", id: id) }
+        }
+    }
+}

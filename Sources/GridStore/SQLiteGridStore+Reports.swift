@@ -1,0 +1,78 @@
+public import Matching
+import GRDB
+
+extension SQLiteGridStore {
+    /// Saves `report` as a new report and returns it with its new id (any id it carries is ignored).
+    ///
+    /// Dates are kept to the millisecond.
+    ///
+    /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/unknownCell`` when
+    ///   `lastSeenCell` is not in the database.
+    public func addReport(_ report: MissingPersonReport) async throws -> MissingPersonReport {
+        try await write { db in
+            if let cell = report.lastSeenCell {
+                try Self.requireCell(cell, subject: "the report for '\(report.name)' was last seen in", db)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO report (name, age_group, height_cm, upper, lower, described_as, notes,
+                        last_seen_cell, last_seen_at, contact, status, created_at)
+                    VALUES (:name, :age_group, :height_cm, :upper, :lower, :described_as, :notes,
+                        :last_seen_cell, :last_seen_at, :contact, :status, :created_at)
+                    """,
+                arguments: StatementArguments(Self.columns(of: report)))
+            var saved = report
+            saved.id = db.lastInsertedRowID
+            return saved
+        }
+    }
+
+    private static func columns(of report: MissingPersonReport) -> [String: (any DatabaseValueConvertible)?] {
+        [
+            "name": report.name,
+            "age_group": report.ageGroup?.rawValue,
+            "height_cm": report.heightCM,
+            "upper": ColourList.encode(report.upper),
+            "lower": ColourList.encode(report.lower),
+            "described_as": report.describedAs,
+            "notes": report.notes,
+            "last_seen_cell": report.lastSeenCell,
+            "last_seen_at": report.lastSeenAt,
+            "contact": report.contact,
+            "status": report.status.rawValue,
+            "created_at": report.createdAt,
+        ]
+    }
+
+    /// The report with this id, or `nil`.
+    public func report(id: Int64) async throws -> MissingPersonReport? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ?", arguments: [id])
+                .map(MissingPersonReport.init(row:))
+        }
+    }
+
+    /// Reports with this status (all when `nil`), oldest first.
+    public func reports(status: ReportStatus?) async throws -> [MissingPersonReport] {
+        try await read { db in
+            let rows =
+                if let status {
+                    try Row.fetchAll(db, sql: "SELECT * FROM report WHERE status = ? ORDER BY id", arguments: [status.rawValue])
+                } else {
+                    try Row.fetchAll(db, sql: "SELECT * FROM report ORDER BY id")
+                }
+            return try rows.map(MissingPersonReport.init(row:))
+        }
+    }
+
+    /// Changes a report's status.
+    ///
+    /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/notFound`` when there is no
+    ///   report with this id.
+    public func setReportStatus(id: Int64, status: ReportStatus) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE report SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
+            if db.changesCount == 0 { throw GridStoreError.notFound("report", id: id) }
+        }
+    }
+}

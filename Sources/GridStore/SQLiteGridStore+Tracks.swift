@@ -1,0 +1,60 @@
+public import FoundationEssentials
+import GRDB
+import Vision
+
+extension SQLiteGridStore {
+    /// Inserts or updates the track keyed by (camera, run, track number) and returns it with its
+    /// database id; an update keeps the id. The `id` of `track` itself is ignored.
+    ///
+    /// Every field is stored exactly, histograms bit for bit; dates to the millisecond. A NaN
+    /// measurement reads back as NaN, except `relativeHeight`, which reads back as `nil`.
+    ///
+    /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/unknownCamera`` when the camera
+    ///   is not in the database.
+    public func saveTrack(_ track: StoredTrack) async throws -> StoredTrack {
+        try await write { db in
+            try Self.requireCamera(
+                track.cameraID, usedBy: "track \(track.descriptor.trackID) of run '\(track.runID)'", db)
+            try db.execute(sql: Self.upsertTrackSQL, arguments: track.databaseArguments)
+            guard
+                let id = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM track WHERE camera_id = ? AND run_id = ? AND track_no = ?",
+                    arguments: [track.cameraID, track.runID, track.descriptor.trackID])
+            else {
+                // Unreachable short of a broken SQLite: the row was just written in this transaction.
+                throw GridStoreError.corrupt("no row for the track just saved")
+            }
+            var saved = track
+            saved.id = id
+            return saved
+        }
+    }
+
+    private static let upsertTrackSQL = """
+        INSERT INTO track (\(TrackColumns.all.joined(separator: ", ")))
+        VALUES (\(TrackColumns.all.map { ":\($0)" }.joined(separator: ", ")))
+        ON CONFLICT (\(TrackColumns.key.joined(separator: ", "))) DO UPDATE SET
+            \(TrackColumns.values.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+        """
+
+    /// Tracks last seen at or after `since` (all when `nil`), optionally of one camera, oldest
+    /// first (by last-seen time, then id).
+    public func tracks(since: Date?, cameraID: String?) async throws -> [StoredTrack] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let since {
+            conditions.append("last_seen_at >= ?")
+            arguments += [since]
+        }
+        if let cameraID {
+            conditions.append("camera_id = ?")
+            arguments += [cameraID]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT * FROM track \(whereClause) ORDER BY last_seen_at, id"
+        let finalArguments = arguments
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(StoredTrack.init(row:))
+        }
+    }
+}

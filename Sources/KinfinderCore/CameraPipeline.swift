@@ -1,0 +1,275 @@
+public import Foundation
+public import GridStore
+public import Ingest
+public import Logging
+public import Matching
+public import Vision
+
+/// Settings of one camera pipeline, stage by stage.
+public struct PipelineConfiguration: Sendable {
+    public var ingest = IngestConfiguration()
+    public var extractor = ExtractorConfiguration()
+    public var match = MatchConfiguration()
+    /// Live tracks are scored against open reports this often (seconds of video).
+    public var matchInterval: Double = 1.0
+    /// One sighting, one incident: a report already raised on this camera within this many
+    /// seconds is not raised again for another track (a person whose track broke in two).
+    public var sightingWindow: Double = 120
+    /// Open reports are re-read this often (wall-clock seconds), so a report filed while a
+    /// camera runs is matched from then on.
+    public var reportRefreshInterval: Double = 10
+    /// Context kept around the person in a snapshot, as a fraction of the box size.
+    public var snapshotMargin: Float = 0.35
+
+    public init() {}
+}
+
+/// Progress of a running pipeline, for progress bars and health.
+public struct PipelineProgress: Sendable {
+    public var frames: Int
+    public var estimatedFrames: Int?
+    public var videoSeconds: Double
+    public var wallSeconds: Double
+    public var activeTracks: Int
+    public var incidents: Int
+}
+
+/// What a finished run did.
+public struct WatchSummary: Sendable {
+    public var source: String
+    public var stream: StreamInfo
+    public var frames: Int
+    public var videoSeconds: Double
+    public var wallSeconds: Double
+    public var tracksStored: Int
+    public var incidents: [Incident]
+    public var corruptPackets: Int
+    public var timings: StageTimings
+    /// Nanoseconds spent decoding and scaling.
+    public var decodeNanoseconds: Int64
+    public var framesPerSecond: Double { wallSeconds > 0 ? Double(frames) / wallSeconds : 0 }
+}
+
+/// One camera's pipeline: Ingest → Vision → Matching → GridStore, with snapshots.
+///
+/// Not `Sendable`: it owns the decoder and the extractor; one task runs it.
+public final class CameraPipeline {
+    public let camera: Camera
+    public let configuration: PipelineConfiguration
+    private let store: any GridStore
+    private let colourTable: [UInt8]
+    private let dataDirectory: String
+    private let logger: Logger
+    private let matcher: Matcher
+    private let encoder = JPEGEncoder()
+
+    // Per-run state.
+    private var reports: [MissingPersonReport] = []
+    private var raised: Set<TrackReportKey> = []
+    private var sightings: [Int64: [Date]] = [:]
+    private var lastMatched: [Int: Double] = [:]
+    private var crops: [Int: Crop] = [:]
+    private var storedIDs: [Int: Int64] = [:]
+    private var incidents: [Incident] = []
+    private var tracksStored = 0
+
+    private struct TrackReportKey: Hashable {
+        var track: Int
+        var report: Int64
+    }
+
+    /// `dataDirectory` is the folder of the grid database: snapshots go to `snapshots/` inside it
+    /// and incidents refer to them by a path relative to it.
+    public init(
+        camera: Camera, store: any GridStore, colourTable: [UInt8], dataDirectory: String,
+        configuration: PipelineConfiguration = PipelineConfiguration(), logger: Logger
+    ) {
+        self.camera = camera
+        self.store = store
+        self.colourTable = colourTable
+        self.dataDirectory = dataDirectory
+        self.configuration = configuration
+        self.logger = logger
+        matcher = Matcher(configuration: configuration.match)
+    }
+
+    /// Analyses a clip or stream from start to end. Frame times are `startTime` + presentation
+    /// time. `runID` keeps this run's track numbers apart from other runs of the same camera.
+    public func watch(
+        source: String, startTime: Date, runID: String,
+        progress: ((PipelineProgress) -> Void)? = nil
+    ) async throws -> WatchSummary {
+        let video = try VideoSource(source, configuration: configuration.ingest)
+        var frame = video.makeFrame()
+        let extractor = PersonExtractor(
+            width: video.info.workingWidth, height: video.info.workingHeight, colourTable: colourTable,
+            configuration: configuration.extractor)
+        logger.info("watching", metadata: [
+            "camera": "\(camera.id)", "source": "\(source)", "codec": "\(video.info.codec)",
+            "size": "\(video.info.sourceWidth)x\(video.info.sourceHeight)",
+            "working": "\(video.info.workingWidth)x\(video.info.workingHeight)",
+        ])
+        reset()
+        try await refreshReports()
+        let clock = ContinuousClock()
+        let started = clock.now
+        var lastRefresh = started
+        var lastProgress = started
+        var decodeNanos: Int64 = 0
+        var lastTime = 0.0
+        var frames = 0
+        while true {
+            let d0 = clock.now
+            guard try video.read(into: &frame) else { break }
+            decodeNanos += nanoseconds(clock.now - d0)
+            guard frame.width == extractor.width, frame.height == extractor.height else {
+                // Stream parameters changed mid-file; live cameras re-initialise (RTSP issue).
+                logger.warning("frame size changed; stopping this run", metadata: ["camera": "\(camera.id)"])
+                break
+            }
+            frames += 1
+            lastTime = frame.pts
+            let analysis = extractor.process(y: frame.y, u: frame.u, v: frame.v, time: frame.pts)
+            for view in analysis.improvedViews {
+                crops[view.id] = Crop(frame: frame, box: view.box, margin: configuration.snapshotMargin)
+            }
+            for d in analysis.ended {
+                try await trackEnded(d, startTime: startTime, runID: runID)
+            }
+            for person in analysis.tracks {
+                let last = lastMatched[person.id] ?? -Double.infinity
+                guard frame.pts - last >= configuration.matchInterval,
+                    let d = extractor.descriptor(ofTrack: person.id)
+                else { continue }
+                lastMatched[person.id] = frame.pts
+                try await match(d, startTime: startTime, runID: runID)
+            }
+            let now = clock.now
+            if now - lastRefresh >= .seconds(configuration.reportRefreshInterval) {
+                try await refreshReports()
+                lastRefresh = now
+            }
+            if let progress, now - lastProgress >= .milliseconds(200) {
+                lastProgress = now
+                progress(PipelineProgress(
+                    frames: frames, estimatedFrames: video.info.estimatedFrames, videoSeconds: frame.pts,
+                    wallSeconds: seconds(now - started), activeTracks: analysis.tracks.count, incidents: incidents.count))
+            }
+        }
+        for d in extractor.finishAll() {
+            try await trackEnded(d, startTime: startTime, runID: runID)
+        }
+        let wall = seconds(clock.now - started)
+        progress?(PipelineProgress(
+            frames: frames, estimatedFrames: video.info.estimatedFrames, videoSeconds: lastTime, wallSeconds: wall,
+            activeTracks: 0, incidents: incidents.count))
+        if video.corruptPackets > 0 {
+            logger.warning("skipped corrupt packets", metadata: ["camera": "\(camera.id)", "count": "\(video.corruptPackets)"])
+        }
+        return WatchSummary(
+            source: source, stream: video.info, frames: frames, videoSeconds: lastTime, wallSeconds: wall,
+            tracksStored: tracksStored, incidents: incidents, corruptPackets: video.corruptPackets,
+            timings: extractor.timings, decodeNanoseconds: decodeNanos)
+    }
+
+    private func reset() {
+        raised = []
+        sightings = [:]
+        lastMatched = [:]
+        crops = [:]
+        storedIDs = [:]
+        incidents = []
+        tracksStored = 0
+    }
+
+    private func refreshReports() async throws {
+        reports = try await store.reports(status: .open)
+        // Sightings already in the database (other runs, other processes) count for the window.
+        for r in reports {
+            guard let id = r.id, sightings[id] == nil else { continue }
+            let existing = try await store.incidents(IncidentFilter(reportID: id, cameraID: camera.id))
+            sightings[id] = existing.map(\.seenAt)
+        }
+    }
+
+    private func trackEnded(_ d: TrackDescriptor, startTime: Date, runID: String) async throws {
+        try await match(d, startTime: startTime, runID: runID)
+        _ = try await save(d, startTime: startTime, runID: runID)
+        crops[d.trackID] = nil
+        lastMatched[d.trackID] = nil
+    }
+
+    private func save(_ d: TrackDescriptor, startTime: Date, runID: String) async throws -> Int64 {
+        let stored = try await store.saveTrack(StoredTrack(
+            id: storedIDs[d.trackID], cameraID: camera.id, runID: runID,
+            firstSeenAt: startTime.addingTimeInterval(d.firstSeen), lastSeenAt: startTime.addingTimeInterval(d.lastSeen),
+            descriptor: d))
+        if storedIDs[d.trackID] == nil { tracksStored += 1 }
+        guard let id = stored.id else { throw KinfinderError.snapshotFailed("the store returned a track without id") }
+        storedIDs[d.trackID] = id
+        return id
+    }
+
+    private func match(_ d: TrackDescriptor, startTime: Date, runID: String) async throws {
+        let seenAt = startTime.addingTimeInterval(d.bestTime)
+        for report in reports {
+            guard let reportID = report.id else { continue }
+            let key = TrackReportKey(track: d.trackID, report: reportID)
+            guard !raised.contains(key),
+                let score = matcher.score(report, d, seenAt: startTime.addingTimeInterval(d.lastSeen)),
+                score.total >= configuration.match.threshold
+            else { continue }
+            raised.insert(key)
+            if let previous = sightings[reportID]?.first(where: { abs($0.timeIntervalSince(seenAt)) < configuration.sightingWindow }) {
+                logger.info("same sighting already raised", metadata: [
+                    "report": "\(reportID)", "track": "\(d.trackID)", "previous": "\(previous)",
+                ])
+                continue
+            }
+            let trackRowID = try await save(d, startTime: startTime, runID: runID)
+            let snapshot = try writeSnapshot(trackID: d.trackID, box: d.bestBox, reportID: reportID, trackRowID: trackRowID)
+            let incident = Incident(
+                reportID: reportID, trackID: trackRowID, cameraID: camera.id, cellID: camera.cellID, seenAt: seenAt,
+                score: score.total, snapshotPath: snapshot, explanation: score.explanation)
+            if let stored = try await store.raiseIncident(incident) {
+                incidents.append(stored)
+                sightings[reportID, default: []].append(seenAt)
+                logger.notice("incident raised", metadata: [
+                    "incident": "\(stored.id ?? -1)", "report": "\(reportID)", "name": "\(report.name)",
+                    "camera": "\(camera.id)", "score": "\(String(format: "%.2f", score.total))",
+                    "why": "\(score.explanation)",
+                ])
+            }
+        }
+    }
+
+    /// Writes the best view of a track as JPEG; returns its path relative to the data directory.
+    private func writeSnapshot(trackID: Int, box: Box, reportID: Int64, trackRowID: Int64) throws -> String? {
+        guard let crop = crops[trackID] else { return nil }
+        let relative = "snapshots/\(Self.safe(camera.id))/report\(reportID)-track\(trackRowID).jpg"
+        let url = URL(fileURLWithPath: dataDirectory).appendingPathComponent(relative)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let bytes = try encoder.encode(width: crop.width, height: crop.height, y: crop.y, u: crop.u, v: crop.v)
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            logger.error("snapshot failed", metadata: ["error": "\(error)", "path": "\(url.path)"])
+            return nil
+        }
+        return relative
+    }
+
+    private static func safe(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+    }
+}
+
+private func nanoseconds(_ d: Duration) -> Int64 {
+    let c = d.components
+    return c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
+}
+
+private func seconds(_ d: Duration) -> Double {
+    let c = d.components
+    return Double(c.seconds) + Double(c.attoseconds) / 1e18
+}

@@ -1,0 +1,96 @@
+import Foundation
+public import GridStore
+import Yams
+
+/// A grid described in YAML, as a command centre writes it: cells nested by level, cameras in
+/// cells. See `SampleClips/grid.yaml`.
+///
+/// ```yaml
+/// cells:
+///   - id: XH
+///     name: 西湖景区
+///     level: district
+///     children:
+///       - id: XH-S1
+///         name: 北山街
+///         level: street
+///         children: [...]
+/// cameras:
+///   - id: cam-gate
+///     name: 南门入口
+///     cell: XH-S1-C1-M1
+/// ```
+public struct GridFile: Sendable {
+    public var cells: [GridCell]
+    public var cameras: [Camera]
+
+    public init(cells: [GridCell], cameras: [Camera]) {
+        self.cells = cells
+        self.cameras = cameras
+    }
+
+    private struct CellEntry: Decodable {
+        var id: String
+        var name: String
+        var level: String
+        var parent: String?
+        var children: [CellEntry]?
+    }
+
+    private struct CameraEntry: Decodable {
+        var id: String
+        var name: String?
+        var cell: String
+        var url: String?
+    }
+
+    private struct Document: Decodable {
+        var cells: [CellEntry]?
+        var cameras: [CameraEntry]?
+    }
+
+    public static func load(path: String) throws -> GridFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw KinfinderError.gridFileInvalid(file: path, reason: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw KinfinderError.gridFileInvalid(file: path, reason: "not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String = "<grid>") throws -> GridFile {
+        let doc: Document
+        do {
+            doc = try YAMLDecoder().decode(Document.self, from: text)
+        } catch {
+            throw KinfinderError.gridFileInvalid(file: file, reason: "\(error)")
+        }
+        var cells: [GridCell] = []
+        var seen = Set<String>()
+        func walk(_ e: CellEntry, parent: String?) throws {
+            let levelText = e.level.lowercased().replacingOccurrences(of: "_", with: "-")
+            let level: GridLevel
+            switch levelText {
+            case "district", "区", "县": level = .district
+            case "street", "街道", "镇": level = .street
+            case "community", "社区", "村": level = .community
+            case "micro-grid", "microgrid", "grid", "网格", "微网格": level = .microGrid
+            default:
+                throw KinfinderError.gridFileInvalid(
+                    file: file, reason: "cell '\(e.id)': unknown level '\(e.level)' (use district, street, community or micro-grid)")
+            }
+            guard seen.insert(e.id).inserted else {
+                throw KinfinderError.gridFileInvalid(file: file, reason: "cell id '\(e.id)' appears twice")
+            }
+            cells.append(GridCell(id: e.id, name: e.name, level: level, parentID: e.parent ?? parent))
+            for c in e.children ?? [] { try walk(c, parent: e.id) }
+        }
+        for e in doc.cells ?? [] { try walk(e, parent: nil) }
+        let cameras = (doc.cameras ?? []).map { Camera(id: $0.id, name: $0.name ?? $0.id, cellID: $0.cell, url: $0.url) }
+        if cells.isEmpty && cameras.isEmpty {
+            throw KinfinderError.gridFileInvalid(file: file, reason: "no cells and no cameras")
+        }
+        return GridFile(cells: cells, cameras: cameras)
+    }
+}

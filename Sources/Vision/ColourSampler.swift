@@ -1,0 +1,87 @@
+/// Where on a person's box the clothing colours are read, as fractions of the box.
+public struct ColourSampling: Sendable, Hashable {
+    /// Upper body: below the head and neck, down to the waist.
+    public var upperTop: Float = 0.17
+    public var upperBottom: Float = 0.50
+    /// Lower body: hips to ankles.
+    public var lowerTop: Float = 0.55
+    public var lowerBottom: Float = 0.92
+    /// Horizontal margin on each side (arms and background at the sides).
+    public var sideMargin: Float = 0.15
+
+    public init() {}
+}
+
+/// Per-body-part counts of colour names over the foreground pixels of one box.
+public struct ColourSample: Sendable, Hashable {
+    public var upper = [Int](repeating: 0, count: ColourName.allCases.count)
+    public var lower = [Int](repeating: 0, count: ColourName.allCases.count)
+    /// Foreground pixels and all pixels in each region: how much of the part was seen.
+    public var upperForeground = 0
+    public var upperArea = 0
+    public var lowerForeground = 0
+    public var lowerArea = 0
+
+    public init() {}
+}
+
+/// Reads clothing colours: for each foreground pixel in the upper and lower regions of a box, the
+/// colour name from a 32×32×32 YUV lookup table (built from the colour-name model).
+/// - Complexity: O(box area); one table load per pixel.
+public struct ColourSampler: Sendable {
+    /// 32,768 colour-name indices, at `(y>>3)<<10 | (u>>3)<<5 | (v>>3)`.
+    public let table: [UInt8]
+    public let regions: ColourSampling
+
+    public init(table: [UInt8], regions: ColourSampling = ColourSampling()) {
+        precondition(table.count == 32 * 32 * 32, "the colour table has 32,768 entries")
+        self.table = table
+        self.regions = regions
+    }
+
+    /// Samples `box` of a `width`×`height` frame. `mask` is the foreground mask at half size
+    /// (`maskWidth` wide); pixels that are background there are skipped.
+    public func sample(
+        _ box: Box, y: [UInt8], u: [UInt8], v: [UInt8], width: Int, height: Int, mask: [UInt8], maskWidth: Int
+    ) -> ColourSample {
+        var out = ColourSample()
+        let cw = (width + 1) / 2
+        let x0 = max(0, Int(box.x + box.width * regions.sideMargin))
+        let x1 = min(width, Int(box.maxX - box.width * regions.sideMargin))
+        guard x1 > x0 else { return out }
+        let maskHeight = mask.count / max(1, maskWidth)
+        y.withUnsafeBufferPointer { yp in
+            u.withUnsafeBufferPointer { up in
+                v.withUnsafeBufferPointer { vp in
+                    mask.withUnsafeBufferPointer { mp in
+                        table.withUnsafeBufferPointer { lut in
+                            func region(_ top: Float, _ bottom: Float, _ counts: inout [Int]) -> (Int, Int) {
+                                let r0 = max(0, Int(box.y + box.height * top))
+                                let r1 = min(height, Int(box.y + box.height * bottom))
+                                guard r1 > r0 else { return (0, 0) }
+                                var fg = 0
+                                for r in r0..<r1 {
+                                    let mr = min(r >> 1, maskHeight - 1)
+                                    let yRow = r * width, cRow = (r >> 1) * cw, mRow = mr * maskWidth
+                                    for x in x0..<x1 {
+                                        let mx = min(x >> 1, maskWidth - 1)
+                                        guard mp[mRow + mx] != 0 else { continue }
+                                        let yy = Int(yp[yRow + x]) >> 3
+                                        let uu = Int(up[cRow + (x >> 1)]) >> 3
+                                        let vv = Int(vp[cRow + (x >> 1)]) >> 3
+                                        counts[Int(lut[(yy << 10) | (uu << 5) | vv])] += 1
+                                        fg += 1
+                                    }
+                                }
+                                return (fg, (r1 - r0) * (x1 - x0))
+                            }
+                            (out.upperForeground, out.upperArea) = region(regions.upperTop, regions.upperBottom, &out.upper)
+                            (out.lowerForeground, out.lowerArea) = region(regions.lowerTop, regions.lowerBottom, &out.lower)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,149 @@
+/// Which foreground blobs count as people.
+public struct DetectionConfiguration: Sendable, Hashable {
+    /// Smallest person, as a fraction of the frame height.
+    public var minHeightFraction: Float = 0.05
+    /// Largest person, as a fraction of the frame height.
+    public var maxHeightFraction: Float = 0.95
+    /// Height/width limits: upright people are taller than wide; top-down views make them round.
+    public var minAspect: Float = 0.7
+    public var maxAspect: Float = 6
+    /// Smallest share of the box that must be foreground.
+    public var minFill: Float = 0.2
+    /// Fragments of one person (a grey top on grey paving leaves head and legs) are joined when
+    /// they overlap horizontally by this share of the narrower one…
+    public var groupOverlap: Float = 0.4
+    /// …and the vertical gap is at most this share of the taller one's height…
+    public var groupGap: Float = 0.6
+    /// …and the joined box is still at least this tall for its width.
+    public var groupAspect: Float = 1.3
+    /// Morphological clean-up: openings remove speckle, closings join a person's parts.
+    public var openings: Int = 1
+    public var closings: Int = 2
+
+    public init() {}
+}
+
+/// Turns a frame into person candidates. The default finds moving people through a background
+/// model; a stronger detector (a neural one, later) can replace or confirm it behind this protocol.
+public protocol PersonDetector {
+    /// Candidates in working-frame pixels. `y` is the full-size luma plane, `u`/`v` the chroma
+    /// planes (half size each way).
+    mutating func detect(y: [UInt8], u: [UInt8], v: [UInt8], time: Double) -> [Box]
+    /// The foreground mask of the last frame at chroma resolution (0/255), so that colour
+    /// sampling can skip background pixels.
+    var foregroundMask: [UInt8] { get }
+    var maskSize: (width: Int, height: Int) { get }
+    /// After tracking: the boxes (working-frame pixels) of people known to be there — confirmed
+    /// tracks that arrived by moving. Their pixels adapt slowly next frame, so a person who stops
+    /// stays visible; every other pixel, including ghosts left by the first frames, adapts at
+    /// the normal rate.
+    mutating func protect(_ boxes: [Box])
+}
+
+/// Background subtraction → morphology → connected components → size/shape filter, all at the
+/// chroma planes' resolution (a quarter of the working frame's pixels).
+///
+/// Known failure modes, measured on the sample clips: people walking side by side merge into one
+/// candidate; a person who stands still long enough fades into the background
+/// (`BackgroundConfiguration.foregroundSlowdown` sets how long).
+public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
+    public let width: Int
+    public let height: Int
+    public let configuration: DetectionConfiguration
+    public private(set) var background: Model
+    public private(set) var foregroundMask: [UInt8]
+    public var maskSize: (width: Int, height: Int) { (mw, mh) }
+    private let mw: Int
+    private let mh: Int
+    private var lumaSmall: [UInt8]
+    private var work: [UInt8]
+    private var scratch: [UInt8]
+    private var morphOut: [UInt8]
+    private var components = ConnectedComponents()
+
+    /// `width`×`height` is the working frame; `background` must work at (width/2)×(height/2).
+    public init(width: Int, height: Int, background: Model, configuration: DetectionConfiguration = DetectionConfiguration()) {
+        self.width = width
+        self.height = height
+        self.configuration = configuration
+        self.background = background
+        mw = width / 2
+        mh = height / 2
+        precondition(background.size == (mw, mh), "the background model must work at half the frame size")
+        lumaSmall = [UInt8](repeating: 0, count: mw * mh)
+        foregroundMask = [UInt8](repeating: 0, count: mw * mh)
+        work = foregroundMask
+        scratch = foregroundMask
+        morphOut = foregroundMask
+    }
+
+    public mutating func detect(y: [UInt8], u: [UInt8], v: [UInt8], time: Double) -> [Box] {
+        let cw = (width + 1) / 2, w = width, h = height
+        y.withUnsafeBufferPointer { src in
+            lumaSmall.withUnsafeMutableBufferPointer { Downsample.box2x2(src, width: w, height: h, into: $0) }
+        }
+        // Chroma planes may be one column wider than mw (odd width): use them as they are when
+        // aligned, else repack.
+        let (uu, vv) = cw == mw ? (u, v) : (Self.repack(u, from: cw, to: mw, rows: mh), Self.repack(v, from: cw, to: mw, rows: mh))
+        background.apply(y: lumaSmall, u: uu, v: vv, time: time, mask: &foregroundMask)
+        // Keep the raw mask for colour sampling; clean a copy for blobs.
+        work.withUnsafeMutableBufferPointer { dst in
+            foregroundMask.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: src.count) }
+        }
+        for _ in 0..<configuration.openings {
+            morph(.erode)
+            morph(.dilate)
+        }
+        for _ in 0..<configuration.closings { morph(.dilate) }
+        for _ in 0..<configuration.closings { morph(.erode) }
+        let minH = Int(configuration.minHeightFraction * Float(mh))
+        let blobs = work.withUnsafeBufferPointer { components.label($0, width: mw, height: mh, minimumArea: max(4, minH)) }
+        var boxes: [Box] = []
+        for b in BlobGrouping.group(blobs, overlap: configuration.groupOverlap, gap: configuration.groupGap, aspect: configuration.groupAspect) {
+            let h = Float(b.height), w = Float(b.width)
+            let aspect = h / w
+            guard h >= configuration.minHeightFraction * Float(mh), h <= configuration.maxHeightFraction * Float(mh),
+                aspect >= configuration.minAspect, aspect <= configuration.maxAspect, b.fill >= configuration.minFill
+            else { continue }
+            boxes.append(Box(x: Float(b.minX * 2), y: Float(b.minY * 2), width: w * 2, height: h * 2))
+        }
+        return boxes
+    }
+
+    public mutating func protect(_ boxes: [Box]) {
+        // The mask doubles as next frame's "adapt slowly" selector (see SigmaDelta.apply):
+        // keep it only inside the protected boxes.
+        let mw = self.mw, mh = self.mh
+        foregroundMask.withUnsafeMutableBufferPointer { m in
+            var keep = [Bool](repeating: false, count: mw * mh)
+            for b in boxes {
+                let x0 = max(0, Int(b.x) / 2), x1 = min(mw, Int(b.maxX.rounded(.up)) / 2 + 1)
+                let y0 = max(0, Int(b.y) / 2), y1 = min(mh, Int(b.maxY.rounded(.up)) / 2 + 1)
+                guard x1 > x0, y1 > y0 else { continue }
+                for y in y0..<y1 { for x in x0..<x1 { keep[y * mw + x] = true } }
+            }
+            for i in 0..<(mw * mh) where !keep[i] { m[i] = 0 }
+        }
+    }
+
+    private mutating func morph(_ op: Morphology.Operation) {
+        // Three distinct buffers: source (`work`), destination (`morphOut`), horizontal scratch.
+        let mw = self.mw, mh = self.mh
+        work.withUnsafeBufferPointer { src in
+            scratch.withUnsafeMutableBufferPointer { tmp in
+                morphOut.withUnsafeMutableBufferPointer { out in
+                    Morphology.apply(op, src, into: out, scratch: tmp, width: mw, height: mh)
+                }
+            }
+        }
+        swap(&work, &morphOut)
+    }
+
+    private static func repack(_ plane: [UInt8], from stride: Int, to width: Int, rows: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: width * rows)
+        for r in 0..<rows {
+            for x in 0..<width { out[r * width + x] = plane[r * stride + x] }
+        }
+        return out
+    }
+}

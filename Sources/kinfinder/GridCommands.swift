@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import GridStore
+import KinfinderCore
+
+struct Grid: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the grid: district > street > community > micro-grid.",
+        subcommands: [Import.self, List.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import grid cells and cameras from a YAML file.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: ArgumentHelp("YAML file with cells (nested by level) and cameras.", valueName: "file"))
+        var file: String
+
+        func run() async throws {
+            let grid = try GridFile.load(path: absolute(file))
+            let db = try store.openStore()
+            try await db.upsertCells(grid.cells)
+            for c in grid.cameras { try await db.upsertCamera(c) }
+            print("imported \(grid.cells.count) cells and \(grid.cameras.count) cameras into \(store.databasePath)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the grid as a tree, with cameras.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let db = try store.openStore()
+            let cells = try await db.cells()
+            let cameras = try await db.cameras()
+            guard !cells.isEmpty else {
+                print("no grid cells yet: kinfinder grid import FILE")
+                return
+            }
+            let children = Dictionary(grouping: cells, by: { $0.parentID ?? "" })
+            let camerasByCell = Dictionary(grouping: cameras, by: \.cellID)
+            func show(_ c: GridCell, _ depth: Int) {
+                let pad = String(repeating: "  ", count: depth)
+                print("\(pad)\(c.id)  \(c.name)  [\(c.level.rawValue)]")
+                for cam in camerasByCell[c.id] ?? [] { print("\(pad)  📷 \(cam.id)  \(cam.name)") }
+                for k in (children[c.id] ?? []).sorted(by: { $0.id < $1.id }) { show(k, depth + 1) }
+            }
+            for root in (children[""] ?? []).sorted(by: { $0.id < $1.id }) { show(root, 0) }
+        }
+    }
+}
+
+struct CameraCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "camera", abstract: "Manage cameras.", subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add or update a camera in a grid cell.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Camera id, e.g. cam-gate.") var id: String
+        @Option(help: "Grid cell the camera watches.") var cell: String
+        @Option(help: "Display name.") var name: String?
+        @Option(help: "Stream URL (rtsp://…) or file.") var url: String?
+
+        func validate() throws {
+            guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw ValidationError("camera id may use letters, digits, '-', '_' and '.' only")
+            }
+        }
+
+        func run() async throws {
+            let db = try store.openStore()
+            guard try await db.cell(id: cell) != nil else { throw KinfinderError.unknownCell(cell) }
+            try await db.upsertCamera(Camera(id: id, name: name ?? id, cellID: cell, url: url))
+            print("camera \(id) in cell \(cell)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List cameras.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let db = try store.openStore()
+            let cams = try await db.cameras()
+            printTable(["ID", "NAME", "CELL", "URL"], cams.map { [$0.id, $0.name, $0.cellID, redactCredentials($0.url ?? "")] })
+        }
+    }
+}
+
+/// rtsp://user:pass@host → rtsp://user:***@host
+func redactCredentials(_ url: String) -> String {
+    guard let scheme = url.range(of: "://"), let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex) else { return url }
+    let userinfo = url[scheme.upperBound..<at.lowerBound]
+    guard let colon = userinfo.firstIndex(of: ":") else { return url }
+    return url.replacingCharacters(in: userinfo.index(after: colon)..<at.lowerBound, with: "***")
+}

@@ -1,0 +1,65 @@
+public import ArgumentParser
+import Foundation
+import GridStore
+import KinfinderCore
+
+struct Incidents: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List incidents, newest first.")
+    @OptionGroup var store: StoreOptions
+    @Option(help: "open, acknowledged, resolved or false-alarm.") var status: IncidentStatus?
+    @Option(help: "Only this report.") var report: Int64?
+    @Option(help: "Only this camera.") var camera: String?
+    @Option(help: "Only this grid cell.") var cell: String?
+    @Option(help: "Most rows to show.") var limit: Int = 100
+    @Flag(help: "JSON output.") var json = false
+
+    func run() async throws {
+        let db = try store.openStore()
+        let list = try await db.incidents(IncidentFilter(status: status, reportID: report, cameraID: camera, cellID: cell, limit: limit))
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            enc.dateEncodingStrategy = .iso8601
+            print(String(decoding: try enc.encode(list), as: UTF8.self))
+            return
+        }
+        guard !list.isEmpty else {
+            print("no incidents")
+            return
+        }
+        printTable(["ID", "STATUS", "REPORT", "CAMERA", "CELL", "SEEN", "SCORE", "SNAPSHOT", "WHY"], list.map { i in
+            ["\(i.id ?? 0)", i.status.rawValue, "\(i.reportID)", i.cameraID, i.cellID, TimeParsing.display(i.seenAt),
+             String(format: "%.2f", i.score),
+             i.snapshotPath.map { (store.dataDirectory as NSString).appendingPathComponent($0) } ?? "-", i.explanation]
+        })
+    }
+}
+
+struct IncidentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incident", abstract: "Act on one incident.", subcommands: [Acknowledge.self, Resolve.self])
+
+    struct Acknowledge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ack", abstract: "A grid worker is on it.")
+        @OptionGroup var store: StoreOptions
+        @Argument var id: Int64
+        func run() async throws {
+            try await store.openStore().setIncidentStatus(id: id, status: .acknowledged)
+            print("incident \(id) acknowledged")
+        }
+    }
+
+    struct Resolve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close an incident: the person was found, or it was a false alarm.")
+        @OptionGroup var store: StoreOptions
+        @Argument var id: Int64
+        @Flag(exclusivity: .exclusive) var outcome: Outcome = .found
+        enum Outcome: String, EnumerableFlag { case found, falseAlarm }
+        func run() async throws {
+            try await store.openStore().setIncidentStatus(id: id, status: outcome == .found ? .resolved : .falseAlarm)
+            print("incident \(id) \(outcome == .found ? "resolved: found" : "closed: false alarm")")
+        }
+    }
+}
+
+extension IncidentStatus: ExpressibleByArgument {}

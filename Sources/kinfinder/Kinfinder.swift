@@ -1,0 +1,19 @@
+import ArgumentParser
+import KinfinderCore
+
+@main
+struct Kinfinder: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kinfinder",
+        abstract: "Find lost children and elderly people in scenic-area camera footage by what they wear.",
+        discussion: """
+            A typical first run:
+              kinfinder grid import SampleClips/grid.yaml
+              kinfinder report add --name 小明 --describe "红色上衣 蓝色裤子 小孩" --last-seen XH-S1-C1-M1 --at 20m
+              kinfinder watch SampleClips/scenic-gate-640.mp4 --camera cam-gate
+              kinfinder incidents
+            """,
+        version: KinfinderVersion.string,
+        subcommands: [Grid.self, CameraCommand.self, ReportCommand.self, Watch.self, Incidents.self, IncidentCommand.self, Evaluate.self]
+    )
+}

@@ -1,0 +1,136 @@
+public import ArgumentParser
+import Foundation
+import GridStore
+import KinfinderCore
+import Matching
+import Vision
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Missing-person reports.", subcommands: [Add.self, List.self, Close.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "File a missing-person report.",
+            discussion: """
+                Give the clothing either as words (--describe "红色上衣 蓝色裤子 小孩", --describe "child, red top, \
+                blue trousers, 110cm") or field by field (--upper red --lower blue --age child --height 110cm); \
+                fields given explicitly win over the description.
+                """)
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var model: ModelOptions
+        @Option(help: "Name or alias of the missing person.") var name: String = "unnamed"
+        @Option(help: "The family's own words, Chinese or English.") var describe: String?
+        @Option(help: "Upper-body colour(s), comma-separated: red, 红, navy, 藏青 …") var upper: String?
+        @Option(help: "Lower-body colour(s), comma-separated.") var lower: String?
+        @Option(help: "child, adult or elderly.") var age: AgeGroup?
+        @Option(help: "Approximate height: 110cm, 1.1m or 110.") var height: String?
+        @Option(name: .customLong("last-seen"), help: "Grid cell where the person was last seen.") var lastSeen: String?
+        @Option(help: "When: 14:30, '2026-11-23 14:30', ISO 8601, or 20m (ago). Default: now.") var at: String?
+        @Option(help: "How to reach the family.") var contact: String?
+        @Option(help: "Anything else worth knowing.") var notes: String?
+
+        func validate() throws {
+            if describe == nil && upper == nil && lower == nil && age == nil && height == nil {
+                throw ValidationError("say what the person looks like: --describe \"…\" or --upper/--lower/--age/--height")
+            }
+        }
+
+        func run() async throws {
+            let m = try model.load()
+            var report = MissingPersonReport(name: name, describedAs: describe, notes: notes, contact: contact)
+            if let describe {
+                let parsed = try ReportParser(model: m).parse(describe)
+                report.upper = parsed.upper
+                report.lower = parsed.lower
+                report.ageGroup = parsed.ageGroup
+                report.heightCM = parsed.heightCM
+                if !parsed.unparsed.isEmpty {
+                    FileHandle.standardError.write(Data("note: words not understood (ignored): \(parsed.unparsed.joined(separator: " "))\n".utf8))
+                }
+            }
+            if let upper { report.upper = try colours(upper, m) }
+            if let lower { report.lower = try colours(lower, m) }
+            if let age { report.ageGroup = age }
+            if let height { report.heightCM = try parseHeight(height) }
+            guard !report.upper.isEmpty || !report.lower.isEmpty else {
+                throw ValidationError("no clothing colour understood; give --upper/--lower with colour words (red, 红, navy …)")
+            }
+            report.lastSeenAt = try at.map { try TimeParsing.parse($0) } ?? Date()
+            let db = try store.openStore()
+            if let lastSeen {
+                guard try await db.cell(id: lastSeen) != nil else { throw KinfinderError.unknownCell(lastSeen) }
+                report.lastSeenCell = lastSeen
+            }
+            let saved = try await db.addReport(report)
+            print("report \(saved.id ?? 0) filed: \(summary(saved))")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List reports (open ones unless --all).")
+        @OptionGroup var store: StoreOptions
+        @Flag(help: "Include found and withdrawn reports.") var all = false
+
+        func run() async throws {
+            let db = try store.openStore()
+            let reports = try await db.reports(status: all ? nil : .open)
+            printTable(["ID", "STATUS", "NAME", "LOOKS LIKE", "LAST SEEN"], reports.map { r in
+                [String(r.id ?? 0), r.status.rawValue, r.name, summary(r),
+                 [r.lastSeenCell, r.lastSeenAt.map { TimeParsing.display($0) }].compactMap { $0 }.joined(separator: " ")]
+            })
+        }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a report: the person was found, or the family withdrew it.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Report id.") var id: Int64
+        @Flag(exclusivity: .exclusive) var outcome: Outcome = .found
+        enum Outcome: String, EnumerableFlag { case found, withdrawn }
+
+        func run() async throws {
+            let db = try store.openStore()
+            try await db.setReportStatus(id: id, status: outcome == .found ? .found : .withdrawn)
+            print("report \(id) \(outcome.rawValue)")
+        }
+    }
+}
+
+extension AgeGroup: ExpressibleByArgument {}
+
+func colours(_ text: String, _ model: ColourNameModel) throws -> [ColourName] {
+    var out: [ColourName] = []
+    for word in text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "/" || $0 == " " }) {
+        let w = String(word).lowercased()
+        guard let weights = model.colourWeights(for: w) ?? model.colourWeights(for: w.replacingOccurrences(of: "色", with: "")) else {
+            throw ValidationError("unknown colour '\(word)': use one of \(ColourName.allCases.map(\.english).joined(separator: " ")) or their Chinese names")
+        }
+        for (name, weight) in weights.sorted(by: { $0.1 > $1.1 }) where weight >= 0.2 && !out.contains(name) {
+            out.append(name)
+        }
+    }
+    return out
+}
+
+func parseHeight(_ text: String) throws -> Double {
+    let t = text.lowercased().trimmingCharacters(in: .whitespaces)
+    if t.hasSuffix("cm"), let v = Double(t.dropLast(2).trimmingCharacters(in: .whitespaces)) { return try plausible(v, text) }
+    if t.hasSuffix("m"), let v = Double(t.dropLast(1).trimmingCharacters(in: .whitespaces)) { return try plausible(v * 100, text) }
+    if let v = Double(t) { return try plausible(v < 3 ? v * 100 : v, text) }
+    throw ValidationError("cannot read the height '\(text)': use 110cm, 1.1m or 110")
+}
+
+private func plausible(_ cm: Double, _ text: String) throws -> Double {
+    guard cm >= 40, cm <= 230 else { throw ValidationError("height '\(text)' is not a person's height (40–230 cm)") }
+    return cm
+}
+
+func summary(_ r: MissingPersonReport) -> String {
+    var parts: [String] = []
+    if let a = r.ageGroup { parts.append(a.rawValue) }
+    if let h = r.heightCM { parts.append("\(Int(h))cm") }
+    if !r.upper.isEmpty { parts.append("upper " + r.upper.map { "\($0.english)(\($0.chinese))" }.joined(separator: "/")) }
+    if !r.lower.isEmpty { parts.append("lower " + r.lower.map { "\($0.english)(\($0.chinese))" }.joined(separator: "/")) }
+    return parts.joined(separator: ", ")
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import GridStore
+import Ingest
+import KinfinderCore
+import Matching
+import Vision
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyse a video clip as one camera: find people, match open reports, raise incidents.")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var model: ModelOptions
+    @Argument(help: ArgumentHelp("Video file (any format FFmpeg reads).", valueName: "clip")) var clip: String
+    @Option(help: "Camera id (must exist: kinfinder camera add).") var camera: String
+    @Option(help: "Wall-clock time of the clip's first frame (default: now).") var start: String?
+    @Option(help: "Working width in pixels (frames are scaled down to it).") var width: Int = 640
+    @Option(help: "Match threshold 0…1 (default 0.62).") var threshold: Double?
+    @Flag(help: "No progress bar.") var quiet = false
+
+    func validate() throws {
+        guard width >= 64, width <= 4096 else { throw ValidationError("--width must be 64…4096") }
+        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
+    }
+
+    func run() async throws {
+        let db = try store.openStore()
+        guard let cam = try await db.camera(id: camera) else { throw KinfinderError.unknownCamera(camera) }
+        let colourModel = try model.load()
+        var config = PipelineConfiguration()
+        config.ingest.workingWidth = width
+        if let threshold { config.match.threshold = threshold }
+        let startTime = try start.map { try TimeParsing.parse($0) } ?? Date()
+        let runID = ISO8601DateFormatter().string(from: Date()) + "-\(getpid())"
+        let pipeline = CameraPipeline(
+            camera: cam, store: db, colourTable: colourModel.yuvTable(), dataDirectory: store.dataDirectory,
+            configuration: config, logger: store.logger)
+        let bar = ProgressBar(enabled: !quiet)
+        let summary = try await pipeline.watch(source: absolute(clip), startTime: startTime, runID: runID) { p in
+            bar.update(p)
+        }
+        bar.finish()
+        let s = summary.stream
+        print("\(clip): \(summary.frames) frames, \(s.sourceWidth)x\(s.sourceHeight) \(s.codec) → \(s.workingWidth)x\(s.workingHeight), "
+            + String(format: "%.1f s of video in %.2f s (%.0f frames/s)", summary.videoSeconds, summary.wallSeconds, summary.framesPerSecond))
+        let n = Double(max(1, summary.timings.frames)) * 1e6
+        print(String(format: "per frame: decode %.2f ms, detect %.2f ms, track %.2f ms, describe %.2f ms",
+            Double(summary.decodeNanoseconds) / n, Double(summary.timings.detect) / n,
+            Double(summary.timings.track) / n, Double(summary.timings.describe) / n))
+        if summary.corruptPackets > 0 { print("skipped \(summary.corruptPackets) corrupt packets") }
+        print("\(summary.tracksStored) people tracked and stored; \(summary.incidents.count) incident(s) raised")
+        if !summary.incidents.isEmpty {
+            let reports = try await db.reports(status: nil)
+            let names = Dictionary(uniqueKeysWithValues: reports.compactMap { r in r.id.map { ($0, r.name) } })
+            printTable(["INCIDENT", "REPORT", "SEEN", "SCORE", "SNAPSHOT"], summary.incidents.map { i in
+                ["#\(i.id ?? 0)", "\(i.reportID) \(names[i.reportID] ?? "")", TimeParsing.display(i.seenAt),
+                 String(format: "%.2f", i.score),
+                 i.snapshotPath.map { (store.dataDirectory as NSString).appendingPathComponent($0) } ?? "-"]
+            })
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, redrawn in place on a terminal and printed every
+/// 10 % otherwise (logs, CI).
+final class ProgressBar: @unchecked Sendable {  // Only called from the pipeline's own task.
+    private let enabled: Bool
+    private let tty = isatty(2) != 0
+    private var lastDecile = -1
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ p: PipelineProgress) {
+        guard enabled else { return }
+        let fps = p.wallSeconds > 0 ? Double(p.frames) / p.wallSeconds : 0
+        var line: String
+        if let total = p.estimatedFrames, total > 0 {
+            let f = min(1, Double(p.frames) / Double(total))
+            let filled = Int(f * 30)
+            line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled) + "]"
+                + String(format: " %3.0f%% %d/%d frames", f * 100, p.frames, total)
+            if !tty {
+                let decile = Int(f * 10)
+                guard decile != lastDecile else { return }
+                lastDecile = decile
+            }
+        } else {
+            line = "\(p.frames) frames"
+        }
+        line += String(format: "  %.0f fps  %d in view  %d incident(s)", fps, p.activeTracks, p.incidents)
+        FileHandle.standardError.write(Data((tty ? "\r\u{1B}[K" + line : line + "\n").utf8))
+        drawn = true
+    }
+
+    func finish() {
+        if enabled && tty && drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

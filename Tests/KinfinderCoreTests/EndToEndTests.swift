@@ -1,0 +1,171 @@
+import Foundation
+import GridStore
+import Ingest
+import KinfinderCore
+import Logging
+import Matching
+import Testing
+import Vision
+
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+func sample(_ name: String) -> String { repoRoot.appendingPathComponent("SampleClips/\(name)").path }
+
+/// A fresh data folder with a grid database holding the sample grid.
+struct Workspace {
+    let folder: URL
+    let store: SQLiteGridStore
+    let model: ColourNameModel
+
+    init() async throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        store = try SQLiteGridStore(path: folder.appendingPathComponent("grid.sqlite").path)
+        let grid = try GridFile.load(path: sample("grid.yaml"))
+        try await store.upsertCells(grid.cells)
+        for c in grid.cameras { try await store.upsertCamera(c) }
+        model = try ColourNameModel(directory: repoRoot.appendingPathComponent("Models").path)
+    }
+
+    func report(_ text: String, name: String, lastSeen: Date) async throws -> MissingPersonReport {
+        let p = try ReportParser(model: model).parse(text)
+        return try await store.addReport(MissingPersonReport(
+            name: name, ageGroup: p.ageGroup, heightCM: p.heightCM, upper: p.upper, lower: p.lower, describedAs: text,
+            lastSeenCell: "XH-BS-DQ-01", lastSeenAt: lastSeen))
+    }
+
+    func watch(_ clip: String, camera: String, start: Date) async throws -> WatchSummary {
+        guard let cam = try await store.camera(id: camera) else { throw KinfinderError.unknownCamera(camera) }
+        let pipeline = CameraPipeline(
+            camera: cam, store: store, colourTable: model.yuvTable(), dataDirectory: folder.path,
+            logger: Logger(label: "test"))
+        return try await pipeline.watch(source: sample(clip), startTime: start, runID: "test-run")
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+@Suite("End to end on the sample clips", .serialized)
+struct EndToEndTests {
+    @Test("a report of the child in red and blue raises exactly that incident, with a snapshot; a report of nobody raises none")
+    func scenicGate() async throws {
+        let ws = try await Workspace()
+        defer { ws.remove() }
+        let start = Date()
+        let truth = try GroundTruth.load(path: sample("scenic-gate-640.gt.json"))
+        let child = try #require(truth.identities.first { $0.ageGroup == "child" })
+        let childReport = try await ws.report(child.description_zh, name: "小明", lastSeen: start.addingTimeInterval(-600))
+        // Nobody in this clip wears an orange top.
+        let nobody = try await ws.report("orange jacket, orange trousers", name: "nobody", lastSeen: start.addingTimeInterval(-600))
+
+        let summary = try await ws.watch("scenic-gate-640.mp4", camera: "cam-gate", start: start)
+        #expect(summary.frames == truth.frames)
+        #expect(summary.tracksStored >= truth.identities.count - 1)
+
+        let forChild = try await ws.store.incidents(IncidentFilter(reportID: childReport.id))
+        let forNobody = try await ws.store.incidents(IncidentFilter(reportID: nobody.id))
+        #expect(forNobody.isEmpty)
+        try #require(forChild.count == 1)
+        let incident = forChild[0]
+        #expect(incident.cameraID == "cam-gate")
+        #expect(incident.cellID == "XH-BS-DQ-01")
+        #expect(incident.status == .open)
+        #expect(incident.score >= MatchConfiguration().threshold)
+
+        // The matched track is the child: its best view overlaps the child's true box at that time.
+        let tracks = try await ws.store.tracks(since: nil, cameraID: "cam-gate")
+        let track = try #require(tracks.first { $0.id == incident.trackID })
+        let frame = Int((track.descriptor.bestTime * truth.fps).rounded())
+        let truthBox = try #require(truth.boxes.first { $0.frame == frame && $0.id == child.id })
+        #expect(truthBox.box.iou(track.descriptor.bestBox) >= 0.5, "best view \(track.descriptor.bestBox) vs truth \(truthBox.box)")
+
+        // A real JPEG snapshot next to the database.
+        let path = try #require(incident.snapshotPath)
+        let jpeg = try Data(contentsOf: ws.folder.appendingPathComponent(path))
+        #expect(jpeg.count > 1000)
+        #expect(Array(jpeg.prefix(3)) == [0xFF, 0xD8, 0xFF])
+        let decoded = try VideoSource(ws.folder.appendingPathComponent(path).path)
+        #expect(decoded.info.sourceHeight >= 240)
+
+        // Watching the same clip again under a new run does not raise the same sighting twice.
+        _ = try await ws.watch("scenic-gate-640.mp4", camera: "cam-gate", start: start)
+        #expect(try await ws.store.incidents(IncidentFilter(reportID: childReport.id)).count == 1)
+    }
+
+    @Test("on the 720p plaza clip, the child in pink is found and a green top matches nobody")
+    func plaza() async throws {
+        let ws = try await Workspace()
+        defer { ws.remove() }
+        let start = Date()
+        let truth = try GroundTruth.load(path: sample("plaza-720.gt.json"))
+        let child = try #require(truth.identities.first { $0.ageGroup == "child" })
+        let childReport = try await ws.report(child.description_en, name: "Lily", lastSeen: start)
+        let nobody = try await ws.report("绿色上衣 小孩", name: "nobody", lastSeen: start)
+        let summary = try await ws.watch("plaza-720.mp4", camera: "cam-plaza", start: start)
+        #expect(summary.stream.workingWidth == 640)
+        let hits = try await ws.store.incidents(IncidentFilter(reportID: childReport.id))
+        #expect(hits.count == 1)
+        #expect(try await ws.store.incidents(IncidentFilter(reportID: nobody.id)).isEmpty)
+        if let hit = hits.first {
+            let tracks = try await ws.store.tracks(since: nil, cameraID: "cam-plaza")
+            let track = try #require(tracks.first { $0.id == hit.trackID })
+            let frame = Int((track.descriptor.bestTime * truth.fps).rounded())
+            let truthBox = try #require(truth.boxes.first { $0.frame == frame && $0.id == child.id })
+            #expect(truthBox.box.iou(track.descriptor.bestBox.scaled(x: 2, y: 2)) >= 0.5)
+        }
+    }
+
+    @Test("a report filed after the person was last seen by this camera still needs the time to fit")
+    func timeWindow() async throws {
+        let ws = try await Workspace()
+        defer { ws.remove() }
+        let start = Date()
+        let truth = try GroundTruth.load(path: sample("scenic-gate-640.gt.json"))
+        let child = try #require(truth.identities.first { $0.ageGroup == "child" })
+        // Lost two hours after this clip was filmed: the clip cannot show them.
+        let late = try await ws.report(child.description_en, name: "later", lastSeen: start.addingTimeInterval(7200))
+        _ = try await ws.watch("scenic-gate-640.mp4", camera: "cam-gate", start: start)
+        #expect(try await ws.store.incidents(IncidentFilter(reportID: late.id)).isEmpty)
+    }
+}
+
+@Suite("Grid file and time parsing")
+struct CoreUnitTests {
+    @Test("the sample grid file parses into a four-level hierarchy with cameras")
+    func gridFile() throws {
+        let g = try GridFile.load(path: sample("grid.yaml"))
+        #expect(g.cells.count == 8)
+        #expect(g.cells.first { $0.id == "XH-BS-DQ-01" }?.parentID == "XH-BS-DQ")
+        #expect(g.cells.first { $0.id == "XH-BS-DQ-01" }?.level == .microGrid)
+        #expect(g.cameras.map(\.id) == ["cam-gate", "cam-plaza"])
+    }
+
+    @Test("grid file errors name the problem")
+    func gridErrors() {
+        #expect(throws: KinfinderError.self) { try GridFile.parse("cells:\n  - id: A\n    name: a\n    level: galaxy\n") }
+        #expect(throws: KinfinderError.self) { try GridFile.parse("cells:\n  - id: A\n    name: a\n    level: district\n  - id: A\n    name: b\n    level: district\n") }
+        #expect(throws: KinfinderError.self) { try GridFile.parse("[not a grid") }
+    }
+
+    @Test("times as people type them")
+    func times() throws {
+        let utc = TimeZone(identifier: "UTC")!
+        let now = try TimeParsing.parse("2026-11-23T12:00:00Z")
+        #expect(try TimeParsing.parse("20m", now: now) == now.addingTimeInterval(-1200))
+        #expect(try TimeParsing.parse("1h30m ago", now: now) == now.addingTimeInterval(-5400))
+        #expect(try TimeParsing.parse("14:30", now: now, timeZone: utc) == TimeParsing.parse("2026-11-23T14:30:00Z"))
+        #expect(try TimeParsing.parse("2026-11-23 08:15", now: now, timeZone: utc) == TimeParsing.parse("2026-11-23T08:15:00Z"))
+        #expect(try TimeParsing.parse("now", now: now) == now)
+        #expect(throws: KinfinderError.invalidTime("yesterday-ish")) { try TimeParsing.parse("yesterday-ish") }
+    }
+
+    @Test("a crop copies the region and outlines the person")
+    func crop() {
+        var f = VideoFrame(width: 64, height: 48)
+        for i in 0..<f.y.count { f.y[i] = UInt8(i % 200) }
+        let c = Crop(frame: f, box: Box(x: 20, y: 10, width: 10, height: 20), margin: 0.5)
+        #expect(c.width % 2 == 0 && c.height % 2 == 0)
+        #expect(c.width >= 18 && c.height >= 38)
+        #expect(c.y.contains(81))
+        #expect(c.v.contains(240))
+    }
+}

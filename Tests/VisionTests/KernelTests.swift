@@ -1,0 +1,95 @@
+import Testing
+@testable import Vision
+
+/// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
+struct SeededBytes {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func bytes(_ n: Int, _ range: ClosedRange<UInt8> = 0...255) -> [UInt8] {
+        (0..<n).map { _ in UInt8(truncatingIfNeeded: Int(range.lowerBound) + Int(next() % UInt64(Int(range.upperBound) - Int(range.lowerBound) + 1))) }
+    }
+}
+
+@Suite("SIMD kernels match their scalar references")
+struct KernelTests {
+    @Test("Σ-Δ background kernel equals the reference over many random frames", arguments: [16, 17, 333, 57_600])
+    func sigmaDelta(count n: Int) {
+        var rng = SeededBytes(state: UInt64(n))
+        let p = SigmaDelta.Parameters(step: 2, foregroundStep: 1, vMin: 10, vMax: 60, chromaThreshold: 14)
+        var a = (my: rng.bytes(n), sy: rng.bytes(n, 10...60), mu: rng.bytes(n), mv: rng.bytes(n), mask: rng.bytes(n, 0...1).map { $0 * 255 })
+        var b = a
+        for _ in 0..<5 {
+            let y = rng.bytes(n), u = rng.bytes(n), v = rng.bytes(n)
+            y.withUnsafeBufferPointer { yb in u.withUnsafeBufferPointer { ub in v.withUnsafeBufferPointer { vb in
+                a.my.withUnsafeMutableBufferPointer { my in a.sy.withUnsafeMutableBufferPointer { sy in
+                a.mu.withUnsafeMutableBufferPointer { mu in a.mv.withUnsafeMutableBufferPointer { mv in
+                a.mask.withUnsafeMutableBufferPointer { m in
+                    SigmaDelta.apply(y: yb, u: ub, v: vb, meanY: my, spreadY: sy, meanU: mu, meanV: mv, mask: m, count: n, parameters: p)
+                } } } } }
+                b.my.withUnsafeMutableBufferPointer { my in b.sy.withUnsafeMutableBufferPointer { sy in
+                b.mu.withUnsafeMutableBufferPointer { mu in b.mv.withUnsafeMutableBufferPointer { mv in
+                b.mask.withUnsafeMutableBufferPointer { m in
+                    SigmaDelta.reference(y: yb, u: ub, v: vb, meanY: my, spreadY: sy, meanU: mu, meanV: mv, mask: m, count: n, parameters: p)
+                } } } } }
+            } } }
+            #expect(a.my == b.my)
+            #expect(a.sy == b.sy)
+            #expect(a.mu == b.mu)
+            #expect(a.mv == b.mv)
+            #expect(a.mask == b.mask)
+        }
+    }
+
+    @Test("morphology equals the 3x3 reference", arguments: [(1, 1), (5, 3), (17, 9), (40, 23), (320, 180)])
+    func morphology(size: (Int, Int)) {
+        let (w, h) = size
+        var rng = SeededBytes(state: UInt64(w * 1000 + h))
+        let src = rng.bytes(w * h, 0...2).map { $0 == 0 ? UInt8(0) : 255 }
+        for op in [Morphology.Operation.erode, .dilate] {
+            var dst = [UInt8](repeating: 7, count: w * h), scratch = dst
+            src.withUnsafeBufferPointer { s in dst.withUnsafeMutableBufferPointer { d in scratch.withUnsafeMutableBufferPointer { t in
+                Morphology.apply(op, s, into: d, scratch: t, width: w, height: h)
+            } } }
+            #expect(dst == Morphology.reference(op, src, width: w, height: h), "\(op) \(w)x\(h)")
+        }
+    }
+
+    @Test("2x2 downscale averages with rounding")
+    func downsample() {
+        let src: [UInt8] = [0, 2, 10, 20, 1, 1, 30, 41]  // 4x2
+        var dst = [UInt8](repeating: 0, count: 2)
+        src.withUnsafeBufferPointer { s in dst.withUnsafeMutableBufferPointer { Downsample.box2x2(s, width: 4, height: 2, into: $0) } }
+        #expect(dst == [1, 25])  // (0+2+1+1+2)/4 = 1; (10+20+30+41+2)/4 = 25
+    }
+
+    @Test("connected components equal flood fill on random masks", arguments: [1, 2, 3, 4, 5])
+    func components(seed: UInt64) {
+        var rng = SeededBytes(state: seed)
+        let w = 37 + Int(seed) * 11, h = 23 + Int(seed) * 7
+        let mask = rng.bytes(w * h, 0...3).map { $0 == 0 ? UInt8(255) : 0 }
+        var cc = ConnectedComponents()
+        let got = mask.withUnsafeBufferPointer { cc.label($0, width: w, height: h) }
+        let want = ConnectedComponents.reference(mask, width: w, height: h)
+        func key(_ b: Blob) -> [Int] { [b.minY, b.minX, b.maxY, b.maxX, b.area] }
+        #expect(got.map(key).sorted { $0.lexicographicallyPrecedes($1) } == want.map(key).sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    @Test("components: two separate squares and a diagonal join")
+    func componentsHandmade() {
+        let w = 8, h = 4
+        var m = [UInt8](repeating: 0, count: w * h)
+        for (x, y) in [(0, 0), (1, 0), (0, 1), (1, 1), (2, 2), (5, 0), (6, 0), (5, 3)] { m[y * w + x] = 255 }
+        var cc = ConnectedComponents()
+        let blobs = m.withUnsafeBufferPointer { cc.label($0, width: w, height: h) }.sorted { $0.area > $1.area }
+        #expect(blobs.count == 3)
+        #expect(blobs[0] == Blob(minX: 0, minY: 0, maxX: 2, maxY: 2, area: 5))  // diagonal pixel joins the square
+        #expect(blobs[1].area == 2)
+        #expect(blobs[2] == Blob(minX: 5, minY: 3, maxX: 5, maxY: 3, area: 1))
+    }
+}
