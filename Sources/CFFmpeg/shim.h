@@ -60,6 +60,11 @@ static inline void kf_frame_set_planes(AVFrame *frame, uint8_t *y, int y_stride,
 static inline const uint8_t *kf_frame_plane(const AVFrame *frame, int plane) { return frame->data[plane]; }
 static inline int kf_frame_linesize(const AVFrame *frame, int plane) { return frame->linesize[plane]; }
 
+/// True when the decoder marked the frame as damaged (concealed errors, missing references).
+static inline int kf_frame_is_corrupt(const AVFrame *frame) {
+    return (frame->flags & AV_FRAME_FLAG_CORRUPT) != 0 || frame->decode_error_flags != 0;
+}
+
 static inline int kf_thread_type_frame_and_slice(void) { return FF_THREAD_FRAME | FF_THREAD_SLICE; }
 static inline int kf_thread_type_slice(void) { return FF_THREAD_SLICE; }
 static inline int kf_flag_qscale(void) { return AV_CODEC_FLAG_QSCALE; }

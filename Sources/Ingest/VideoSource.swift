@@ -47,7 +47,7 @@ public struct StreamInfo: Sendable, Hashable {
 public final class VideoSource {
     public let source: String
     public private(set) var info: StreamInfo
-    /// Packets the decoder rejected as corrupt (skipped, not fatal).
+    /// Packets the decoder rejected and frames it could only conceal (skipped, not fatal).
     public private(set) var corruptPackets = 0
     /// Frames decoded and delivered.
     public private(set) var framesDelivered = 0
@@ -183,6 +183,12 @@ public final class VideoSource {
             switch received {
             case .ok:
                 defer { av_frame_unref(decoded) }
+                if kf_frame_is_corrupt(decoded) != 0 {
+                    // A concealed frame is partly invented by the decoder: analysing it would
+                    // show phantom motion. Skip it and count it.
+                    try countCorrupt()
+                    continue
+                }
                 try convert(decoded, into: &frame)
                 frame.index = framesDelivered
                 framesDelivered += 1

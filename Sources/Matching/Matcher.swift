@@ -9,11 +9,15 @@ import Darwin
 /// Every threshold and weight of the report ↔ track score, named and documented.
 public struct MatchConfiguration: Sendable, Hashable {
     /// A score at or above this raises an incident.
-    public var threshold: Double = 0.62
+    public var threshold: Double = 0.70
     /// Relative weights of the parts of the score (renormalised over the parts present).
-    public var upperWeight: Double = 0.5
-    public var lowerWeight: Double = 0.3
+    public var upperWeight: Double = 0.6
+    public var lowerWeight: Double = 0.25
     public var heightWeight: Double = 0.25
+    /// Parts are combined by a weighted geometric mean, so one clear contradiction (a child's
+    /// report against an adult's height) pulls the score down however well the rest fits; a part
+    /// scores at least this, so one bad reading cannot zero the rest.
+    public var floor: Double = 0.05
     /// Share of a body part's foreground pixels in the reported colour that counts as a full
     /// match: the rest is skin, hair, bags, shading and background bleeding into the mask.
     public var colourSaturation: Float = 0.45
@@ -65,7 +69,7 @@ public struct Matcher: Sendable {
         if !report.upper.isEmpty {
             let (s, share) = colourScore(report.upper, track.upper)
             let w = configuration.upperWeight * pixelWeight(track.upper.pixels)
-            sum += w * s
+            sum += w * log(max(s, configuration.floor))
             weights += w
             upperScore = s
             parts.append("upper \(Self.names(report.upper)) \(Self.percent(share)) → \(Self.fixed(s))")
@@ -74,7 +78,7 @@ public struct Matcher: Sendable {
             let (s, share) = colourScore(report.lower, track.lower)
             let visibility = Double(min(1, track.lowerVisibility / max(0.01, configuration.fullLowerVisibility)))
             let w = configuration.lowerWeight * pixelWeight(track.lower.pixels) * visibility
-            sum += w * s
+            sum += w * log(max(s, configuration.floor))
             weights += w
             lowerScore = s
             parts.append("lower \(Self.names(report.lower)) \(Self.percent(share)) → \(Self.fixed(s))")
@@ -83,13 +87,13 @@ public struct Matcher: Sendable {
             let r = Double(observed) / expected
             let z = (r - 1) / configuration.heightTolerance
             let s = exp(-0.5 * z * z)
-            sum += configuration.heightWeight * s
+            sum += configuration.heightWeight * log(max(s, configuration.floor))
             weights += configuration.heightWeight
             heightScore = s
             parts.append("height \(Self.fixed(Double(observed)))× adult vs \(Self.fixed(expected))× → \(Self.fixed(s))")
         }
         guard weights > 0 else { return nil }
-        let total = sum / weights
+        let total = exp(sum / weights)
         return MatchScore(
             total: total, upper: upperScore, lower: lowerScore, height: heightScore,
             explanation: parts.joined(separator: ", "))
@@ -131,20 +135,21 @@ public struct Matcher: Sendable {
 
 /// Partial credit between colour names that cameras and lighting confuse: a navy jacket reads
 /// partly black in shade, a grey one partly white in sun, red fabric partly pink or orange.
+/// Kept small (≤ 0.25): a neighbour is a hint, never a match — a red top must not pass for pink.
 /// Symmetric; 1 on the diagonal; documented in `docs/scoring.md`.
 public enum ColourSimilarity {
     private static let pairs: [(ColourName, ColourName, Float)] = [
-        (.red, .pink, 0.4), (.red, .orange, 0.4), (.red, .brown, 0.2), (.red, .purple, 0.2),
-        (.orange, .yellow, 0.4), (.orange, .brown, 0.4), (.orange, .pink, 0.2),
-        (.yellow, .brown, 0.2), (.yellow, .green, 0.2), (.yellow, .white, 0.2),
-        (.green, .cyan, 0.4), (.green, .grey, 0.1), (.green, .brown, 0.1),
-        (.cyan, .blue, 0.5), (.cyan, .grey, 0.1),
-        (.blue, .purple, 0.3), (.blue, .black, 0.3), (.blue, .grey, 0.2),
-        (.purple, .pink, 0.3), (.purple, .black, 0.1),
-        (.pink, .white, 0.2),
-        (.brown, .black, 0.3), (.brown, .grey, 0.2),
-        (.black, .grey, 0.4),
-        (.white, .grey, 0.5),
+        (.red, .pink, 0.2), (.red, .orange, 0.2), (.red, .brown, 0.1), (.red, .purple, 0.1),
+        (.orange, .yellow, 0.2), (.orange, .brown, 0.2), (.orange, .pink, 0.1),
+        (.yellow, .brown, 0.1), (.yellow, .green, 0.1), (.yellow, .white, 0.1),
+        (.green, .cyan, 0.2), (.green, .grey, 0.05), (.green, .brown, 0.05),
+        (.cyan, .blue, 0.25), (.cyan, .grey, 0.05),
+        (.blue, .purple, 0.15), (.blue, .black, 0.15), (.blue, .grey, 0.1),
+        (.purple, .pink, 0.15), (.purple, .black, 0.05),
+        (.pink, .white, 0.1),
+        (.brown, .black, 0.15), (.brown, .grey, 0.1),
+        (.black, .grey, 0.2),
+        (.white, .grey, 0.25),
     ]
 
     private static let table: [Float] = {

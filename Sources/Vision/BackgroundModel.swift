@@ -12,10 +12,10 @@ public struct BackgroundConfiguration: Sendable, Hashable {
     /// `difference / levelsPerSecond × slowdown` seconds (≈ 40 s for a dark coat on light paving).
     public var foregroundSlowdown: Double = 8
     /// Lower and upper bounds of the per-pixel luma threshold (the Σ-Δ spread).
-    public var spreadMin: UInt8 = 6
+    public var spreadMin: UInt8 = 8
     public var spreadMax: UInt8 = 60
     /// Sum of |ΔU| + |ΔV| above which a pixel is foreground whatever its luma.
-    public var chromaThreshold: UInt8 = 10
+    public var chromaThreshold: UInt8 = 12
 
     public init() {}
 }
@@ -27,6 +27,8 @@ public protocol BackgroundModel {
     var size: (width: Int, height: Int) { get }
     /// Updates the model with a frame at `time` seconds and writes the foreground mask.
     mutating func apply(y: [UInt8], u: [UInt8], v: [UInt8], time: Double, mask: inout [UInt8])
+    /// The background's Y, U, V estimate (at `size`), empty before the first frame.
+    var backgroundPlanes: (y: [UInt8], u: [UInt8], v: [UInt8]) { get }
 }
 
 /// The default background model: Σ-Δ estimation on luma with a chroma test and shadow
@@ -43,6 +45,8 @@ public struct SigmaDeltaBackground: BackgroundModel {
     private var lastTime: Double = 0
     private var credit: Double = 0
     private var foregroundCredit: Double = 0
+
+    public var backgroundPlanes: (y: [UInt8], u: [UInt8], v: [UInt8]) { (meanY, meanU, meanV) }
 
     public init(width: Int, height: Int, configuration: BackgroundConfiguration = BackgroundConfiguration()) {
         size = (width, height)

@@ -8,6 +8,11 @@ public struct ColourSampling: Sendable, Hashable {
     public var lowerBottom: Float = 0.92
     /// Horizontal margin on each side (arms and background at the sides).
     public var sideMargin: Float = 0.15
+    /// A pixel whose chroma (|ΔU| + |ΔV|) is within `backgroundChroma` of the background's and
+    /// whose luma is within `backgroundLuma` of it — or darker but not below 0.56× (a shadow) —
+    /// is ground showing through the mask's edge, not clothing.
+    public var backgroundLuma: Int = 12
+    public var backgroundChroma: Int = 10
 
     public init() {}
 }
@@ -42,7 +47,8 @@ public struct ColourSampler: Sendable {
     /// Samples `box` of a `width`×`height` frame. `mask` is the foreground mask at half size
     /// (`maskWidth` wide); pixels that are background there are skipped.
     public func sample(
-        _ box: Box, y: [UInt8], u: [UInt8], v: [UInt8], width: Int, height: Int, mask: [UInt8], maskWidth: Int
+        _ box: Box, y: [UInt8], u: [UInt8], v: [UInt8], width: Int, height: Int, mask: [UInt8], maskWidth: Int,
+        background: (y: [UInt8], u: [UInt8], v: [UInt8])? = nil
     ) -> ColourSample {
         var out = ColourSample()
         let cw = (width + 1) / 2
@@ -50,6 +56,10 @@ public struct ColourSampler: Sendable {
         let x1 = min(width, Int(box.maxX - box.width * regions.sideMargin))
         guard x1 > x0 else { return out }
         let maskHeight = mask.count / max(1, maskWidth)
+        let bg = background ?? ([], [], [])
+        let checkBackground = bg.y.count == mask.count && bg.u.count == mask.count && bg.v.count == mask.count
+        let tl = regions.backgroundLuma, tc = regions.backgroundChroma
+        bg.y.withUnsafeBufferPointer { by in bg.u.withUnsafeBufferPointer { bu in bg.v.withUnsafeBufferPointer { bv in
         y.withUnsafeBufferPointer { yp in
             u.withUnsafeBufferPointer { up in
                 v.withUnsafeBufferPointer { vp in
@@ -65,11 +75,15 @@ public struct ColourSampler: Sendable {
                                     let yRow = r * width, cRow = (r >> 1) * cw, mRow = mr * maskWidth
                                     for x in x0..<x1 {
                                         let mx = min(x >> 1, maskWidth - 1)
-                                        guard mp[mRow + mx] != 0 else { continue }
-                                        let yy = Int(yp[yRow + x]) >> 3
-                                        let uu = Int(up[cRow + (x >> 1)]) >> 3
-                                        let vv = Int(vp[cRow + (x >> 1)]) >> 3
-                                        counts[Int(lut[(yy << 10) | (uu << 5) | vv])] += 1
+                                        let m = mRow + mx
+                                        guard mp[m] != 0 else { continue }
+                                        let py = Int(yp[yRow + x]), pu = Int(up[cRow + (x >> 1)]), pv = Int(vp[cRow + (x >> 1)])
+                                        if checkBackground, abs(pu - Int(bu[m])) + abs(pv - Int(bv[m])) <= tc {
+                                            // Same chroma as the ground: the ground itself, or its shadow.
+                                            let g = Int(by[m])
+                                            if abs(py - g) <= tl || (py < g && py >= (g >> 1) + (g >> 4)) { continue }
+                                        }
+                                        counts[Int(lut[((py >> 3) << 10) | ((pu >> 3) << 5) | (pv >> 3)])] += 1
                                         fg += 1
                                     }
                                 }
@@ -82,6 +96,7 @@ public struct ColourSampler: Sendable {
                 }
             }
         }
+        } } }
         return out
     }
 }

@@ -33,6 +33,9 @@ public protocol PersonDetector {
     /// sampling can skip background pixels.
     var foregroundMask: [UInt8] { get }
     var maskSize: (width: Int, height: Int) { get }
+    /// The background's colour at mask resolution (Y, U, V), so colour sampling can drop pixels
+    /// of a person's box that look like the ground behind them; `nil` if the detector has none.
+    var background: (y: [UInt8], u: [UInt8], v: [UInt8])? { get }
     /// After tracking: the boxes (working-frame pixels) of people known to be there — confirmed
     /// tracks that arrived by moving. Their pixels adapt slowly next frame, so a person who stops
     /// stays visible; every other pixel, including ghosts left by the first frames, adapts at
@@ -50,7 +53,11 @@ public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
     public let width: Int
     public let height: Int
     public let configuration: DetectionConfiguration
-    public private(set) var background: Model
+    public private(set) var model: Model
+    public var background: (y: [UInt8], u: [UInt8], v: [UInt8])? {
+        let b = model.backgroundPlanes
+        return b.y.isEmpty ? nil : b
+    }
     public private(set) var foregroundMask: [UInt8]
     public var maskSize: (width: Int, height: Int) { (mw, mh) }
     private let mw: Int
@@ -66,7 +73,7 @@ public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
         self.width = width
         self.height = height
         self.configuration = configuration
-        self.background = background
+        self.model = background
         mw = width / 2
         mh = height / 2
         precondition(background.size == (mw, mh), "the background model must work at half the frame size")
@@ -85,14 +92,19 @@ public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
         // Chroma planes may be one column wider than mw (odd width): use them as they are when
         // aligned, else repack.
         let (uu, vv) = cw == mw ? (u, v) : (Self.repack(u, from: cw, to: mw, rows: mh), Self.repack(v, from: cw, to: mw, rows: mh))
-        background.apply(y: lumaSmall, u: uu, v: vv, time: time, mask: &foregroundMask)
-        // Keep the raw mask for colour sampling; clean a copy for blobs.
+        model.apply(y: lumaSmall, u: uu, v: vv, time: time, mask: &foregroundMask)
+        // Clean a copy of the raw mask for blobs.
         work.withUnsafeMutableBufferPointer { dst in
             foregroundMask.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: src.count) }
         }
         for _ in 0..<configuration.openings {
             morph(.erode)
             morph(.dilate)
+        }
+        // Publish the opened mask: colour sampling should not read isolated noise pixels (lawn
+        // texture flickering through compression), and it is next frame's slow-update selector.
+        foregroundMask.withUnsafeMutableBufferPointer { dst in
+            work.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: src.count) }
         }
         for _ in 0..<configuration.closings { morph(.dilate) }
         for _ in 0..<configuration.closings { morph(.erode) }

@@ -90,6 +90,7 @@ public final class PersonExtractor {
         var improved: [TrackView] = []
         let mask = detector.foregroundMask
         let maskWidth = detector.maskSize.width
+        let background = detector.background
         let active = Dictionary(uniqueKeysWithValues: tracker.active.map { ($0.id, $0) })
         for (di, box) in detections.enumerated() {
             let id = update.assignments[di]
@@ -116,7 +117,9 @@ public final class PersonExtractor {
                 if speed < configuration.loiterSpeed { acc.loiterSeconds += max(0, dt) }
             }
             if !overlaps {
-                acc.add(sampler.sample(box, y: y, u: u, v: v, width: width, height: height, mask: mask, maskWidth: maskWidth))
+                acc.add(sampler.sample(
+                    box, y: y, u: u, v: v, width: width, height: height, mask: mask, maskWidth: maskWidth,
+                    background: background))
                 if !clipped && box.area > acc.bestArea {
                     acc.bestArea = box.area
                     acc.bestBox = box

@@ -13,6 +13,10 @@ public struct PerspectiveHeightModel: Sendable {
     private var tracks: Set<Int> = []
     private var fit: (a: Float, b: Float)?
     private var samplesAtFit = 0
+    /// Largest relative RMS residual of the inliers for the model to answer.
+    public var maximumResidual: Float = 0.12
+    /// Smallest share of samples that must be inliers.
+    public var minimumInlierShare: Float = 0.6
 
     public init() {}
 
@@ -55,7 +59,19 @@ public struct PerspectiveHeightModel: Sendable {
             use = kept
             result = Self.leastSquares(use)
         }
-        fit = result
+        // Answer only when the line explains most samples well: boxes of partly detected people
+        // scatter the samples, and a wrong expectation is worse than none.
+        guard let (a, b) = result, Float(use.count) >= minimumInlierShare * Float(samples.count) else {
+            fit = nil
+            return
+        }
+        var sq: Float = 0
+        for (x, y) in use {
+            let e = a * x + b
+            guard e > 0 else { fit = nil; return }
+            sq += ((y - e) / e) * ((y - e) / e)
+        }
+        fit = (sq / Float(use.count)).squareRoot() <= maximumResidual ? (a, b) : nil
     }
 
     static func leastSquares(_ points: [(Float, Float)]) -> (Float, Float)? {

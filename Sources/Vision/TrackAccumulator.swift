@@ -50,7 +50,13 @@ struct TrackAccumulator {
             guard let e = model.expectedHeight(footY: s.x) else { return nil }
             return s.y / e
         }
-        if ratios.count >= 3 { relative = BoundedSamples.median(of: ratios) }
+        if ratios.count >= 5 {
+            // Only when the track's own samples agree (interquartile range ≤ 25 % of the median).
+            let sorted = ratios.sorted()
+            let median = BoundedSamples.median(of: sorted)
+            let iqr = sorted[sorted.count * 3 / 4] - sorted[sorted.count / 4]
+            if median > 0, iqr <= 0.25 * median { relative = median }
+        }
         let displacement = lastFoot - firstFoot
         let moved = (displacement * displacement).sum().squareRoot()
         let direction = moved > 0.5 * medianHeight ? displacement : lastVelocity

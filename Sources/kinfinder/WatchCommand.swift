@@ -18,7 +18,7 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "Camera id (must exist: kinfinder camera add).") var camera: String
     @Option(help: "Wall-clock time of the clip's first frame (default: now).") var start: String?
     @Option(help: "Working width in pixels (frames are scaled down to it).") var width: Int = 640
-    @Option(help: "Match threshold 0…1 (default 0.62).") var threshold: Double?
+    @Option(help: "Match threshold 0…1 (default 0.70).") var threshold: Double?
     @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
