@@ -61,7 +61,7 @@ public enum Evaluation {
             if let dir = maskFolder, maskFrames.contains(frame.index) {
                 let m = extractor.foregroundMask
                 let header = Array("P5\n\(m.width) \(m.height)\n255\n".utf8)
-                FileManager.default.createFile(atPath: "\(dir)/mask-\(frame.index).pgm", contents: Data(header + m.mask))
+                try Data(header + m.mask).write(to: URL(fileURLWithPath: "\(dir)/mask-\(frame.index).pgm"))
             }
             obs.descriptors += a.ended
             obs.frames += 1
