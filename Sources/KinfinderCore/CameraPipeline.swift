@@ -44,6 +44,8 @@ public struct WatchSummary: Sendable {
     public var tracksStored: Int
     public var incidents: [Incident]
     public var corruptPackets: Int
+    /// True when the run was asked to stop before the end of the source.
+    public var interrupted: Bool
     public var timings: StageTimings
     /// Nanoseconds spent decoding and scaling.
     public var decodeNanoseconds: Int64
@@ -95,8 +97,11 @@ public final class CameraPipeline {
 
     /// Analyses a clip or stream from start to end. Frame times are `startTime` + presentation
     /// time. `runID` keeps this run's track numbers apart from other runs of the same camera.
+    /// `shouldStop` is checked every frame: when it turns true the run ends as at the end of the
+    /// source — live tracks are finished, matched and stored — so nothing seen is lost.
     public func watch(
         source: String, startTime: Date, runID: String,
+        shouldStop: @Sendable () -> Bool = { false },
         progress: ((PipelineProgress) -> Void)? = nil
     ) async throws -> WatchSummary {
         let video = try VideoSource(source, configuration: configuration.ingest)
@@ -118,7 +123,13 @@ public final class CameraPipeline {
         var decodeNanos: Int64 = 0
         var lastTime = 0.0
         var frames = 0
+        var interrupted = false
         while true {
+            if shouldStop() {
+                interrupted = true
+                logger.notice("stopping on request; finishing live tracks", metadata: ["camera": "\(camera.id)"])
+                break
+            }
             let d0 = clock.now
             guard try video.read(into: &frame) else { break }
             decodeNanos += nanoseconds(clock.now - d0)
@@ -169,7 +180,7 @@ public final class CameraPipeline {
         return WatchSummary(
             source: source, stream: video.info, frames: frames, videoSeconds: lastTime, wallSeconds: wall,
             tracksStored: tracksStored, incidents: incidents, corruptPackets: video.corruptPackets,
-            timings: extractor.timings, decodeNanoseconds: decodeNanos)
+            interrupted: interrupted, timings: extractor.timings, decodeNanoseconds: decodeNanos)
     }
 
     private func reset() {

@@ -4,6 +4,7 @@ import GridStore
 import Ingest
 import KinfinderCore
 import Matching
+import Synchronization
 import Vision
 #if canImport(Glibc)
 import Glibc
@@ -39,10 +40,16 @@ struct Watch: AsyncParsableCommand {
             camera: cam, store: db, colourTable: colourModel.yuvTable(), dataDirectory: store.dataDirectory,
             configuration: config, logger: store.logger)
         let bar = ProgressBar(enabled: !quiet)
-        let summary = try await pipeline.watch(source: absolute(clip), startTime: startTime, runID: runID) { p in
+        StopSignal.install()
+        let summary = try await pipeline.watch(
+            source: absolute(clip), startTime: startTime, runID: runID, shouldStop: { StopSignal.requested }
+        ) { p in
             bar.update(p)
         }
         bar.finish()
+        if summary.interrupted {
+            print("interrupted: stopped after \(summary.frames) frames; people in view were finished and stored")
+        }
         let s = summary.stream
         print("\(clip): \(summary.frames) frames, \(s.sourceWidth)x\(s.sourceHeight) \(s.codec) → \(s.workingWidth)x\(s.workingHeight), "
             + String(format: "%.1f s of video in %.2f s (%.0f frames/s)", summary.videoSeconds, summary.wallSeconds, summary.framesPerSecond))
@@ -98,5 +105,24 @@ final class ProgressBar: @unchecked Sendable {  // Only called from the pipeline
 
     func finish() {
         if enabled && tty && drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Ctrl-C / SIGTERM ask a running `watch` to stop at the next frame and store what it has, instead
+/// of killing it mid-way. A second signal ends the process at once.
+enum StopSignal {
+    private static let flag = Atomic<Bool>(false)
+
+    static var requested: Bool { flag.load(ordering: .relaxed) }
+
+    static func install() {
+        let handler: @convention(c) (Int32) -> Void = { sig in
+            if StopSignal.flag.exchange(true, ordering: .relaxed) {
+                signal(sig, SIG_DFL)
+                raise(sig)
+            }
+        }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
     }
 }
