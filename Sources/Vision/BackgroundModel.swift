@@ -1,8 +1,8 @@
 /// Settings of the background model. Every threshold is in 8-bit levels of the decoded image.
 public struct BackgroundConfiguration: Sendable, Hashable {
-    /// At the start the model learns fast, so people present in the first frame do not leave
-    /// ghosts for long.
-    public var warmUpSeconds: Double = 1.0
+    /// Optional fast learning at the start (off by default: it half-absorbs people who enter
+    /// meanwhile, whose ghosts then read as clothing colour; see docs/background-model.md).
+    public var warmUpSeconds: Double = 0.0
     /// Background step per frame during warm-up.
     public var warmUpStep: UInt8 = 6
     /// How fast the background follows slow changes (light, shadows of clouds), in levels per second.

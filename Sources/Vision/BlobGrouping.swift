@@ -17,7 +17,7 @@ public enum BlobGrouping {
                     let a = out[i], b = out[j]
                     out[i] = Blob(
                         minX: min(a.minX, b.minX), minY: min(a.minY, b.minY), maxX: max(a.maxX, b.maxX),
-                        maxY: max(a.maxY, b.maxY), area: a.area + b.area)
+                        maxY: max(a.maxY, b.maxY), area: a.area + b.area, strong: a.strong + b.strong)
                     out.remove(at: j)
                     merged = true
                     break search

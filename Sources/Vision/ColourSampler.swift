@@ -8,9 +8,10 @@ public struct ColourSampling: Sendable, Hashable {
     public var lowerBottom: Float = 0.92
     /// Horizontal margin on each side (arms and background at the sides).
     public var sideMargin: Float = 0.15
-    /// A pixel whose chroma (|ΔU| + |ΔV|) is within `backgroundChroma` of the background's and
-    /// whose luma is within `backgroundLuma` of it — or darker but not below 0.56× (a shadow) —
-    /// is ground showing through the mask's edge, not clothing.
+    /// A pixel within `backgroundLuma` of the background's luma and `backgroundChroma` of its
+    /// chroma is ground showing through the mask's edge; so is one that is the ground darkened by
+    /// a factor r ∈ [0.5, 0.95] with its chroma scaled by the same r (a shadow, even on a
+    /// saturated lawn). Neither is clothing.
     public var backgroundLuma: Int = 12
     public var backgroundChroma: Int = 10
 
@@ -78,10 +79,16 @@ public struct ColourSampler: Sendable {
                                         let m = mRow + mx
                                         guard mp[m] != 0 else { continue }
                                         let py = Int(yp[yRow + x]), pu = Int(up[cRow + (x >> 1)]), pv = Int(vp[cRow + (x >> 1)])
-                                        if checkBackground, abs(pu - Int(bu[m])) + abs(pv - Int(bv[m])) <= tc {
-                                            // Same chroma as the ground: the ground itself, or its shadow.
-                                            let g = Int(by[m])
-                                            if abs(py - g) <= tl || (py < g && py >= (g >> 1) + (g >> 4)) { continue }
+                                        if checkBackground {
+                                            let g = Int(by[m]), gu = Int(bu[m]) - 128, gv = Int(bv[m]) - 128
+                                            // The ground itself: same luma and chroma.
+                                            if abs(py - g) <= tl && abs(pu - 128 - gu) + abs(pv - 128 - gv) <= tc { continue }
+                                            // Its shadow: luma scaled by r ∈ [0.5, 0.95], chroma scaled by the same r
+                                            // (limited-range YUV: a darker surface is also less saturated).
+                                            if py < g && 2 * py >= g && 20 * py <= 19 * g {
+                                                let su = (gu * py) / max(1, g), sv = (gv * py) / max(1, g)
+                                                if abs(pu - 128 - su) + abs(pv - 128 - sv) <= tc { continue }
+                                            }
                                         }
                                         counts[Int(lut[((py >> 3) << 10) | ((pu >> 3) << 5) | (pv >> 3)])] += 1
                                         fg += 1

@@ -6,6 +6,8 @@ public struct Blob: Sendable, Hashable {
     public var maxY: Int
     /// Number of foreground pixels.
     public var area: Int
+    /// Number of strong (255) pixels: a blob with none is weak difference only, e.g. noise.
+    public var strong: Int = 0
 
     public var width: Int { maxX - minX + 1 }
     public var height: Int { maxY - minY + 1 }
@@ -25,15 +27,18 @@ public struct ConnectedComponents: Sendable {
     private var runEnd: [Int32] = []
     private var runRow: [Int32] = []
     private var parent: [Int32] = []
+    private var runStrong: [Int32] = []
 
     public init() {}
 
+    /// Labels the nonzero pixels of `mask`; also counts each blob's strong (255) pixels.
     public mutating func label(_ mask: UnsafeBufferPointer<UInt8>, width w: Int, height h: Int, minimumArea: Int = 1) -> [Blob] {
         precondition(mask.count >= w * h, "mask size")
         runStart.removeAll(keepingCapacity: true)
         runEnd.removeAll(keepingCapacity: true)
         runRow.removeAll(keepingCapacity: true)
         parent.removeAll(keepingCapacity: true)
+        runStrong.removeAll(keepingCapacity: true)
         guard w > 0, h > 0, let m = mask.baseAddress else { return [] }
 
         var prevFirst = 0, prevCount = 0
@@ -47,7 +52,12 @@ public struct ConnectedComponents: Sendable {
                 while x < w, row[x] == 0 { x += 1 }
                 guard x < w else { break }
                 let start = x
-                while x < w, row[x] != 0 { x += 1 }
+                var strong: Int32 = 0
+                while x < w, row[x] != 0 {
+                    if row[x] == 255 { strong += 1 }
+                    x += 1
+                }
+                runStrong.append(strong)
                 let id = Int32(runStart.count)
                 runStart.append(Int32(start))
                 runEnd.append(Int32(x - 1))
@@ -86,6 +96,7 @@ public struct ConnectedComponents: Sendable {
             blobs[b].minY = min(blobs[b].minY, y)
             blobs[b].maxY = max(blobs[b].maxY, y)
             blobs[b].area += e - s + 1
+            blobs[b].strong += Int(runStrong[r])
         }
         return minimumArea > 1 ? blobs.filter { $0.area >= minimumArea } : blobs
     }
@@ -119,6 +130,7 @@ public struct ConnectedComponents: Sendable {
                 b.minX = min(b.minX, x); b.maxX = max(b.maxX, x)
                 b.minY = min(b.minY, y); b.maxY = max(b.maxY, y)
                 b.area += 1
+                if mask[p] == 255 { b.strong += 1 }
                 for dy in -1...1 {
                     for dx in -1...1 {
                         let xx = x + dx, yy = y + dy

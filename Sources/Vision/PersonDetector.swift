@@ -16,6 +16,9 @@ public struct DetectionConfiguration: Sendable, Hashable {
     public var groupGap: Float = 0.6
     /// …and the joined box is still at least this tall for its width.
     public var groupAspect: Float = 1.3
+    /// Hysteresis: share of a blob that must be strong foreground for it to count (weak
+    /// differences alone are lighting or noise).
+    public var minStrongShare: Float = 0.2
     /// Morphological clean-up: openings remove speckle, closings join a person's parts.
     public var openings: Int = 1
     public var closings: Int = 2
@@ -111,7 +114,8 @@ public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
         let minH = Int(configuration.minHeightFraction * Float(mh))
         let blobs = work.withUnsafeBufferPointer { components.label($0, width: mw, height: mh, minimumArea: max(4, minH)) }
         var boxes: [Box] = []
-        for b in BlobGrouping.group(blobs, overlap: configuration.groupOverlap, gap: configuration.groupGap, aspect: configuration.groupAspect) {
+        let seeded = blobs.filter { Float($0.strong) >= configuration.minStrongShare * Float($0.area) }
+        for b in BlobGrouping.group(seeded, overlap: configuration.groupOverlap, gap: configuration.groupGap, aspect: configuration.groupAspect) {
             let h = Float(b.height), w = Float(b.width)
             let aspect = h / w
             guard h >= configuration.minHeightFraction * Float(mh), h <= configuration.maxHeightFraction * Float(mh),

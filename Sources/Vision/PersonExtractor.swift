@@ -120,7 +120,12 @@ public final class PersonExtractor {
                 acc.add(sampler.sample(
                     box, y: y, u: u, v: v, width: width, height: height, mask: mask, maskWidth: maskWidth,
                     background: background))
-                if !clipped && box.area > acc.bestArea {
+                // The best view is the largest upright box that is not much taller than the track's
+                // usual height (once it has one): not a box swollen by a shadow, nor one merged with
+                // a taller passer-by.
+                let typical = acc.heights.values.count >= 5 ? acc.heights.median : nil
+                let plausible = box.width <= 0.6 * box.height && (typical.map { box.height <= 1.25 * $0 } ?? true)
+                if !clipped && plausible && box.area > acc.bestArea {
                     acc.bestArea = box.area
                     acc.bestBox = box
                     acc.bestTime = time
@@ -129,11 +134,15 @@ public final class PersonExtractor {
             }
             accumulators[id] = acc
         }
-        // People who walked in are protected from fading into the background; ghosts are not.
+        // People who walked in and stopped are protected from fading into the background. Walkers
+        // need no protection (they move on before they fade), and protecting them would keep alive
+        // the ghost of where they stood in the first frame; ghosts themselves never walked in.
         detector.protect(tracker.active.compactMap { t in
             guard t.confirmed, let acc = accumulators[t.id] else { return nil }
             let d = acc.lastFoot - acc.firstFoot
-            return (d * d).sum() > 0.25 * t.box.height * t.box.height ? t.box : nil
+            let walkedIn = (d * d).sum() > 0.25 * t.box.height * t.box.height
+            let speed = (t.velocity * t.velocity).sum().squareRoot() / max(1, t.box.height)
+            return walkedIn && speed < configuration.loiterSpeed ? t.box : nil
         })
         var ended: [TrackDescriptor] = []
         for t in update.ended {

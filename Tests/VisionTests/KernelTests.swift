@@ -21,7 +21,7 @@ struct KernelTests {
     @Test("Σ-Δ background kernel equals the reference over many random frames", arguments: [16, 17, 333, 57_600])
     func sigmaDelta(count n: Int) {
         var rng = SeededBytes(state: UInt64(n))
-        let p = SigmaDelta.Parameters(step: 2, foregroundStep: 1, vMin: 10, vMax: 60, chromaThreshold: 14)
+        let p = SigmaDelta.Parameters(step: 2, foregroundStep: 1, vMin: 10, vMax: 60, chromaThreshold: 14, weakMinimum: 5)
         var a = (my: rng.bytes(n), sy: rng.bytes(n, 10...60), mu: rng.bytes(n), mv: rng.bytes(n), mask: rng.bytes(n, 0...1).map { $0 * 255 })
         var b = a
         for _ in 0..<5 {
@@ -72,12 +72,27 @@ struct KernelTests {
     func components(seed: UInt64) {
         var rng = SeededBytes(state: seed)
         let w = 37 + Int(seed) * 11, h = 23 + Int(seed) * 7
-        let mask = rng.bytes(w * h, 0...3).map { $0 == 0 ? UInt8(255) : 0 }
+        // Strong (255), weak (128) and background pixels.
+        let mask = rng.bytes(w * h, 0...5).map { $0 == 0 ? UInt8(255) : ($0 == 1 ? 128 : 0) }
         var cc = ConnectedComponents()
         let got = mask.withUnsafeBufferPointer { cc.label($0, width: w, height: h) }
         let want = ConnectedComponents.reference(mask, width: w, height: h)
-        func key(_ b: Blob) -> [Int] { [b.minY, b.minX, b.maxY, b.maxX, b.area] }
+        func key(_ b: Blob) -> [Int] { [b.minY, b.minX, b.maxY, b.maxX, b.area, b.strong] }
         #expect(got.map(key).sorted { $0.lexicographicallyPrecedes($1) } == want.map(key).sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    @Test("hysteresis: a weak region counts only through the strong pixels joined to it")
+    func hysteresis() {
+        let w = 10, h = 3
+        var m = [UInt8](repeating: 0, count: w * h)
+        for x in 0..<4 { m[w + x] = 128 }  // weak run joined to a strong pixel
+        m[w + 4] = 255
+        for x in 7..<10 { m[w + x] = 128 }  // weak only
+        var cc = ConnectedComponents()
+        let blobs = m.withUnsafeBufferPointer { cc.label($0, width: w, height: h) }.sorted { $0.minX < $1.minX }
+        #expect(blobs.count == 2)
+        #expect(blobs[0].area == 5 && blobs[0].strong == 1)
+        #expect(blobs[1].area == 3 && blobs[1].strong == 0)
     }
 
     @Test("components: two separate squares and a diagonal join")
@@ -88,8 +103,8 @@ struct KernelTests {
         var cc = ConnectedComponents()
         let blobs = m.withUnsafeBufferPointer { cc.label($0, width: w, height: h) }.sorted { $0.area > $1.area }
         #expect(blobs.count == 3)
-        #expect(blobs[0] == Blob(minX: 0, minY: 0, maxX: 2, maxY: 2, area: 5))  // diagonal pixel joins the square
+        #expect(blobs[0] == Blob(minX: 0, minY: 0, maxX: 2, maxY: 2, area: 5, strong: 5))  // diagonal pixel joins the square
         #expect(blobs[1].area == 2)
-        #expect(blobs[2] == Blob(minX: 5, minY: 3, maxX: 5, maxY: 3, area: 1))
+        #expect(blobs[2] == Blob(minX: 5, minY: 3, maxX: 5, maxY: 3, area: 1, strong: 1))
     }
 }

@@ -6,7 +6,9 @@
 /// - `d = |y − m|`; `m` moves toward `y` by `min(d, step)` (step 0 freezes it);
 /// - `v` moves one level toward `4·d` (where `d ≠ 0`), clamped to `[vMin, vMax]`;
 /// - luma foreground: `d > v`; shadow: darker than `m` but not below `shadowRatio·m`, with no
-///   chroma change; chroma foreground: `|u − mu| + |v − mv| > chromaThreshold`.
+///   chroma change; chroma foreground: `|u − mu| + |v − mv| > chromaThreshold`;
+/// - mask 255 for that (strong) foreground, 128 for weak foreground (half the thresholds), which
+///   counts only where it connects to strong foreground (hysteresis, see ``ConnectedComponents``).
 ///
 /// `SIMD16<UInt8>` throughout (see STYLE: 128-bit vectors are native here, 256-bit are not).
 /// - Complexity: O(n), about 2 loads + 1 store per plane per 16 pixels.
@@ -22,14 +24,21 @@ public enum SigmaDelta {
         public var chromaThreshold: UInt8
         /// Shadow floor as `m >> 1 + m >> shadowShift` (shift 4 → 0.5625·m).
         public var shadowShift: UInt8
+        /// Weak foreground (hysteresis): luma difference above half the spread and at least
+        /// `weakMinimum`, or chroma above half its threshold. Marked 128; strong pixels are 255.
+        public var weakMinimum: UInt8
 
-        public init(step: UInt8, foregroundStep: UInt8, vMin: UInt8, vMax: UInt8, chromaThreshold: UInt8, shadowShift: UInt8 = 4) {
+        public init(
+            step: UInt8, foregroundStep: UInt8, vMin: UInt8, vMax: UInt8, chromaThreshold: UInt8, shadowShift: UInt8 = 4,
+            weakMinimum: UInt8 = 5
+        ) {
             self.step = step
             self.foregroundStep = foregroundStep
             self.vMin = vMin
             self.vMax = vMax
             self.chromaThreshold = chromaThreshold
             self.shadowShift = shadowShift
+            self.weakMinimum = weakMinimum
         }
     }
 
@@ -53,6 +62,8 @@ public enum SigmaDelta {
         let one = SIMD16<UInt8>(repeating: 1), full = SIMD16<UInt8>(repeating: 255), zero = SIMD16<UInt8>.zero
         let sixtyThree = SIMD16<UInt8>(repeating: 63)
         let shift = SIMD16<UInt8>(repeating: p.shadowShift)
+        let weakMin = SIMD16<UInt8>(repeating: p.weakMinimum), half = SIMD16<UInt8>(repeating: 128)
+        let tcHalf = SIMD16<UInt8>(repeating: p.chromaThreshold / 2)
         var i = 0
         while i + 16 <= n {
             let prev = load16(pm, i)
@@ -89,7 +100,8 @@ public enum SigmaDelta {
             let chromaFG = dc .> tc
             let shadow = below .& (yv .>= shadowFloor) .& .!chromaFG
             let fg = ((d .> sp) .& .!shadow) .| chromaFG
-            store16(zero.replacing(with: full, where: fg), pm, i)
+            let weak = ((d .> (sp &>> 1)) .& (d .>= weakMin) .& .!shadow) .| (dc .> tcHalf)
+            store16(zero.replacing(with: half, where: weak).replacing(with: full, where: fg), pm, i)
             i += 16
         }
         if i < n {
@@ -134,7 +146,8 @@ public enum SigmaDelta {
             let floor = (m0 >> 1) + (m0 >> Int(p.shadowShift))
             let shadow = yv < m0 && yv >= floor && !chromaFG
             let fg = (d > sp && !shadow) || chromaFG
-            mask[i] = fg ? 255 : 0
+            let weak = (d > sp >> 1 && d >= Int(p.weakMinimum) && !shadow) || dc > Int(p.chromaThreshold / 2)
+            mask[i] = fg ? 255 : (weak ? 128 : 0)
         }
     }
 }
