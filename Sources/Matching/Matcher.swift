@@ -63,14 +63,18 @@ public struct Matcher: Sendable {
         if let lost = report.lastSeenAt, seenAt < lost.addingTimeInterval(-configuration.lastSeenMargin) {
             return nil
         }
+        // Weighted geometric mean: accumulate w·log(score) and the weights.
         var sum = 0.0, weights = 0.0
+        func add(_ score: Double, weight: Double) {
+            sum += weight * log(max(score, configuration.floor))
+            weights += weight
+        }
         var parts: [String] = []
         var upperScore: Double? = nil, lowerScore: Double? = nil, heightScore: Double? = nil
         if !report.upper.isEmpty {
             let (s, share) = colourScore(report.upper, track.upper)
             let w = configuration.upperWeight * pixelWeight(track.upper.pixels)
-            sum += w * log(max(s, configuration.floor))
-            weights += w
+            add(s, weight: w)
             upperScore = s
             parts.append("upper \(Self.names(report.upper)) \(Self.percent(share)) → \(Self.fixed(s))")
         }
@@ -78,8 +82,7 @@ public struct Matcher: Sendable {
             let (s, share) = colourScore(report.lower, track.lower)
             let visibility = Double(min(1, track.lowerVisibility / max(0.01, configuration.fullLowerVisibility)))
             let w = configuration.lowerWeight * pixelWeight(track.lower.pixels) * visibility
-            sum += w * log(max(s, configuration.floor))
-            weights += w
+            add(s, weight: w)
             lowerScore = s
             parts.append("lower \(Self.names(report.lower)) \(Self.percent(share)) → \(Self.fixed(s))")
         }
@@ -87,8 +90,7 @@ public struct Matcher: Sendable {
             let r = Double(observed) / expected
             let z = (r - 1) / configuration.heightTolerance
             let s = exp(-0.5 * z * z)
-            sum += configuration.heightWeight * log(max(s, configuration.floor))
-            weights += configuration.heightWeight
+            add(s, weight: configuration.heightWeight)
             heightScore = s
             parts.append("height \(Self.fixed(Double(observed)))× adult vs \(Self.fixed(expected))× → \(Self.fixed(s))")
         }

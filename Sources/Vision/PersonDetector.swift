@@ -39,10 +39,9 @@ public protocol PersonDetector {
     /// The background's colour at mask resolution (Y, U, V), so colour sampling can drop pixels
     /// of a person's box that look like the ground behind them; `nil` if the detector has none.
     var background: (y: [UInt8], u: [UInt8], v: [UInt8])? { get }
-    /// After tracking: the boxes (working-frame pixels) of people known to be there — confirmed
-    /// tracks that arrived by moving. Their pixels adapt slowly next frame, so a person who stops
-    /// stays visible; every other pixel, including ghosts left by the first frames, adapts at
-    /// the normal rate.
+    /// After tracking: the boxes (working-frame pixels) of people who walked in and stopped.
+    /// Their pixels adapt slowly next frame, so a person who sits down stays visible; every other
+    /// pixel — walkers, and ghosts left by the first frames — adapts at the normal rate.
     mutating func protect(_ boxes: [Box])
 }
 
@@ -97,18 +96,14 @@ public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
         let (uu, vv) = cw == mw ? (u, v) : (Self.repack(u, from: cw, to: mw, rows: mh), Self.repack(v, from: cw, to: mw, rows: mh))
         model.apply(y: lumaSmall, u: uu, v: vv, time: time, mask: &foregroundMask)
         // Clean a copy of the raw mask for blobs.
-        work.withUnsafeMutableBufferPointer { dst in
-            foregroundMask.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: src.count) }
-        }
+        Self.copy(foregroundMask, into: &work)
         for _ in 0..<configuration.openings {
             morph(.erode)
             morph(.dilate)
         }
         // Publish the opened mask: colour sampling should not read isolated noise pixels (lawn
         // texture flickering through compression), and it is next frame's slow-update selector.
-        foregroundMask.withUnsafeMutableBufferPointer { dst in
-            work.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress!, count: src.count) }
-        }
+        Self.copy(work, into: &foregroundMask)
         for _ in 0..<configuration.closings { morph(.dilate) }
         for _ in 0..<configuration.closings { morph(.erode) }
         let minH = Int(configuration.minHeightFraction * Float(mh))
@@ -153,6 +148,14 @@ public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
             }
         }
         swap(&work, &morphOut)
+    }
+
+    /// Copies a mask into a buffer of the same size without reallocating it.
+    private static func copy(_ src: [UInt8], into dst: inout [UInt8]) {
+        precondition(src.count == dst.count, "mask sizes")
+        dst.withUnsafeMutableBufferPointer { d in
+            src.withUnsafeBufferPointer { s in d.baseAddress!.update(from: s.baseAddress!, count: s.count) }
+        }
     }
 
     private static func repack(_ plane: [UInt8], from stride: Int, to width: Int, rows: Int) -> [UInt8] {

@@ -112,7 +112,7 @@ public final class PersonExtractor {
                 acc.footHeights.append(SIMD2(box.maxY, box.height))
             }
             if person.hits > 1 {
-                let speed = (person.velocity * person.velocity).sum().squareRoot() / max(1, box.height)
+                let speed = person.bodyHeightsPerSecond
                 acc.speeds.append(speed)
                 if speed < configuration.loiterSpeed { acc.loiterSeconds += max(0, dt) }
             }
@@ -141,8 +141,7 @@ public final class PersonExtractor {
             guard t.confirmed, let acc = accumulators[t.id] else { return nil }
             let d = acc.lastFoot - acc.firstFoot
             let walkedIn = (d * d).sum() > 0.25 * t.box.height * t.box.height
-            let speed = (t.velocity * t.velocity).sum().squareRoot() / max(1, t.box.height)
-            return walkedIn && speed < configuration.loiterSpeed ? t.box : nil
+            return walkedIn && t.bodyHeightsPerSecond < configuration.loiterSpeed ? t.box : nil
         })
         var ended: [TrackDescriptor] = []
         for t in update.ended {

@@ -26,6 +26,11 @@ public struct TrackedPerson: Sendable, Hashable {
     public var hits: Int
     public var lastSeen: Double
     public var firstSeen: Double
+
+    /// Speed in body heights per second: scale-free, ≈ 0.7–0.9 for an adult walking.
+    public var bodyHeightsPerSecond: Float {
+        (velocity * velocity).sum().squareRoot() / max(1, box.height)
+    }
 }
 
 /// The tracker's answer for one frame.

@@ -16,8 +16,8 @@ struct Run {
     var err: String
 }
 
-/// Runs the binary with a private database and returns its exit status and output.
-func kinfinder(_ args: [String], database: URL) throws -> Run {
+/// Starts the binary with a private database, from the repo root, with its output piped.
+func launch(_ args: [String], database: URL) throws -> (process: Process, out: Pipe, err: Pipe) {
     let p = Process()
     p.executableURL = binary
     p.arguments = args
@@ -30,6 +30,12 @@ func kinfinder(_ args: [String], database: URL) throws -> Run {
     p.standardOutput = out
     p.standardError = err
     try p.run()
+    return (p, out, err)
+}
+
+/// Runs the binary with a private database and returns its exit status and output.
+func kinfinder(_ args: [String], database: URL) throws -> Run {
+    let (p, out, err) = try launch(args, database: database)
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
@@ -83,19 +89,9 @@ struct CLITests {
     func interrupt() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try kinfinder(["grid", "import", "SampleClips/grid.yaml"], database: db)
-        let p = Process()
-        p.executableURL = binary
         // The 720p clip at full width: long enough to interrupt in a debug build.
-        p.arguments = ["watch", "SampleClips/plaza-720.mp4", "--camera", "cam-plaza", "--width", "1280"]
-        var env = ProcessInfo.processInfo.environment
-        env["KINFINDER_DATABASE"] = db.path
-        env["KINFINDER_MODELS"] = repoRoot.appendingPathComponent("Models").path
-        p.environment = env
-        p.currentDirectoryURL = repoRoot
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
+        let (p, out, err) = try launch(
+            ["watch", "SampleClips/plaza-720.mp4", "--camera", "cam-plaza", "--width", "1280"], database: db)
         // Wait for the first progress line (printed every 10 % when not on a terminal), then interrupt.
         var seen = Data()
         while !String(decoding: seen, as: UTF8.self).contains("frames") {
@@ -115,8 +111,8 @@ struct CLITests {
             // The run reached its end before the signal: still a clean, complete run.
             #expect(o.contains("300 frames"), "\(o)")
         }
-        let tracks = try kinfinder(["incidents"], database: db)
-        #expect(tracks.status == 0)
+        let listed = try kinfinder(["incidents"], database: db)
+        #expect(listed.status == 0)
     }
 
     @Test("bad input gives a clear message and a non-zero exit")
