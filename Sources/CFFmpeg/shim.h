@@ -11,6 +11,7 @@
 #include <libavutil/error.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
+#include <libavutil/time.h>
 #include <libswscale/swscale.h>
 
 static inline int kf_averror_eagain(void) { return AVERROR(EAGAIN); }
@@ -20,6 +21,13 @@ static inline int kf_averror_enomem(void) { return AVERROR(ENOMEM); }
 static inline int kf_averror_stream_not_found(void) { return AVERROR_STREAM_NOT_FOUND; }
 static inline int kf_averror_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
 static inline int64_t kf_nopts_value(void) { return AV_NOPTS_VALUE; }
+static inline int kf_averror_exit(void) { return AVERROR_EXIT; }
+static inline int kf_averror_http_unauthorized(void) { return AVERROR_HTTP_UNAUTHORIZED; }
+static inline int kf_averror_http_forbidden(void) { return AVERROR_HTTP_FORBIDDEN; }
+static inline int kf_averror_http_not_found(void) { return AVERROR_HTTP_NOT_FOUND; }
+static inline int kf_averror_http_other_4xx(void) { return AVERROR_HTTP_OTHER_4XX; }
+static inline int kf_averror_http_server_error(void) { return AVERROR_HTTP_SERVER_ERROR; }
+static inline int kf_averror_errno(int e) { return AVERROR(e); }
 
 /// Human-readable text for an FFmpeg error code (av_err2str is a macro with a compound literal).
 static inline void kf_error_string(int code, char *buffer, size_t size) {

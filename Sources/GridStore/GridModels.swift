@@ -124,3 +124,75 @@ public struct IncidentFilter: Sendable, Hashable {
         self.limit = limit
     }
 }
+
+/// What a camera's pipeline is doing right now.
+public enum CameraState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Opening the stream.
+    case connecting
+    /// Frames arrive and are analysed.
+    case live
+    /// The stream stopped delivering (no data within the read timeout, or the connection broke).
+    case stalled
+    /// Waiting before the next connection attempt after a transient failure.
+    case backingOff = "backing-off"
+    /// Failing for a reason a person must fix (wrong path, refused credentials, unknown codec,
+    /// bad configuration); still retried, slowly.
+    case failed
+    /// Not analysed: the process stopped it (shutdown, removed from the configuration).
+    case stopped
+}
+
+/// Health of one camera's pipeline, written by the process analysing it so the command centre sees
+/// dead cameras.
+public struct CameraStatus: Sendable, Hashable, Codable {
+    public var cameraID: String
+    public var state: CameraState
+    /// Why the camera is not live (the last error), or `nil`.
+    public var reason: String?
+    /// When `state` began.
+    public var stateSince: Date
+    /// Which process reports it: "host:pid".
+    public var reporter: String
+    /// Frames decoded / analysed per second over the last reporting interval.
+    public var inputFPS: Double
+    public var analysedFPS: Double
+    /// Totals since the process started the camera.
+    public var framesIn: Int
+    public var framesAnalysed: Int
+    /// Frames dropped because analysis was busy (real-time discipline), and frames left out on
+    /// purpose by the camera's analysis rate.
+    public var framesDropped: Int
+    public var framesSkipped: Int
+    public var corruptPackets: Int
+    public var reconnects: Int
+    /// Capture → analysed lag over recent frames, milliseconds.
+    public var lagP50: Double?
+    public var lagP99: Double?
+    public var lastFrameAt: Date?
+    public var updatedAt: Date
+
+    public init(
+        cameraID: String, state: CameraState, reason: String? = nil, stateSince: Date, reporter: String,
+        inputFPS: Double = 0, analysedFPS: Double = 0, framesIn: Int = 0, framesAnalysed: Int = 0, framesDropped: Int = 0,
+        framesSkipped: Int = 0, corruptPackets: Int = 0, reconnects: Int = 0, lagP50: Double? = nil, lagP99: Double? = nil,
+        lastFrameAt: Date? = nil, updatedAt: Date
+    ) {
+        self.cameraID = cameraID
+        self.state = state
+        self.reason = reason
+        self.stateSince = stateSince
+        self.reporter = reporter
+        self.inputFPS = inputFPS
+        self.analysedFPS = analysedFPS
+        self.framesIn = framesIn
+        self.framesAnalysed = framesAnalysed
+        self.framesDropped = framesDropped
+        self.framesSkipped = framesSkipped
+        self.corruptPackets = corruptPackets
+        self.reconnects = reconnects
+        self.lagP50 = lagP50
+        self.lagP99 = lagP99
+        self.lastFrameAt = lastFrameAt
+        self.updatedAt = updatedAt
+    }
+}

@@ -17,6 +17,12 @@ public protocol GridStore: Sendable {
     func cameras() async throws -> [Camera]
     func camera(id: String) async throws -> Camera?
 
+    // Camera health
+    /// Replaces the status row of the status's camera (which must exist).
+    func updateCameraStatus(_ status: CameraStatus) async throws
+    /// Every camera's last reported status, by camera id.
+    func cameraStatuses() async throws -> [CameraStatus]
+
     // Reports
     /// Saves a new report and returns it with its id.
     func addReport(_ report: MissingPersonReport) async throws -> MissingPersonReport

@@ -19,11 +19,16 @@ import GRDB
 enum GridSchema {
     /// Registered migration identifiers, oldest first.
     static let v1 = "v1-grid-cameras-reports-tracks-incidents"
+    static let v2 = "v2-camera-status"
+    static let all = [v1, v2]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(v1) { db in
             try db.execute(sql: v1SQL)
+        }
+        migrator.registerMigration(v2) { db in
+            try db.execute(sql: v2SQL)
         }
         return migrator
     }
@@ -109,5 +114,29 @@ enum GridSchema {
         );
         CREATE INDEX incident_status_created ON incident(status, created_at);
         CREATE INDEX incident_track ON incident(track_id);
+        """
+
+    /// One row per camera, replaced by the process analysing it every few seconds and on every
+    /// state change.
+    private static let v2SQL = """
+        CREATE TABLE camera_status (
+            camera_id TEXT PRIMARY KEY NOT NULL REFERENCES camera(id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            reason TEXT,
+            state_since TEXT NOT NULL,
+            reporter TEXT NOT NULL,
+            input_fps REAL NOT NULL,
+            analysed_fps REAL NOT NULL,
+            frames_in INTEGER NOT NULL,
+            frames_analysed INTEGER NOT NULL,
+            frames_dropped INTEGER NOT NULL,
+            frames_skipped INTEGER NOT NULL,
+            corrupt_packets INTEGER NOT NULL,
+            reconnects INTEGER NOT NULL,
+            lag_p50_ms REAL,
+            lag_p99_ms REAL,
+            last_frame_at TEXT,
+            updated_at TEXT NOT NULL
+        );
         """
 }

@@ -10,8 +10,14 @@ public struct VideoFrame: Sendable {
     public var v: [UInt8]
     /// Presentation time in seconds from the start of the stream.
     public var pts: Double
-    /// 0-based index of the frame among the frames decoded so far.
+    /// 0-based index of the frame among the frames delivered so far.
     public var index: Int
+    /// Wall-clock time (Unix seconds) the frame was captured: for live sources from the stream's
+    /// timing, for files the moment it was decoded.
+    public var capturedAt: Double
+    /// Goes up each time the stream changed its parameters; analysis state from an earlier
+    /// generation does not apply to this frame.
+    public var generation: Int
 
     public var chromaWidth: Int { (width + 1) / 2 }
     public var chromaHeight: Int { (height + 1) / 2 }
@@ -25,6 +31,8 @@ public struct VideoFrame: Sendable {
         v = [UInt8](repeating: 128, count: cw * ch)
         pts = 0
         index = 0
+        capturedAt = 0
+        generation = 0
     }
 
     /// Resizes the planes when the working size changes (stream parameters changed).

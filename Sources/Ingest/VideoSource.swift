@@ -15,6 +15,16 @@ public struct IngestConfiguration: Sendable, Hashable {
     public var frameThreads: Bool = true
     /// Consecutive corrupt packets tolerated before giving up on the source.
     public var maxConsecutiveErrors: Int = 200
+    /// Live sources: how RTP travels (RTSP interleaved over TCP survives NAT and loss; UDP has
+    /// less latency on a clean LAN).
+    public var transport: StreamTransport = .tcp
+    /// Live sources: seconds to wait for the camera to answer while connecting.
+    public var openTimeout: Double = 10
+    /// Live sources: seconds without any data before the stream counts as stalled.
+    public var readTimeout: Double = 5
+    /// Frames closer than this (seconds of stream time) to the last delivered one are decoded
+    /// but neither scaled nor delivered (counted in ``VideoSource/framesSkipped``); 0 = every frame.
+    public var minimumFrameInterval: Double = 0
 
     public init(workingWidth: Int = 640, decoderThreads: Int = 0, frameThreads: Bool = true, maxConsecutiveErrors: Int = 200) {
         self.workingWidth = workingWidth
@@ -22,6 +32,11 @@ public struct IngestConfiguration: Sendable, Hashable {
         self.frameThreads = frameThreads
         self.maxConsecutiveErrors = maxConsecutiveErrors
     }
+}
+
+/// How RTP packets of a live stream travel.
+public enum StreamTransport: String, Sendable, Hashable, CaseIterable, Codable {
+    case tcp, udp
 }
 
 /// What the source is, as far as the container says.
@@ -45,12 +60,23 @@ public struct StreamInfo: Sendable, Hashable {
 /// Owns every FFmpeg object it creates and frees them in `deinit`. Not `Sendable`: one pipeline
 /// task owns a source for its whole life.
 public final class VideoSource {
+    /// The source as given, with any password replaced by `***`: safe to log.
     public let source: String
+    /// True for network streams (RTSP…): timeouts apply, the end of data is a lost connection,
+    /// and frames carry wall-clock capture times.
+    public let isLive: Bool
     public private(set) var info: StreamInfo
     /// Packets the decoder rejected and frames it could only conceal (skipped, not fatal).
     public private(set) var corruptPackets = 0
     /// Frames decoded and delivered.
     public private(set) var framesDelivered = 0
+    /// Good frames the decoder produced, delivered or skipped.
+    public private(set) var framesDecoded = 0
+    /// Frames decoded but not delivered because of ``IngestConfiguration/minimumFrameInterval``.
+    public private(set) var framesSkipped = 0
+    /// Times the stream changed frame size or pixel format mid-way (the scaler was rebuilt and
+    /// ``VideoFrame/generation`` went up: analysis must start over).
+    public private(set) var parameterChanges = 0
 
     private let configuration: IngestConfiguration
     private var format: UnsafeMutablePointer<AVFormatContext>?
@@ -65,26 +91,62 @@ public final class VideoSource {
     private var draining = false
     private var finished = false
     private var consecutiveErrors = 0
+    private let interrupt: StreamInterrupt
+    private var nextDue = -Double.infinity
+    /// Live capture clock: wall time ≈ pts + offset, offset being the smallest (arrival − pts)
+    /// seen, i.e. the frame that arrived with the least delay.
+    private var clockOffset: Double?
 
     /// Opens `source` (a file path or a URL FFmpeg understands) and prepares its decoder.
-    public init(_ source: String, configuration: IngestConfiguration = IngestConfiguration()) throws {
+    ///
+    /// For live sources `credentials` are put into the URL for FFmpeg only; `interrupt` lets
+    /// another thread abandon a blocked open or read (otherwise one is made internally).
+    public init(
+        _ source: String, configuration: IngestConfiguration = IngestConfiguration(),
+        credentials: (username: String, password: String)? = nil, interrupt: StreamInterrupt = StreamInterrupt()
+    ) throws {
         guard configuration.workingWidth >= 32, configuration.workingWidth <= 8192 else {
             throw IngestError.invalidConfiguration("working width \(configuration.workingWidth) is outside 32…8192")
         }
-        self.source = source
+        _ = Self.logLevelSet
+        self.source = StreamURL.redacted(source)
         self.configuration = configuration
-        if !source.contains("://") {
+        self.interrupt = interrupt
+        isLive = StreamURL.isLive(source)
+        if StreamURL.scheme(source) == nil {
             var st = stat()
             guard stat(source, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
                 throw IngestError.fileNotFound(path: source)
             }
         }
+        let url = credentials.map { StreamURL.withCredentials(source, username: $0.username, password: $0.password) } ?? source
+        let shown = self.source
 
-        var fmt: UnsafeMutablePointer<AVFormatContext>? = nil
-        var rc = avformat_open_input(&fmt, source, nil, nil)
-        guard rc >= 0, let fmt else {
-            throw IngestError.openFailed(source: source, reason: FFmpegResult.message(rc))
+        guard var fmt = avformat_alloc_context() else { throw IngestError.openFailed(source: shown, reason: "out of memory") }
+        fmt.pointee.interrupt_callback = interrupt.callback()
+        var options: OpaquePointer? = nil
+        defer { av_dict_free(&options) }
+        if isLive {
+            if StreamURL.scheme(source)?.hasPrefix("rtsp") == true {
+                av_dict_set(&options, "rtsp_transport", configuration.transport.rawValue, 0)
+                if configuration.transport == .udp { av_dict_set(&options, "buffer_size", "4194304", 0) }
+            }
+            // Socket I/O timeout (µs), a backstop only: the interrupt deadlines (armed below and
+            // before every read) end waits first, so the error says which wait it was.
+            let backstop = max(configuration.openTimeout, configuration.readTimeout) + 1
+            av_dict_set(&options, "timeout", String(Int64(backstop * 1_000_000)), 0)
+            av_dict_set(&options, "analyzeduration", "2000000", 0)
+            interrupt.arm(seconds: configuration.openTimeout)
         }
+        var opened: UnsafeMutablePointer<AVFormatContext>? = fmt
+        var rc = avformat_open_input(&opened, url, nil, &options)
+        guard rc >= 0, let ready = opened else {
+            // avformat_open_input frees the context on failure.
+            let error = Self.openError(rc, source: shown, interrupt: interrupt, configuration: configuration, stage: "connecting")
+            interrupt.disarm()
+            throw error
+        }
+        fmt = ready
         format = fmt
         // From here on `deinit` frees what was made, including on a throw below.
         info = StreamInfo(codec: "", sourceWidth: 0, sourceHeight: 0, workingWidth: 0, workingHeight: 0, framesPerSecond: 0)
@@ -93,40 +155,44 @@ public final class VideoSource {
         startTime = 0
 
         rc = avformat_find_stream_info(fmt, nil)
+        interrupt.disarm()
         guard rc >= 0 else {
-            throw IngestError.openFailed(source: source, reason: "no stream information: \(FFmpegResult.message(rc))")
+            if rc == kf_averror_exit() {
+                throw Self.openError(rc, source: shown, interrupt: interrupt, configuration: configuration, stage: "reading stream information")
+            }
+            throw IngestError.openFailed(source: shown, reason: "no stream information: \(FFmpegResult.message(rc))")
         }
         var decoderPointer: UnsafePointer<AVCodec>? = nil
         let index = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &decoderPointer, 0)
         if index == kf_averror_stream_not_found() {
-            throw IngestError.noVideoStream(source: source)
+            throw IngestError.noVideoStream(source: shown)
         }
         guard index >= 0, let stream = fmt.pointee.streams[Int(index)] else {
             if index == kf_averror_decoder_not_found() {
-                throw IngestError.unsupportedCodec(source: source, codec: "unknown")
+                throw IngestError.unsupportedCodec(source: shown, codec: "unknown")
             }
-            throw IngestError.noVideoStream(source: source)
+            throw IngestError.noVideoStream(source: shown)
         }
         let parameters = stream.pointee.codecpar!
         let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
         guard let decoderPointer else {
-            throw IngestError.unsupportedCodec(source: source, codec: codecName)
+            throw IngestError.unsupportedCodec(source: shown, codec: codecName)
         }
         guard let ctx = avcodec_alloc_context3(decoderPointer) else {
-            throw IngestError.decoderFailed(source: source, reason: "out of memory")
+            throw IngestError.decoderFailed(source: shown, reason: "out of memory")
         }
         codec = ctx
         rc = avcodec_parameters_to_context(ctx, parameters)
-        guard rc >= 0 else { throw IngestError.decoderFailed(source: source, reason: FFmpegResult.message(rc)) }
+        guard rc >= 0 else { throw IngestError.decoderFailed(source: shown, reason: FFmpegResult.message(rc)) }
         ctx.pointee.thread_count = Int32(max(0, configuration.decoderThreads))
         ctx.pointee.thread_type = configuration.frameThreads ? kf_thread_type_frame_and_slice() : kf_thread_type_slice()
         ctx.pointee.pkt_timebase = stream.pointee.time_base
         rc = avcodec_open2(ctx, decoderPointer, nil)
-        guard rc >= 0 else { throw IngestError.decoderFailed(source: source, reason: FFmpegResult.message(rc)) }
+        guard rc >= 0 else { throw IngestError.decoderFailed(source: shown, reason: FFmpegResult.message(rc)) }
 
         packet = av_packet_alloc()
         decoded = av_frame_alloc()
-        guard packet != nil, decoded != nil else { throw IngestError.decoderFailed(source: source, reason: "out of memory") }
+        guard packet != nil, decoded != nil else { throw IngestError.decoderFailed(source: shown, reason: "out of memory") }
 
         streamIndex = index
         let tb = stream.pointee.time_base
@@ -135,7 +201,7 @@ public final class VideoSource {
 
         let width = Int(parameters.pointee.width), height = Int(parameters.pointee.height)
         guard width > 0, height > 0 else {
-            throw IngestError.decoderFailed(source: source, reason: "stream reports no frame size")
+            throw IngestError.decoderFailed(source: shown, reason: "stream reports no frame size")
         }
         let (ww, wh) = Self.workingSize(width: width, height: height, maxWidth: configuration.workingWidth)
         let rate = stream.pointee.avg_frame_rate.den != 0 && stream.pointee.avg_frame_rate.num > 0
@@ -152,6 +218,41 @@ public final class VideoSource {
         info = StreamInfo(
             codec: codecName, sourceWidth: width, sourceHeight: height, workingWidth: ww, workingHeight: wh,
             framesPerSecond: rate, duration: duration, estimatedFrames: frames)
+    }
+
+    /// FFmpeg's own console messages stay quiet: every failure reaches the user as an
+    /// ``IngestError`` (and the logs) in words that name the camera. `KINFINDER_FFMPEG_LOG=1`
+    /// brings FFmpeg's messages back for debugging.
+    private static let logLevelSet: Void = {
+        let verbose = getenv("KINFINDER_FFMPEG_LOG").map { String(cString: $0) != "0" } ?? false
+        av_log_set_level(verbose ? AV_LOG_WARNING : AV_LOG_FATAL)
+    }()
+
+    /// Turns a failed open into an error a user can act on.
+    private static func openError(
+        _ rc: Int32, source: String, interrupt: StreamInterrupt, configuration: IngestConfiguration, stage: String
+    ) -> IngestError {
+        // The RTSP client turns an interrupted wait into other codes (often "invalid data"), so
+        // the interrupt's own state decides first.
+        if interrupt.isCancelled { return .cancelled(source: source) }
+        if rc == kf_averror_exit() || interrupt.expired {
+            return .timedOut(source: source, seconds: configuration.openTimeout, stage: stage)
+        }
+        if rc == kf_averror_http_unauthorized() || rc == kf_averror_http_forbidden() {
+            return .authenticationRefused(source: source)
+        }
+        if rc == kf_averror_http_not_found() { return .streamNotFound(source: source) }
+        for e in [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ECONNRESET] where rc == kf_averror_errno(e) {
+            return .unreachable(source: source, reason: FFmpegResult.message(rc))
+        }
+        if rc == kf_averror_errno(ETIMEDOUT) {
+            return .timedOut(source: source, seconds: configuration.openTimeout, stage: stage)
+        }
+        if rc == kf_averror_errno(EIO), StreamURL.isLive(source) {
+            // Name resolution failures arrive as EIO from the tcp protocol.
+            return .unreachable(source: source, reason: FFmpegResult.message(rc))
+        }
+        return .openFailed(source: source, reason: FFmpegResult.message(rc))
     }
 
     deinit {
@@ -189,13 +290,30 @@ public final class VideoSource {
                     try countCorrupt()
                     continue
                 }
+                framesDecoded += 1
+                consecutiveErrors = 0
+                let pts = presentationTime(decoded)
+                let captured = captureTime(pts: pts)
+                let interval = configuration.minimumFrameInterval
+                if interval > 0 {
+                    // Deliver on a grid of due times (2 ms of timestamp jitter tolerated), so the
+                    // average rate is the asked one; after a gap the grid restarts at the frame.
+                    guard pts >= nextDue - 0.002 else {
+                        framesSkipped += 1
+                        continue
+                    }
+                    nextDue = pts - nextDue < interval ? nextDue + interval : pts + interval
+                }
                 try convert(decoded, into: &frame)
+                frame.pts = pts
+                frame.capturedAt = captured
+                frame.generation = parameterChanges
                 frame.index = framesDelivered
                 framesDelivered += 1
-                consecutiveErrors = 0
                 return true
             case .endOfStream:
                 finished = true
+                if isLive { throw IngestError.connectionLost(source: source, reason: "the stream ended") }
                 return false
             case .again:
                 break
@@ -206,9 +324,19 @@ public final class VideoSource {
             if draining {
                 // A drained decoder that asks for more input has nothing left.
                 finished = true
+                if isLive { throw IngestError.connectionLost(source: source, reason: "the stream ended") }
                 return false
             }
-            let readResult = FFmpegResult(av_read_frame(format, packet))
+            if isLive { interrupt.arm(seconds: configuration.readTimeout) }
+            let code = av_read_frame(format, packet)
+            let expired = isLive && interrupt.expired
+            if isLive { interrupt.disarm() }
+            if code == kf_averror_exit() || (isLive && code < 0 && (interrupt.isCancelled || expired)) {
+                throw interrupt.isCancelled
+                    ? IngestError.cancelled(source: source)
+                    : IngestError.timedOut(source: source, seconds: configuration.readTimeout, stage: "reading")
+            }
+            let readResult = FFmpegResult(code)
             switch readResult {
             case .ok:
                 defer { av_packet_unref(packet) }
@@ -226,6 +354,7 @@ public final class VideoSource {
             case .invalidData:
                 try countCorrupt()
             case .failure(let code):
+                if isLive { throw IngestError.connectionLost(source: source, reason: FFmpegResult.message(code)) }
                 throw IngestError.readFailed(source: source, reason: FFmpegResult.message(code))
             }
         }
@@ -251,6 +380,7 @@ public final class VideoSource {
             guard scaler != nil else {
                 throw IngestError.scalerFailed(reason: "no conversion from \(w)x\(h) format \(f) to \(ww)x\(wh) yuv420p")
             }
+            if scalerInput.format >= 0 { parameterChanges += 1 }
             scalerInput = (w, h, f)
             info.sourceWidth = Int(w)
             info.sourceHeight = Int(h)
@@ -267,14 +397,27 @@ public final class VideoSource {
             }
         }
         guard rc > 0 else { throw IngestError.scalerFailed(reason: FFmpegResult.message(rc)) }
+    }
+
+    /// Seconds from the start of the stream.
+    private func presentationTime(_ src: UnsafeMutablePointer<AVFrame>) -> Double {
         let ts = src.pointee.best_effort_timestamp
-        if ts != kf_nopts_value(), timeBase > 0 {
-            frame.pts = Double(ts - startTime) * timeBase
-        } else if info.framesPerSecond > 0 {
-            frame.pts = Double(framesDelivered) / info.framesPerSecond
-        } else {
-            frame.pts = Double(framesDelivered) / 25
+        if ts != kf_nopts_value(), timeBase > 0 { return Double(ts - startTime) * timeBase }
+        return Double(framesDecoded - 1) / (info.framesPerSecond > 0 ? info.framesPerSecond : 25)
+    }
+
+    /// Wall-clock seconds (Unix time) the frame was captured. Files: when it was decoded. Live:
+    /// the stream's own timing anchored to the frame that arrived with the least delay, so network
+    /// jitter and decoder buffering do not wobble it; a jump of the stream clock re-anchors.
+    private func captureTime(pts: Double) -> Double {
+        let now = Double(av_gettime()) / 1_000_000
+        guard isLive else { return now }
+        let offset = now - pts
+        if let current = clockOffset, offset >= current, offset - current < 10 {
+            return pts + current
         }
+        clockOffset = offset
+        return now
     }
 }
 

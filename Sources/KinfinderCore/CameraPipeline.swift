@@ -20,6 +20,9 @@ public struct PipelineConfiguration: Sendable {
     public var reportRefreshInterval: Double = 10
     /// Context kept around the person in a snapshot, as a fraction of the box size.
     public var snapshotMargin: Float = 0.35
+    /// Only people whose feet are inside this box, in fractions (0…1) of the frame, are analysed;
+    /// `nil` for the whole frame.
+    public var regionOfInterest: Box?
 
     public init() {}
 }
@@ -106,24 +109,21 @@ public final class CameraPipeline {
     ) async throws -> WatchSummary {
         let video = try VideoSource(source, configuration: configuration.ingest)
         var frame = video.makeFrame()
-        let extractor = PersonExtractor(
-            width: video.info.workingWidth, height: video.info.workingHeight, colourTable: colourTable,
-            configuration: configuration.extractor)
         logger.info("watching", metadata: [
-            "camera": "\(camera.id)", "source": "\(source)", "codec": "\(video.info.codec)",
+            "camera": "\(camera.id)", "source": "\(video.source)", "codec": "\(video.info.codec)",
             "size": "\(video.info.sourceWidth)x\(video.info.sourceHeight)",
             "working": "\(video.info.workingWidth)x\(video.info.workingHeight)",
         ])
         reset()
-        try await refreshReports()
+        try await begin(width: video.info.workingWidth, height: video.info.workingHeight, startTime: startTime, runID: runID)
         let clock = ContinuousClock()
         let started = clock.now
-        var lastRefresh = started
         var lastProgress = started
         var decodeNanos: Int64 = 0
         var lastTime = 0.0
         var frames = 0
         var interrupted = false
+        var timings = StageTimings()
         while true {
             if shouldStop() {
                 interrupted = true
@@ -133,33 +133,15 @@ public final class CameraPipeline {
             let d0 = clock.now
             guard try video.read(into: &frame) else { break }
             decodeNanos += nanoseconds(clock.now - d0)
-            guard frame.width == extractor.width, frame.height == extractor.height else {
-                // Stream parameters changed mid-file; live cameras re-initialise (RTSP issue).
+            guard frame.width == session?.extractor.width, frame.height == session?.extractor.height else {
+                // A file that changes frame size mid-way: live cameras start a new session instead.
                 logger.warning("frame size changed; stopping this run", metadata: ["camera": "\(camera.id)"])
                 break
             }
             frames += 1
             lastTime = frame.pts
-            let analysis = extractor.process(y: frame.y, u: frame.u, v: frame.v, time: frame.pts)
-            for view in analysis.improvedViews {
-                crops[view.id] = Crop(frame: frame, box: view.box, margin: configuration.snapshotMargin)
-            }
-            for d in analysis.ended {
-                try await trackEnded(d, startTime: startTime, runID: runID)
-            }
-            for person in analysis.tracks {
-                let last = lastMatched[person.id] ?? -Double.infinity
-                guard frame.pts - last >= configuration.matchInterval,
-                    let d = extractor.descriptor(ofTrack: person.id)
-                else { continue }
-                lastMatched[person.id] = frame.pts
-                try await match(d, startTime: startTime, runID: runID)
-            }
+            let analysis = try await analyse(frame, time: frame.pts)
             let now = clock.now
-            if now - lastRefresh >= .seconds(configuration.reportRefreshInterval) {
-                try await refreshReports()
-                lastRefresh = now
-            }
             if let progress, now - lastProgress >= .milliseconds(200) {
                 lastProgress = now
                 progress(PipelineProgress(
@@ -167,9 +149,8 @@ public final class CameraPipeline {
                     wallSeconds: seconds(now - started), activeTracks: analysis.tracks.count, incidents: incidents.count))
             }
         }
-        for d in extractor.finishAll() {
-            try await trackEnded(d, startTime: startTime, runID: runID)
-        }
+        if let t = session?.extractor.timings { timings = t }
+        try await end()
         let wall = seconds(clock.now - started)
         progress?(PipelineProgress(
             frames: frames, estimatedFrames: video.info.estimatedFrames, videoSeconds: lastTime, wallSeconds: wall,
@@ -178,17 +159,87 @@ public final class CameraPipeline {
             logger.warning("skipped corrupt packets", metadata: ["camera": "\(camera.id)", "count": "\(video.corruptPackets)"])
         }
         return WatchSummary(
-            source: source, stream: video.info, frames: frames, videoSeconds: lastTime, wallSeconds: wall,
+            source: video.source, stream: video.info, frames: frames, videoSeconds: lastTime, wallSeconds: wall,
             tracksStored: tracksStored, incidents: incidents, corruptPackets: video.corruptPackets,
-            interrupted: interrupted, timings: extractor.timings, decodeNanoseconds: decodeNanos)
+            interrupted: interrupted, timings: timings, decodeNanoseconds: decodeNanos)
     }
 
-    private func reset() {
-        raised = []
-        sightings = [:]
+    // MARK: Sessions (one background model and tracker over frames of one size)
+
+    private struct Session {
+        var extractor: PersonExtractor
+        var startTime: Date
+        var runID: String
+        var lastRefresh: ContinuousClock.Instant
+    }
+
+    private var session: Session?
+
+    /// Incidents raised since the pipeline was made (or the last `watch`).
+    public var raisedIncidents: [Incident] { incidents }
+
+    /// People tracked and stored since the pipeline was made (or the last `watch`).
+    public var storedTrackCount: Int { tracksStored }
+
+    /// Starts analysing frames of `width`×`height` whose times count from `startTime`. `runID`
+    /// must differ between sessions of this camera (track numbers restart with each session).
+    /// Ends any session still open first.
+    public func begin(width: Int, height: Int, startTime: Date, runID: String) async throws {
+        if session != nil { try await end() }
+        var extractorConfiguration = configuration.extractor
+        if let roi = configuration.regionOfInterest {
+            extractorConfiguration.regionOfInterest = Box(
+                x: roi.x * Float(width), y: roi.y * Float(height), width: roi.width * Float(width), height: roi.height * Float(height))
+        }
+        let extractor = PersonExtractor(width: width, height: height, colourTable: colourTable, configuration: extractorConfiguration)
         lastMatched = [:]
         crops = [:]
         storedIDs = [:]
+        raised = []
+        try await refreshReports()
+        session = Session(extractor: extractor, startTime: startTime, runID: runID, lastRefresh: ContinuousClock.now)
+    }
+
+    /// Analyses one frame taken `time` seconds after the session's start time: tracks people,
+    /// matches them against open reports, raises incidents, stores finished tracks.
+    @discardableResult
+    public func analyse(_ frame: VideoFrame, time: Double) async throws -> FrameAnalysis {
+        guard let s = session else { throw KinfinderError.invalidArgument("analyse called without a session") }
+        let analysis = s.extractor.process(y: frame.y, u: frame.u, v: frame.v, time: time)
+        for view in analysis.improvedViews {
+            crops[view.id] = Crop(frame: frame, box: view.box, margin: configuration.snapshotMargin)
+        }
+        for d in analysis.ended {
+            try await trackEnded(d, startTime: s.startTime, runID: s.runID)
+        }
+        for person in analysis.tracks {
+            let last = lastMatched[person.id] ?? -Double.infinity
+            guard time - last >= configuration.matchInterval, let d = s.extractor.descriptor(ofTrack: person.id) else { continue }
+            lastMatched[person.id] = time
+            try await match(d, startTime: s.startTime, runID: s.runID)
+        }
+        let now = ContinuousClock.now
+        if now - s.lastRefresh >= .seconds(configuration.reportRefreshInterval) {
+            try await refreshReports()
+            session?.lastRefresh = now
+        }
+        return analysis
+    }
+
+    /// Ends the session: every live track is finished, matched and stored, so nothing seen is lost.
+    public func end() async throws {
+        guard let s = session else { return }
+        session = nil
+        for d in s.extractor.finishAll() {
+            try await trackEnded(d, startTime: s.startTime, runID: s.runID)
+        }
+    }
+
+    /// Stage timings of the current session.
+    public var sessionTimings: StageTimings? { session?.extractor.timings }
+
+    private func reset() {
+        sightings = [:]
         incidents = []
         tracksStored = 0
     }

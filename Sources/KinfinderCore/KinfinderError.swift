@@ -7,6 +7,7 @@ public enum KinfinderError: Error, CustomStringConvertible, Equatable {
     case unknownCell(String)
     case invalidTime(String)
     case snapshotFailed(String)
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
@@ -17,6 +18,7 @@ public enum KinfinderError: Error, CustomStringConvertible, Equatable {
         case .unknownCell(let c): "unknown grid cell '\(c)' (import the grid first: kinfinder grid import FILE; list cells: kinfinder grid list)"
         case .invalidTime(let t): "cannot read the time '\(t)': use e.g. 14:30, '2026-11-23 14:30', 2026-11-23T14:30:00+08:00, or 20m (20 minutes ago)"
         case .snapshotFailed(let r): "snapshot could not be saved: \(r)"
+        case .invalidArgument(let r): r
         }
     }
 }

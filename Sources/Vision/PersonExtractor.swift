@@ -11,6 +11,9 @@ public struct ExtractorConfiguration: Sendable, Hashable {
     /// Boxes overlapping another detection by more than this IoU give no colour samples (the
     /// colours would be a mix of two people).
     public var overlapForColour: Float = 0.02
+    /// Only people whose feet are inside this box (working-frame pixels) are tracked; `nil` for the
+    /// whole frame. Cameras that also see a road or a private yard leave those out.
+    public var regionOfInterest: Box?
 
     public init() {}
 }
@@ -82,7 +85,13 @@ public final class PersonExtractor {
     public func process(y: [UInt8], u: [UInt8], v: [UInt8], time: Double) -> FrameAnalysis {
         let clock = ContinuousClock()
         let t0 = clock.now
-        let detections = detector.detect(y: y, u: u, v: v, time: time)
+        var detections = detector.detect(y: y, u: u, v: v, time: time)
+        if let roi = configuration.regionOfInterest {
+            detections.removeAll { d in
+                let f = d.foot
+                return f.x < roi.x || f.x > roi.maxX || f.y < roi.y || f.y > roi.maxY
+            }
+        }
         let t1 = clock.now
         let update = tracker.update(detections: detections, time: time)
         let t2 = clock.now

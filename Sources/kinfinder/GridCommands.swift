@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GridStore
+import Ingest
 import KinfinderCore
 
 struct Grid: AsyncParsableCommand {
@@ -69,7 +70,7 @@ struct CameraCommand: AsyncParsableCommand {
         func run() async throws {
             let db = try store.openStore()
             guard try await db.cell(id: cell) != nil else { throw KinfinderError.unknownCell(cell) }
-            try await db.upsertCamera(Camera(id: id, name: name ?? id, cellID: cell, url: url))
+            try await db.upsertCamera(Camera(id: id, name: name ?? id, cellID: cell, url: url.map(StreamURL.redacted)))
             print("camera \(id) in cell \(cell)")
         }
     }
@@ -81,15 +82,7 @@ struct CameraCommand: AsyncParsableCommand {
         func run() async throws {
             let db = try store.openStore()
             let cams = try await db.cameras()
-            printTable(["ID", "NAME", "CELL", "URL"], cams.map { [$0.id, $0.name, $0.cellID, redactCredentials($0.url ?? "")] })
+            printTable(["ID", "NAME", "CELL", "URL"], cams.map { [$0.id, $0.name, $0.cellID, StreamURL.redacted($0.url ?? "")] })
         }
     }
-}
-
-/// rtsp://user:pass@host → rtsp://user:***@host
-func redactCredentials(_ url: String) -> String {
-    guard let scheme = url.range(of: "://"), let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex) else { return url }
-    let userinfo = url[scheme.upperBound..<at.lowerBound]
-    guard let colon = userinfo.firstIndex(of: ":") else { return url }
-    return url.replacingCharacters(in: userinfo.index(after: colon)..<at.lowerBound, with: "***")
 }

@@ -12,8 +12,11 @@ struct Kinfinder: AsyncParsableCommand {
               kinfinder report add --name 小明 --describe "红色上衣 蓝色裤子 小孩" --last-seen XH-S1-C1-M1 --at 20m
               kinfinder watch SampleClips/scenic-gate-640.mp4 --camera cam-gate
               kinfinder incidents
+            Live cameras:
+              kinfinder run --config kinfinder.yaml      (RTSP cameras, until Ctrl-C; SIGHUP reloads)
+              kinfinder cameras                          (their health)
             """,
         version: KinfinderVersion.string,
-        subcommands: [Grid.self, CameraCommand.self, ReportCommand.self, Watch.self, Incidents.self, IncidentCommand.self, Evaluate.self]
+        subcommands: [Grid.self, CameraCommand.self, ReportCommand.self, Watch.self, Run.self, Cameras.self, Incidents.self, IncidentCommand.self, Evaluate.self]
     )
 }

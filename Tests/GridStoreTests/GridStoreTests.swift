@@ -12,12 +12,12 @@ struct GridStoreTests {
         try await withTemporaryDatabase { path in
             let first = try SQLiteGridStore(path: path)
             #expect(FileManager.default.fileExists(atPath: path))
-            #expect(try await first.tableNames() == ["camera", "grdb_migrations", "grid_cell", "incident", "report", "track"])
-            #expect(try await first.appliedMigrations() == [GridSchema.v1])
+            #expect(try await first.tableNames() == ["camera", "camera_status", "grdb_migrations", "grid_cell", "incident", "report", "track"])
+            #expect(try await first.appliedMigrations() == GridSchema.all)
             try await Fixture.seed(first)
 
             let second = try SQLiteGridStore(path: path)
-            #expect(try await second.appliedMigrations() == [GridSchema.v1])
+            #expect(try await second.appliedMigrations() == GridSchema.all)
             #expect(try await second.cells().count == Fixture.cells.count)
             #expect(try await second.integerRaw("PRAGMA foreign_keys") == 1)
         }
@@ -483,7 +483,7 @@ struct ConcurrentOpenTests {
             }
             #expect(stores.count == 6)
             for store in stores {
-                #expect(try await store.appliedMigrations() == [GridSchema.v1])
+                #expect(try await store.appliedMigrations() == GridSchema.all)
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import GridStore
+import Synchronization
 import Testing
 
 /// The `sqlite3` command stands in for another Kinfinder process on the same database file.
@@ -57,8 +58,9 @@ struct SecondProcessTests {
             let store = try SQLiteGridStore(path: path)
             try await Fixture.seed(store)
             let marker = path + ".locked"
+            let release = path + ".release"
 
-            // The other process takes the write lock, says so, holds it for a second, then commits.
+            // The other process takes the write lock, says so, and holds it until told to commit.
             async let other = runSQLite(
                 path,
                 """
@@ -66,21 +68,27 @@ struct SecondProcessTests {
                 BEGIN IMMEDIATE;
                 INSERT INTO grid_cell VALUES ('S8', 'Held Street', 'street', 'D1');
                 .shell touch '\(marker)'
-                .shell sleep 1
+                .shell while [ ! -f '\(release)' ]; do sleep 0.02; done
                 COMMIT;
 
                 """)
             var waited = 0
-            while !FileManager.default.fileExists(atPath: marker), waited < 200 {
+            while !FileManager.default.fileExists(atPath: marker), waited < 400 {
                 try await Task.sleep(for: .milliseconds(50))
                 waited += 1
             }
             try #require(FileManager.default.fileExists(atPath: marker), "sqlite3 never took the lock")
 
-            let start = ContinuousClock.now
-            try await store.upsertCamera(Camera(id: "CAM3", name: "Waits", cellID: "D1"))  // blocked, then succeeds
-            let elapsed = ContinuousClock.now - start
-            #expect(elapsed > .milliseconds(300), "the write should have waited for the other process")
+            let written = Mutex(false)
+            async let write: Void = {
+                try await store.upsertCamera(Camera(id: "CAM3", name: "Waits", cellID: "D1"))  // blocked, then succeeds
+                written.withLock { $0 = true }
+            }()
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!written.withLock { $0 }, "the write must wait while the other process holds the lock")
+            _ = FileManager.default.createFile(atPath: release, contents: nil)
+            try await write
+            #expect(written.withLock { $0 })
 
             let result = try await other
             #expect(result.status == 0, "\(result.errors)")

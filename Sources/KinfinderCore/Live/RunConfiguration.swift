@@ -1,0 +1,219 @@
+public import Foundation
+public import Ingest
+public import Vision
+import Yams
+
+/// The configuration of a `kinfinder run` process: its cameras and how they are analysed.
+///
+/// ```yaml
+/// database: grid.sqlite          # optional; relative to this file; --database overrides
+/// models: ../Models              # optional
+/// status_interval: 2             # seconds between camera status writes
+/// defaults:                      # for every camera unless it says otherwise
+///   analysis_fps: 10             # frames analysed per second (0 = every frame)
+///   transport: tcp               # tcp | udp
+///   open_timeout: 10             # seconds to connect
+///   read_timeout: 5              # seconds without data = stalled; reconnect
+///   backoff_initial: 0.5         # first wait before reconnecting, doubling…
+///   backoff_max: 15              # …up to this
+///   width: 640                   # working width
+///   threshold: 0.70              # match threshold
+/// cameras:
+///   - id: cam-gate
+///     name: South gate
+///     url: rtsp://10.0.0.7:554/stream1
+///     cell: XH-BS-DQ-01
+///     username: viewer
+///     password_env: CAM_GATE_PASSWORD   # or password: … (never logged)
+///     analysis_fps: 8
+///     roi: [0.0, 0.3, 1.0, 0.7]         # x, y, width, height as fractions of the frame
+///     enabled: true
+/// ```
+public struct RunConfiguration: Sendable, Equatable {
+    public var database: String?
+    public var models: String?
+    public var statusInterval: Double = 2
+    public var cameras: [CameraSpec] = []
+
+    public init(cameras: [CameraSpec] = []) { self.cameras = cameras }
+
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RunConfiguration {
+        guard FileManager.default.fileExists(atPath: path) else { throw KinfinderError.configNotFound(path) }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw KinfinderError.configInvalid(file: path, reason: "cannot read it as UTF-8 text")
+        }
+        let base = (path as NSString).deletingLastPathComponent
+        return try parse(text, file: path, baseDirectory: base, environment: environment)
+    }
+
+    public static func parse(
+        _ text: String, file: String, baseDirectory: String, environment: [String: String] = [:]
+    ) throws -> RunConfiguration {
+        let root: Any?
+        do {
+            root = try Yams.load(yaml: text)
+        } catch {
+            throw KinfinderError.configInvalid(file: file, reason: "not valid YAML: \(error)")
+        }
+        var reader = Reader(file: file)
+        guard let top = root as? [String: Any] else {
+            throw reader.fail("", "the file must be a mapping with a 'cameras' list")
+        }
+        try reader.allow(top, ["database", "models", "status_interval", "defaults", "cameras"], at: "")
+        var config = RunConfiguration()
+        config.database = try reader.string(top, "database", at: "").map { resolve($0, base: baseDirectory) }
+        config.models = try reader.string(top, "models", at: "").map { resolve($0, base: baseDirectory) }
+        config.statusInterval = try reader.number(top, "status_interval", at: "", range: 0.2...3600) ?? 2
+        var defaults = CameraSpec(id: "", url: "", cellID: "")
+        if let d = top["defaults"] {
+            guard let d = d as? [String: Any] else { throw reader.fail("defaults", "must be a mapping") }
+            try reader.allow(d, CameraSpec.tunables, at: "defaults")
+            try defaults.apply(d, reader: &reader, at: "defaults")
+        }
+        guard let list = top["cameras"] else { throw reader.fail("", "has no 'cameras' list") }
+        guard let cams = list as? [Any] else { throw reader.fail("cameras", "must be a list") }
+        var seen = Set<String>()
+        for (i, item) in cams.enumerated() {
+            let at = "cameras[\(i)]"
+            guard let c = item as? [String: Any] else { throw reader.fail(at, "must be a mapping with id, url and cell") }
+            try reader.allow(c, CameraSpec.identity + CameraSpec.tunables, at: at)
+            var spec = defaults
+            guard let id = try reader.string(c, "id", at: at), !id.isEmpty else { throw reader.fail(at, "needs an 'id'") }
+            guard seen.insert(id).inserted else { throw reader.fail(at, "repeats the camera id '\(id)'") }
+            guard let url = try reader.string(c, "url", at: at), !url.isEmpty else { throw reader.fail(at, "(\(id)) needs a 'url'") }
+            guard let cell = try reader.string(c, "cell", at: at), !cell.isEmpty else { throw reader.fail(at, "(\(id)) needs a 'cell' (grid cell id)") }
+            spec.id = id
+            spec.url = StreamURL.scheme(url) == nil ? resolve(url, base: baseDirectory) : url
+            spec.cellID = cell
+            spec.name = try reader.string(c, "name", at: at) ?? id
+            spec.enabled = try reader.bool(c, "enabled", at: at) ?? true
+            spec.username = try reader.string(c, "username", at: at)
+            spec.password = try reader.string(c, "password", at: at)
+            if let variable = try reader.string(c, "password_env", at: at) {
+                guard let value = environment[variable] else {
+                    throw reader.fail(at, "(\(id)) takes its password from $\(variable), which is not set")
+                }
+                spec.password = value
+            }
+            if spec.password != nil && spec.username == nil { throw reader.fail(at, "(\(id)) has a password but no username") }
+            try spec.apply(c, reader: &reader, at: at)
+            config.cameras.append(spec)
+        }
+        return config
+    }
+
+    private static func resolve(_ path: String, base: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") || base.isEmpty { return expanded }
+        return (base as NSString).appendingPathComponent(expanded)
+    }
+
+    /// Typed access to a YAML mapping with errors that name the file and the key.
+    struct Reader {
+        let file: String
+
+        func fail(_ at: String, _ message: String) -> KinfinderError {
+            .configInvalid(file: file, reason: at.isEmpty ? message : "\(at): \(message)")
+        }
+
+        func allow(_ map: [String: Any], _ keys: [String], at: String) throws {
+            for key in map.keys.sorted() where !keys.contains(key) {
+                throw fail(at, "unknown key '\(key)' (known: \(keys.joined(separator: ", ")))")
+            }
+        }
+
+        func string(_ map: [String: Any], _ key: String, at: String) throws -> String? {
+            guard let v = map[key], !(v is NSNull) else { return nil }
+            if let s = v as? String { return s }
+            if let i = v as? Int { return String(i) }
+            throw fail(at, "'\(key)' must be text")
+        }
+
+        func number(_ map: [String: Any], _ key: String, at: String, range: ClosedRange<Double>) throws -> Double? {
+            guard let v = map[key], !(v is NSNull) else { return nil }
+            let d: Double
+            if let i = v as? Int { d = Double(i) } else if let x = v as? Double { d = x } else {
+                throw fail(at, "'\(key)' must be a number")
+            }
+            guard range.contains(d) else {
+                throw fail(at, "'\(key)' is \(d), outside \(range.lowerBound)…\(range.upperBound)")
+            }
+            return d
+        }
+
+        func bool(_ map: [String: Any], _ key: String, at: String) throws -> Bool? {
+            guard let v = map[key], !(v is NSNull) else { return nil }
+            guard let b = v as? Bool else { throw fail(at, "'\(key)' must be true or false") }
+            return b
+        }
+
+        func numbers(_ map: [String: Any], _ key: String, at: String) throws -> [Double]? {
+            guard let v = map[key], !(v is NSNull) else { return nil }
+            guard let list = v as? [Any] else { throw fail(at, "'\(key)' must be a list of numbers") }
+            return try list.map { item in
+                if let i = item as? Int { return Double(i) }
+                if let d = item as? Double { return d }
+                throw fail(at, "'\(key)' must be a list of numbers")
+            }
+        }
+    }
+}
+
+/// One camera of a `kinfinder run` process.
+public struct CameraSpec: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// RTSP URL (credentials may be inside; never logged) or a video file played in real time.
+    public var url: String
+    public var cellID: String
+    public var enabled = true
+    public var username: String?
+    public var password: String?
+    /// Frames analysed per second; 0 analyses every frame.
+    public var analysisFPS: Double = 10
+    /// Region of interest in fractions of the frame; `nil` for all of it.
+    public var regionOfInterest: Box?
+    public var transport: StreamTransport = .tcp
+    public var openTimeout: Double = 10
+    public var readTimeout: Double = 5
+    public var backoffInitial: Double = 0.5
+    public var backoffMaximum: Double = 15
+    public var workingWidth = 640
+    public var threshold: Double?
+
+    public init(id: String, url: String, cellID: String, name: String? = nil) {
+        self.id = id
+        self.url = url
+        self.cellID = cellID
+        self.name = name ?? id
+    }
+
+    static let identity = ["id", "name", "url", "cell", "enabled", "username", "password", "password_env"]
+    static let tunables = [
+        "analysis_fps", "transport", "open_timeout", "read_timeout", "backoff_initial", "backoff_max", "width", "threshold", "roi",
+    ]
+
+    /// The URL safe to show.
+    public var displayURL: String { StreamURL.redacted(url) }
+
+    mutating func apply(_ map: [String: Any], reader: inout RunConfiguration.Reader, at: String) throws {
+        if let v = try reader.number(map, "analysis_fps", at: at, range: 0...120) { analysisFPS = v }
+        if let t = try reader.string(map, "transport", at: at) {
+            guard let v = StreamTransport(rawValue: t.lowercased()) else { throw reader.fail(at, "'transport' must be tcp or udp, not '\(t)'") }
+            transport = v
+        }
+        if let v = try reader.number(map, "open_timeout", at: at, range: 0.5...300) { openTimeout = v }
+        if let v = try reader.number(map, "read_timeout", at: at, range: 0.5...300) { readTimeout = v }
+        if let v = try reader.number(map, "backoff_initial", at: at, range: 0.05...600) { backoffInitial = v }
+        if let v = try reader.number(map, "backoff_max", at: at, range: 0.1...3600) { backoffMaximum = v }
+        if backoffMaximum < backoffInitial { throw reader.fail(at, "'backoff_max' is below 'backoff_initial'") }
+        if let v = try reader.number(map, "width", at: at, range: 64...4096) { workingWidth = Int(v) }
+        if let v = try reader.number(map, "threshold", at: at, range: 0...1) { threshold = v }
+        if let r = try reader.numbers(map, "roi", at: at) {
+            guard r.count == 4, r.allSatisfy({ (0...1).contains($0) }), r[2] > 0, r[3] > 0, r[0] + r[2] <= 1.0001, r[1] + r[3] <= 1.0001 else {
+                throw reader.fail(at, "'roi' must be [x, y, width, height], fractions of the frame inside 0…1")
+            }
+            regionOfInterest = Box(x: Float(r[0]), y: Float(r[1]), width: Float(r[2]), height: Float(r[3]))
+        }
+    }
+}

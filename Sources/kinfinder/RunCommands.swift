@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import GridStore
+import Ingest
+import KinfinderCore
+import Logging
+import Matching
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyse live cameras (RTSP) listed in a configuration file, until SIGINT/SIGTERM.",
+        discussion: """
+            Each camera runs on its own: a camera that fails is retried with backoff and never stops
+            the others. SIGHUP reloads the file (cameras added, removed or changed; the rest keep
+            running). SIGINT/SIGTERM stop reading, finish the people in view and store them.
+            Camera health goes to the grid database every few seconds: see `kinfinder cameras`.
+            The configuration format is in the README ("Live cameras").
+            """)
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var model: ModelOptions
+    @Option(help: ArgumentHelp("The configuration file (YAML).", valueName: "file")) var config: String
+    @Flag(help: "Log warnings and errors only.") var quiet = false
+
+    func run() async throws {
+        LoggingBootstrap.once(level: quiet ? .warning : (store.verbose ? .debug : .info))
+        let path = absolute(config)
+        let configuration = try RunConfiguration.load(path: path)
+        var storeOptions = store
+        if storeOptions.database == nil, ProcessInfo.processInfo.environment["KINFINDER_DATABASE"]?.isEmpty ?? true,
+            let db = configuration.database
+        {
+            storeOptions.database = db
+        }
+        var modelOptions = model
+        if modelOptions.models == nil, let m = configuration.models { modelOptions.models = m }
+        let db = try storeOptions.openStore()
+        let colourModel = try modelOptions.load()
+        let logger = Logger(label: "kinfinder.run")
+        logger.info("starting", metadata: [
+            "config": "\(path)", "database": "\(storeOptions.databasePath)",
+            "cameras": "\(configuration.cameras.filter(\.enabled).count)",
+        ])
+        let supervisor = CameraSupervisor(
+            configPath: path, configuration: configuration, store: db, colourTable: colourModel.yuvTable(),
+            dataDirectory: storeOptions.dataDirectory, logger: logger)
+        try await supervisor.run()
+        logger.info("stopped")
+    }
+}
+
+struct Cameras: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Camera health as the running `kinfinder run` processes report it.")
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(help: "A status older than this many seconds is shown as stale (its process may be dead).")
+    var staleAfter: Double = 30
+
+    func run() async throws {
+        let db = try store.openStore()
+        let cams = try await db.cameras()
+        let statuses = Dictionary(uniqueKeysWithValues: try await db.cameraStatuses().map { ($0.cameraID, $0) })
+        let now = Date()
+        if json {
+            struct Row: Encodable {
+                var camera: Camera
+                var status: CameraStatus?
+                var stale: Bool
+            }
+            let rows = cams.map { c in
+                Row(camera: Camera(id: c.id, name: c.name, cellID: c.cellID, url: c.url.map(StreamURL.redacted)),
+                    status: statuses[c.id], stale: statuses[c.id].map { now.timeIntervalSince($0.updatedAt) > staleAfter } ?? false)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            return
+        }
+        func ago(_ d: Date?) -> String {
+            guard let d else { return "-" }
+            let s = Int(now.timeIntervalSince(d).rounded())
+            return s < 90 ? "\(s)s ago" : s < 5400 ? "\(s / 60)m ago" : TimeParsing.display(d)
+        }
+        func ms(_ v: Double?) -> String { v.map { String(format: "%.0f", $0) } ?? "-" }
+        printTable(
+            ["CAMERA", "CELL", "STATE", "SINCE", "FPS IN/ANALYSED", "DROPPED", "LAG P50/P99 ms", "RECONNECTS", "LAST FRAME", "REASON"],
+            cams.map { c in
+                guard let s = statuses[c.id] else { return [c.id, c.cellID, "never run", "-", "-", "-", "-", "-", "-", ""] }
+                var state = s.state.rawValue
+                if s.state != .stopped, now.timeIntervalSince(s.updatedAt) > staleAfter { state += " (stale: no report " + ago(s.updatedAt) + ")" }
+                return [
+                    c.id, c.cellID, state, ago(s.stateSince), String(format: "%.1f/%.1f", s.inputFPS, s.analysedFPS),
+                    "\(s.framesDropped)", "\(ms(s.lagP50))/\(ms(s.lagP99))", "\(s.reconnects)", ago(s.lastFrameAt), s.reason ?? "",
+                ]
+            })
+    }
+}

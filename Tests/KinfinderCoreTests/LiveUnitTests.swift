@@ -1,0 +1,137 @@
+import Foundation
+import Ingest
+import Testing
+import Vision
+@testable import KinfinderCore
+
+/// A seeded generator so jitter tests are repeatable.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("Live: backoff, percentiles, hand-off")
+struct LiveUnitTests {
+    @Test("backoff doubles from the initial wait, never exceeds the cap, and starts over after reset")
+    func backoff() {
+        var b = Backoff(initial: 0.5, maximum: 4, multiplier: 2, jitter: 0)
+        #expect((0..<6).map { _ in b.next() } == [0.5, 1, 2, 4, 4, 4])
+        b.reset()
+        #expect(b.next() == 0.5)
+        var jittered = Backoff(initial: 1, maximum: 8, jitter: 0.2)
+        var rng = SplitMix(state: 7)
+        let waits = (0..<200).map { _ in jittered.next(using: &rng) }
+        #expect(waits[0] >= 0.8 && waits[0] <= 1.2)
+        #expect(waits.allSatisfy { $0 <= 8 })
+        #expect(waits.suffix(100).allSatisfy { $0 >= 6.4 }, "capped waits keep their jitter below the cap")
+        #expect(Set(waits.suffix(100)).count > 50, "jitter spreads the retries")
+    }
+
+    @Test("nearest-rank percentiles on hand-computed cases")
+    func percentiles() {
+        let ten = (1...10).map(Double.init)
+        #expect(Percentile.of(ten, 0.5) == 5)
+        #expect(Percentile.of(ten, 0.99) == 10)
+        #expect(Percentile.of(ten, 0.1) == 1)
+        #expect(Percentile.of([42], 0.99) == 42)
+        #expect(Percentile.of([], 0.5) == nil)
+    }
+
+    @Test("the mailbox keeps only the newest frame, counts the dropped ones, and ends after the last frame")
+    func mailbox() async {
+        let box = FrameMailbox()
+        for i in 0..<5 {
+            var f = VideoFrame(width: 4, height: 4)
+            f.index = i
+            box.put(f)
+        }
+        box.finish(.connectionLost(source: "cam", reason: "test"))
+        #expect(box.dropped == 4)
+        guard case .frame(let f) = await box.next() else { Issue.record("expected the newest frame"); return }
+        #expect(f.index == 4)
+        guard case .finished(let e) = await box.next() else { Issue.record("expected the end"); return }
+        #expect(e == .connectionLost(source: "cam", reason: "test"))
+        // Dropped frames and frames given back are handed out again for decoding, a few at most.
+        #expect(box.spare() != nil && box.spare() != nil && box.spare() == nil)
+        box.recycle(f)
+        #expect(box.spare()?.index == 4)
+    }
+
+    @Test("a waiting consumer gets a frame put from another thread")
+    func mailboxWakesConsumer() async {
+        let box = FrameMailbox()
+        let producer = Thread {
+            Thread.sleep(forTimeInterval: 0.05)
+            var f = VideoFrame(width: 2, height: 2)
+            f.index = 7
+            box.put(f)
+        }
+        producer.start()
+        guard case .frame(let f) = await box.next() else { Issue.record("expected a frame"); return }
+        #expect(f.index == 7 && box.dropped == 0)
+    }
+}
+
+@Suite("Live: configuration file")
+struct RunConfigurationTests {
+    let good = """
+        database: data/grid.sqlite
+        status_interval: 1
+        defaults:
+          analysis_fps: 8
+          read_timeout: 3
+        cameras:
+          - id: cam-gate
+            url: rtsp://10.0.0.7/stream1
+            cell: XH-BS-DQ-01
+            username: viewer
+            password_env: GATE_PW
+            roi: [0, 0.25, 1, 0.75]
+          - id: cam-file
+            name: 测试
+            url: clips/gate.mp4
+            cell: XH-BS-DQ-02
+            analysis_fps: 0
+            transport: udp
+            enabled: false
+        """
+
+    @Test("defaults apply to every camera unless it says otherwise; paths are relative to the file")
+    func parses() throws {
+        let c = try RunConfiguration.parse(good, file: "k.yaml", baseDirectory: "/etc/kf", environment: ["GATE_PW": "s3cret"])
+        #expect(c.database == "/etc/kf/data/grid.sqlite")
+        #expect(c.statusInterval == 1)
+        #expect(c.cameras.count == 2)
+        let gate = c.cameras[0], file = c.cameras[1]
+        #expect(gate.analysisFPS == 8 && gate.readTimeout == 3 && gate.transport == .tcp)
+        #expect(gate.username == "viewer" && gate.password == "s3cret")
+        #expect(gate.regionOfInterest == Box(x: 0, y: 0.25, width: 1, height: 0.75))
+        #expect(file.url == "/etc/kf/clips/gate.mp4" && file.analysisFPS == 0 && file.transport == .udp && !file.enabled)
+        #expect(file.name == "测试" && gate.name == "cam-gate")
+    }
+
+    @Test("mistakes are refused with the camera and key named", arguments: [
+        ("cameras:\n  - id: a\n    url: rtsp://h/x\n    cel: C1\n", "cameras[0]: unknown key 'cel'"),
+        ("cameras:\n  - id: a\n    url: rtsp://h/x\n", "cameras[0]: (a) needs a 'cell'"),
+        ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C, analysis_fps: -1}\n", "'analysis_fps' is -1.0, outside 0.0…120.0"),
+        ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C, roi: [0.5, 0, 0.8, 1]}\n", "'roi' must be [x, y, width, height]"),
+        ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C, transport: quic}\n", "'transport' must be tcp or udp"),
+        ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C}\n  - {id: a, url: rtsp://h/y, cell: C}\n", "repeats the camera id 'a'"),
+        ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C, username: u, password_env: NOPE_PW}\n", "$NOPE_PW, which is not set"),
+        ("camera: []\n", "unknown key 'camera'"),
+        ("cameras: [\n", "not valid YAML"),
+    ])
+    func refuses(_ yaml: String, _ message: String) {
+        #expect {
+            _ = try RunConfiguration.parse(yaml, file: "k.yaml", baseDirectory: "/etc/kf", environment: [:])
+        } throws: { error in
+            "\(error)".contains(message) && "\(error)".contains("k.yaml")
+        }
+    }
+}
