@@ -124,4 +124,27 @@ struct LiveSourceTests {
         #expect(src.framesDecoded == 400 && src.framesSkipped == 240)
         #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 > 0.07 && $1 - $0 < 0.13 })
     }
+
+    @Test("a stream that changes frame size mid-way: the scaler is rebuilt and frames carry a new generation")
+    func parametersChange() throws {
+        let a = temporaryFile("a.ts"), b = temporaryFile("b.ts"), joined = temporaryFile("joined.ts")
+        defer { for f in [a, b, joined] { try? FileManager.default.removeItem(at: f) } }
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", a.path])
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=size=160x120:rate=25:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", b.path])
+        // Two transport-stream segments back to back, as a camera that changed its resolution sends them.
+        var data = try Data(contentsOf: a)
+        data.append(try Data(contentsOf: b))
+        try data.write(to: joined)
+        let src = try VideoSource(joined.path)
+        var frame = src.makeFrame()
+        var seen: [(Int, Int, Int)] = []
+        while try src.read(into: &frame) {
+            if seen.last.map({ $0 != (frame.width, frame.height, frame.generation) }) ?? true {
+                seen.append((frame.width, frame.height, frame.generation))
+            }
+        }
+        #expect(seen.map(\.0) == [320, 160] && seen.map(\.1) == [240, 120] && seen.map(\.2) == [0, 1])
+        #expect(src.parameterChanges == 1)
+        #expect(src.framesDelivered >= 48)
+    }
 }

@@ -324,7 +324,7 @@ struct LiveCameraTests {
         }
     }
 
-    @Test("several cameras at once: one unreachable never disturbs the others; SIGHUP adds and removes cameras")
+    @Test("several cameras at once: one unreachable never disturbs the others; SIGHUP adds (over UDP) and removes cameras")
     func severalCamerasAndReload() throws {
         let ws = try LiveWorkspace()
         defer { ws.cleanUp() }
@@ -362,7 +362,7 @@ struct LiveCameraTests {
         // Reload: cam-dead removed, cam-gate2 added, the others untouched.
         let gateBefore = s["cam-gate"]?.framesAnalysed ?? 0
         let text = try String(contentsOf: config, encoding: .utf8)
-            .replacingOccurrences(of: "  - " + cams[2] + "\n", with: "  - {id: cam-gate2, url: '\(server.url("gate2"))', cell: XH-BS-DQ-01}\n")
+            .replacingOccurrences(of: "  - " + cams[2] + "\n", with: "  - {id: cam-gate2, url: '\(server.url("gate2"))', cell: XH-BS-DQ-01, transport: udp}\n")
         try text.write(to: config, atomically: true, encoding: .utf8)
         run.signal(SIGHUP)
         let reloaded = try ws.waitFor(15) {

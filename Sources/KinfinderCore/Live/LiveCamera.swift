@@ -226,7 +226,6 @@ public final class LiveCamera: Service, Sendable {
         } catch {
             logger.error("could not store the last tracks", metadata: ["error": "\(error)"])
         }
-        if let outcome, case .cancelled = outcome { return outcome }
         return outcome
     }
 
