@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["CFFmpeg"], swiftSettings: swiftSettings),
         .target(name: "Vision", swiftSettings: swiftSettings),
         .target(name: "Matching", dependencies: ["Vision"], swiftSettings: swiftSettings),
+        // Accuracy metrics (detection, CLEAR MOT, IDF1, colour confusion, retrieval): pure functions.
+        .target(name: "Metrics", dependencies: ["Vision"], swiftSettings: swiftSettings),
         .target(
             name: "GridStore",
             dependencies: ["Vision", "Matching", .product(name: "GRDB", package: "GRDB.swift")],
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "KinfinderCore",
             dependencies: [
-                "Ingest", "Vision", "Matching", "GridStore",
+                "Ingest", "Vision", "Matching", "GridStore", "Metrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -53,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "kinfinder",
             dependencies: [
-                "KinfinderCore", "GridStore", "Matching", "Vision", "Ingest",
+                "KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "Metrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -61,6 +63,7 @@ let package = Package(
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: swiftSettings),
         .testTarget(name: "VisionTests", dependencies: ["Vision"], swiftSettings: swiftSettings),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Vision"], swiftSettings: swiftSettings),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Vision"], swiftSettings: swiftSettings),
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "Matching", "Vision"], swiftSettings: swiftSettings),
         .testTarget(name: "KinfinderCLITests", dependencies: ["kinfinder"], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import Foundation
 public import Ingest
 public import Matching
+public import Metrics
 public import Vision
 
 /// What extraction saw in a clip: per-frame boxes of confirmed tracks, and every track's final
@@ -27,16 +28,21 @@ public struct ClipAccuracy: Sendable {
         public var rightTrackScore: Double?
     }
 
-    public var truePositives = 0
-    public var falsePositives = 0
-    public var falseNegatives = 0
+    /// Detection (P/R/F1 at IoU ≥ 0.5) and tracking (MOTA, ID switches, IDF1) on annotated frames.
+    public var tracking = TrackingScore()
+    /// Colour names of tracks that belong to a labelled person, against that person's labels.
+    public var upperColours = ColourConfusion()
+    public var lowerColours = ColourConfusion()
+    /// Each identity's description as a report → ranks of its tracks among all tracks.
+    public var ranking = RetrievalScore()
     public var retrieval: [Retrieval] = []
+    /// Tracks scoring at or above the incident threshold for descriptions that match nobody.
+    public var falseIncidents = 0
+    public var decoyQueries = 0
 
-    public var precision: Double { Double(truePositives) / Double(max(1, truePositives + falsePositives)) }
-    public var recall: Double { Double(truePositives) / Double(max(1, truePositives + falseNegatives)) }
-    public var rank1: Double {
-        retrieval.isEmpty ? 0 : Double(retrieval.filter { $0.rank == 1 }.count) / Double(retrieval.count)
-    }
+    public var precision: Double { tracking.precision }
+    public var recall: Double { tracking.recall }
+    public var rank1: Double { ranking.recall(at: 1) }
 }
 
 public enum Evaluation {
@@ -72,57 +78,130 @@ public enum Evaluation {
         return obs
     }
 
-    /// Detection precision/recall at IoU ≥ `iou` over the annotated frames, and report → track
-    /// rank for every identity's description (`english` or Chinese).
+    /// Detection and tracking metrics over the annotated frames, colour accuracy of the tracks
+    /// that belong to a labelled person, and report → track ranks for every identity's
+    /// description (`english` or Chinese). `decoys` are descriptions that match nobody in the clip:
+    /// tracks scoring at or above the threshold for them count as false incidents.
     public static func score(
         _ obs: ClipObservation, truth: GroundTruth, parser: ReportParser, matcher: Matcher = Matcher(),
-        iou minimumIoU: Float = 0.5, chinese: Bool = false
+        iou minimumIoU: Float = 0.5, chinese: Bool = false, decoys: [String] = []
     ) throws -> ClipAccuracy {
         var acc = ClipAccuracy()
         let s = obs.workingScale
-        // Which identity each track mostly overlaps (for retrieval), by votes over frames.
-        var votes: [Int: [Int: Int]] = [:]
-        for (frame, labelled) in truth.boxesByFrame {
-            let truthBoxes = labelled.filter { ($0.visible ?? 1) >= 0.3 }
-            let seen = (obs.frameBoxes[frame] ?? []).map { TrackView(id: $0.id, box: $0.box.scaled(x: s, y: s)) }
-            var used = Set<Int>()
-            var pairs: [(Float, Int, Int)] = []
-            for (ti, t) in truthBoxes.enumerated() {
-                for (si, v) in seen.enumerated() {
-                    let o = t.box.iou(v.box)
-                    if o >= minimumIoU { pairs.append((o, ti, si)) }
-                    if o >= 0.3 { votes[v.id, default: [:]][t.id, default: 0] += 1 }
-                }
-            }
-            pairs.sort { $0.0 > $1.0 }
-            var matchedTruth = Set<Int>()
-            for (_, ti, si) in pairs where !matchedTruth.contains(ti) && !used.contains(si) {
-                matchedTruth.insert(ti)
-                used.insert(si)
-            }
-            acc.truePositives += matchedTruth.count
-            acc.falseNegatives += truthBoxes.count - matchedTruth.count
-            // Detections of people hidden below 30 % are neither right nor wrong.
-            let hidden = labelled.filter { ($0.visible ?? 1) < 0.3 }
-            let unmatched = seen.enumerated().filter { !used.contains($0.offset) }
-            acc.falsePositives += unmatched.filter { u in !hidden.contains { $0.box.iou(u.element.box) >= minimumIoU } }.count
+        let frames = truth.annotatedFrames
+        let truthBoxes = truth.boxes.filter { frames.contains($0.frame) }.map {
+            TruthBox(frame: $0.frame, identity: $0.id, box: $0.box, visible: $0.visible ?? 1)
         }
-        let owner: [Int: Int] = votes.compactMapValues { $0.max { $0.value < $1.value }?.key }
+        var predicted: [TrackBox] = []
+        for (frame, views) in obs.frameBoxes where frames.contains(frame) {
+            for v in views {
+                let b = v.box.scaled(x: s, y: s)
+                if truth.inRegion(b) { predicted.append(TrackBox(frame: frame, track: v.id, box: b)) }
+            }
+        }
+        acc.tracking = TrackingMetrics.evaluate(truth: truthBoxes, predicted: predicted, frames: frames, iou: minimumIoU)
+
+        // Which identity each track mostly overlaps (IoU ≥ 0.3), by votes over annotated frames:
+        // every fragment of a person's track belongs to that person.
+        var votes: [Int: [Int: Int]] = [:]
+        let truthByFrame = Dictionary(grouping: truthBoxes, by: \.frame)
+        for p in predicted {
+            for t in truthByFrame[p.frame] ?? [] where t.box.iou(p.box) >= 0.3 {
+                votes[p.track, default: [:]][t.identity, default: 0] += 1
+            }
+        }
+        let owner: [Int: Int] = votes.compactMapValues { $0.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key }
+        let identities = Dictionary(uniqueKeysWithValues: truth.identities.map { ($0.id, $0) })
+        let colourNamed = Dictionary(uniqueKeysWithValues: ColourName.allCases.map { ($0.english, $0) })
+        for d in obs.descriptors {
+            guard let id = owner[d.trackID], let person = identities[id] else { continue }
+            if let t = colourNamed[person.upper], let p = d.upper.dominant().first?.name { acc.upperColours.add(truth: t, predicted: p) }
+            if d.lowerVisibility > 0.3, let t = colourNamed[person.lower], let p = d.lower.dominant().first?.name {
+                acc.lowerColours.add(truth: t, predicted: p)
+            }
+        }
+
         let reference = Date(timeIntervalSince1970: 0)
-        for identity in truth.identities {
-            let text = chinese ? identity.description_zh : identity.description_en
+        func ranked(_ text: String, id: Int64) throws -> [(Int, Double)] {
             let parsed = try parser.parse(text)
             let report = MissingPersonReport(
-                id: Int64(identity.id), name: "gt\(identity.id)", ageGroup: parsed.ageGroup, heightCM: parsed.heightCM,
-                upper: parsed.upper, lower: parsed.lower)
-            let ranked = obs.descriptors
+                id: id, name: "q\(id)", ageGroup: parsed.ageGroup, heightCM: parsed.heightCM, upper: parsed.upper, lower: parsed.lower)
+            return obs.descriptors
                 .compactMap { d in matcher.score(report, d, seenAt: reference).map { (d.trackID, $0.total) } }
                 .sorted { $0.1 > $1.1 }
-            let rank = ranked.firstIndex { owner[$0.0] == identity.id }.map { $0 + 1 }
+        }
+        for identity in truth.identities {
+            let text = chinese ? identity.description_zh : identity.description_en
+            let list = try ranked(text, id: Int64(identity.id))
+            let relevant = obs.descriptors.filter { owner[$0.trackID] == identity.id }.count
+            acc.ranking.add(rankedRelevance: list.map { owner[$0.0] == identity.id }, relevantCount: relevant)
+            let rank = list.firstIndex { owner[$0.0] == identity.id }.map { $0 + 1 }
             acc.retrieval.append(ClipAccuracy.Retrieval(
-                identity: identity.id, description: text, rank: rank, bestScore: ranked.first?.1 ?? 0,
-                rightTrackScore: rank.map { ranked[$0 - 1].1 }))
+                identity: identity.id, description: text, rank: rank, bestScore: list.first?.1 ?? 0,
+                rightTrackScore: rank.map { list[$0 - 1].1 }))
+        }
+        for (k, text) in decoys.enumerated() {
+            acc.falseIncidents += try ranked(text, id: Int64(-1 - k)).filter { $0.1 >= matcher.configuration.threshold }.count
+            acc.decoyQueries += 1
         }
         return acc
+    }
+}
+
+extension ClipObservation {
+    /// What another tracker saw, from its tracks JSON (the OpenCV peer's format, see
+    /// Benchmarks/peers/README.md): boxes per frame in its working pixels, and per track the
+    /// upper/lower colour-name histograms. Scored by the same metrics as Kinfinder's own tracks;
+    /// its histograms go through the same matcher (no height or motion: those fields stay neutral).
+    public static func fromTracksJSON(path: String, sourceWidth: Int, fps: Double) throws -> ClipObservation {
+        struct File: Decodable {
+            struct B: Decodable { var frame: Int; var track: Int; var x: Float; var y: Float; var w: Float; var h: Float }
+            struct T: Decodable {
+                var track: Int
+                var firstFrame: Int
+                var lastFrame: Int
+                var upperHistogram: [String: Float]
+                var lowerHistogram: [String: Float]
+            }
+            struct S: Decodable { var total: Double }
+            var width: Int
+            var height: Int
+            var frames: Int
+            var seconds: S
+            var boxes: [B]
+            var tracks: [T]
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw KinfinderError.configNotFound(path) }
+        let f: File
+        do { f = try JSONDecoder().decode(File.self, from: data) } catch {
+            throw KinfinderError.configInvalid(file: path, reason: "\(error)")
+        }
+        var obs = ClipObservation()
+        obs.frames = f.frames
+        obs.wallSeconds = f.seconds.total
+        obs.workingScale = Float(sourceWidth) / Float(max(1, f.width))
+        for b in f.boxes {
+            obs.frameBoxes[b.frame, default: []].append(TrackView(id: b.track, box: Box(x: b.x, y: b.y, width: b.w, height: b.h)))
+        }
+        let names = Dictionary(uniqueKeysWithValues: ColourName.allCases.map { ($0.english, $0) })
+        func histogram(_ h: [String: Float]) -> ColourHistogram {
+            var bins = SIMD16<Float>.zero
+            for (k, v) in h { if let n = names[k] { bins[n.rawValue] = v } }
+            return ColourHistogram(bins: bins, pixels: bins.sum() > 0 ? 1000 : 0)
+        }
+        let boxesByTrack = Dictionary(grouping: f.boxes, by: \.track)
+        for t in f.tracks {
+            let best = boxesByTrack[t.track]?.max { $0.w * $0.h < $1.w * $1.h }
+            let heights = (boxesByTrack[t.track] ?? []).map(\.h).sorted()
+            let median = heights.isEmpty ? 0 : heights[heights.count / 2]
+            obs.descriptors.append(TrackDescriptor(
+                trackID: t.track, firstSeen: Double(t.firstFrame) / fps, lastSeen: Double(t.lastFrame) / fps,
+                upper: histogram(t.upperHistogram), lower: histogram(t.lowerHistogram), lowerVisibility: 1,
+                heightPixels: median, heightFraction: median / Float(max(1, f.height)), relativeHeight: nil, speed: 0.8, heading: 0,
+                loiterSeconds: 0, observations: boxesByTrack[t.track]?.count ?? 0,
+                bestBox: best.map { Box(x: $0.x, y: $0.y, width: $0.w, height: $0.h) } ?? Box(x: 0, y: 0, width: 0, height: 0),
+                bestTime: Double(best?.frame ?? t.firstFrame) / fps))
+        }
+        return obs
     }
 }

@@ -34,6 +34,21 @@ public struct GroundTruth: Sendable, Decodable {
     public var frames: Int
     public var identities: [Identity]
     public var boxes: [LabelledBox]
+    /// Boxes are given on every `sampling`-th frame (0, n, 2n, …); 1 when absent (every frame).
+    public var sampling: Int?
+    /// When present, only people whose feet are inside `[x, y, w, h]` (source pixels) are annotated;
+    /// tracked boxes outside it are ignored when scoring.
+    public var region: [Float]?
+
+    /// The frames whose boxes are complete: every `sampling`-th frame of the clip.
+    public var annotatedFrames: Set<Int> { Set(stride(from: 0, to: frames, by: max(1, sampling ?? 1))) }
+
+    /// Whether a box's feet are inside the annotated region (always true without one).
+    public func inRegion(_ b: Box) -> Bool {
+        guard let r = region, r.count == 4 else { return true }
+        let f = b.foot
+        return f.x >= r[0] && f.x <= r[0] + r[2] && f.y >= r[1] && f.y <= r[1] + r[3]
+    }
 
     public static func load(path: String) throws -> GroundTruth {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -50,6 +65,17 @@ public struct GroundTruth: Sendable, Decodable {
     public static func path(forClip clip: String) -> String {
         let url = URL(fileURLWithPath: clip)
         return url.deletingPathExtension().path + ".gt.json"
+    }
+
+    /// The ground truth of a clip: beside it, else in `Benchmarks/groundtruth/` of the working
+    /// directory (the real clips live outside the repository).
+    public static func locate(forClip clip: String) -> String {
+        let beside = path(forClip: clip)
+        if FileManager.default.fileExists(atPath: beside) { return beside }
+        let name = URL(fileURLWithPath: beside).lastPathComponent
+        let bench = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            .appendingPathComponent("Benchmarks/groundtruth").appendingPathComponent(name).path
+        return FileManager.default.fileExists(atPath: bench) ? bench : beside
     }
 
     /// Boxes per frame index.

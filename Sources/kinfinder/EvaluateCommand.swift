@@ -3,20 +3,34 @@ import Foundation
 import Ingest
 import KinfinderCore
 import Matching
+import Metrics
 import Vision
 
 struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure accuracy on clips with ground truth: detection precision/recall and report → track rank-1.",
-        discussion: "Each CLIP needs CLIP-STEM.gt.json beside it (see SampleClips/README.md). Touches no database.")
+        abstract: "Measure accuracy on clips with ground truth: detection, tracking, colours, report → track ranks.",
+        discussion: """
+            Each CLIP needs CLIP-STEM.gt.json beside it or in Benchmarks/groundtruth (format in
+            SampleClips/README.md). Detection precision/recall/F1 at IoU ≥ 0.5, MOTA, ID switches and IDF1 on
+            the annotated frames; colour accuracy of the tracks that belong to a labelled person; each
+            person's description as a report → rank of their track (rank-1, rank-5, mAP). Touches no database.
+            """)
     @OptionGroup var model: ModelOptions
     @Argument(help: ArgumentHelp("Clips with ground truth.", valueName: "clip")) var clips: [String]
     @Option(help: "Working width in pixels.") var width: Int = 640
     @Flag(help: "Use the Chinese descriptions instead of the English ones.") var chinese = false
     @Option(help: ArgumentHelp("Write each clip's tracked boxes per frame (source pixels) as JSON into this folder.", valueName: "dir"))
     var boxes: String?
+    @Option(help: ArgumentHelp(
+        "Score another tracker's output instead of running Kinfinder: its tracks JSON (Benchmarks/peers format); one clip only.",
+        valueName: "file"))
+    var tracks: String?
     @Option(help: ArgumentHelp("With --boxes: also write the raw foreground mask (PGM) of these frames, e.g. 100,200.", valueName: "frames"))
     var masks: String?
+
+    func validate() throws {
+        if tracks != nil && clips.count != 1 { throw ValidationError("--tracks scores one clip: give exactly one") }
+    }
 
     func run() async throws {
         let m = try model.load()
@@ -24,9 +38,11 @@ struct Evaluate: AsyncParsableCommand {
         let parser = ReportParser(model: m)
         var rows: [[String]] = []
         for clip in clips {
-            let truth = try GroundTruth.load(path: GroundTruth.path(forClip: absolute(clip)))
+            let truth = try GroundTruth.load(path: GroundTruth.locate(forClip: absolute(clip)))
             let maskFrames = Set((masks ?? "").split(separator: ",").compactMap { Int($0) })
-            let obs = try Evaluation.observe(
+            let obs = try tracks.map {
+                try ClipObservation.fromTracksJSON(path: absolute($0), sourceWidth: truth.width, fps: truth.fps)
+            } ?? Evaluation.observe(
                 clip: absolute(clip), colourTable: table, ingest: IngestConfiguration(workingWidth: width),
                 maskFolder: boxes.map(absolute), maskFrames: maskFrames)
             if let boxes {
@@ -38,12 +54,18 @@ struct Evaluate: AsyncParsableCommand {
                 print("  identity \(r.identity) \"\(r.description)\": rank \(r.rank.map(String.init) ?? "none"), "
                     + "right track \(r.rightTrackScore.map { String(format: "%.2f", $0) } ?? "-"), best \(String(format: "%.2f", r.bestScore))")
             }
+            let t = acc.tracking
             rows.append([clip, String(format: "%.0f", Double(obs.frames) / max(1e-9, obs.wallSeconds)),
-                         String(format: "%.3f", acc.precision), String(format: "%.3f", acc.recall),
-                         String(format: "%.0f%%", acc.rank1 * 100), "\(obs.descriptors.count)/\(truth.identities.count)"])
+                         String(format: "%.2f/%.2f/%.2f", t.precision, t.recall, t.f1), String(format: "%.2f", t.mota),
+                         "\(t.identitySwitches)", String(format: "%.2f", t.idf1),
+                         String(format: "%.0f%%/%.0f%%", acc.upperColours.accuracy * 100, acc.lowerColours.accuracy * 100),
+                         String(format: "%.0f%%/%.0f%%", acc.ranking.recall(at: 1) * 100, acc.ranking.recall(at: 5) * 100),
+                         String(format: "%.2f", acc.ranking.meanAveragePrecision),
+                         "\(obs.descriptors.count)/\(truth.identities.count)"])
         }
         print("")
-        printTable(["CLIP", "FPS (decode+extract)", "PRECISION", "RECALL", "RANK-1", "TRACKS/PEOPLE"], rows)
+        printTable(
+            ["CLIP", "FPS", "DET P/R/F1", "MOTA", "IDSW", "IDF1", "COLOUR UP/LOW", "RANK-1/5", "mAP", "TRACKS/PEOPLE"], rows)
     }
 }
 

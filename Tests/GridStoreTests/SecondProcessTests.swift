@@ -80,15 +80,18 @@ struct SecondProcessTests {
             try #require(FileManager.default.fileExists(atPath: marker), "sqlite3 never took the lock")
 
             let written = Mutex(false)
-            async let write: Void = {
-                try await store.upsertCamera(Camera(id: "CAM3", name: "Waits", cellID: "D1"))  // blocked, then succeeds
-                written.withLock { $0 = true }
-            }()
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(!written.withLock { $0 }, "the write must wait while the other process holds the lock")
-            _ = FileManager.default.createFile(atPath: release, contents: nil)
-            try await write
-            #expect(written.withLock { $0 })
+            let writtenWhileHeld = Mutex<Bool?>(nil)
+            // A plain thread lets the other process go after 0.3 s of wall time, however busy the
+            // test's task pool is, and notes whether the write got through while the lock was held.
+            let releaser = Thread {
+                Thread.sleep(forTimeInterval: 0.3)
+                writtenWhileHeld.withLock { $0 = written.withLock { $0 } }
+                _ = FileManager.default.createFile(atPath: release, contents: nil)
+            }
+            releaser.start()
+            try await store.upsertCamera(Camera(id: "CAM3", name: "Waits", cellID: "D1"))  // blocked, then succeeds
+            written.withLock { $0 = true }
+            #expect(writtenWhileHeld.withLock { $0 } == false, "the write must wait while the other process holds the lock")
 
             let result = try await other
             #expect(result.status == 0, "\(result.errors)")
