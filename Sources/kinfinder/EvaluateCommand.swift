@@ -25,6 +25,10 @@ struct Evaluate: AsyncParsableCommand {
         "Score another tracker's output instead of running Kinfinder: its tracks JSON (Benchmarks/peers format); one clip only.",
         valueName: "file"))
     var tracks: String?
+    @Option(help: ArgumentHelp(
+        "Try other detector settings, e.g. closings=3,groupGap=0.8,spreadMin=6 (names as in DetectionConfiguration and BackgroundConfiguration).",
+        valueName: "k=v,…"))
+    var tune: String?
     @Option(help: ArgumentHelp("With --boxes: also write the raw foreground mask (PGM) of these frames, e.g. 100,200.", valueName: "frames"))
     var masks: String?
 
@@ -44,7 +48,7 @@ struct Evaluate: AsyncParsableCommand {
                 try ClipObservation.fromTracksJSON(path: absolute($0), sourceWidth: truth.width, fps: truth.fps)
             } ?? Evaluation.observe(
                 clip: absolute(clip), colourTable: table, ingest: IngestConfiguration(workingWidth: width),
-                maskFolder: boxes.map(absolute), maskFrames: maskFrames)
+                extractor: try tunedExtractor(), maskFolder: boxes.map(absolute), maskFrames: maskFrames)
             if let boxes {
                 try writeBoxes(obs, clip: clip, folder: absolute(boxes))
             }
@@ -66,6 +70,34 @@ struct Evaluate: AsyncParsableCommand {
         print("")
         printTable(
             ["CLIP", "FPS", "DET P/R/F1", "MOTA", "IDSW", "IDF1", "COLOUR UP/LOW", "RANK-1/5", "mAP", "TRACKS/PEOPLE"], rows)
+    }
+}
+
+extension Evaluate {
+    /// The extractor settings with `--tune` applied.
+    func tunedExtractor() throws -> ExtractorConfiguration {
+        var c = ExtractorConfiguration()
+        for pair in (tune ?? "").split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let v = Double(kv[1]) else { throw ValidationError("--tune expects key=number pairs, got '\(pair)'") }
+            switch kv[0] {
+            case "openings": c.detection.openings = Int(v)
+            case "closings": c.detection.closings = Int(v)
+            case "groupOverlap": c.detection.groupOverlap = Float(v)
+            case "groupGap": c.detection.groupGap = Float(v)
+            case "groupAspect": c.detection.groupAspect = Float(v)
+            case "minFill": c.detection.minFill = Float(v)
+            case "minStrongShare": c.detection.minStrongShare = Float(v)
+            case "minAspect": c.detection.minAspect = Float(v)
+            case "minHeightFraction": c.detection.minHeightFraction = Float(v)
+            case "spreadMin": c.background.spreadMin = UInt8(v)
+            case "spreadMax": c.background.spreadMax = UInt8(v)
+            case "chromaThreshold": c.background.chromaThreshold = UInt8(v)
+            case "levelsPerSecond": c.background.levelsPerSecond = v
+            default: throw ValidationError("--tune: unknown setting '\(kv[0])'")
+            }
+        }
+        return c
     }
 }
 
