@@ -11,6 +11,7 @@ See README.md in this folder for the choices and the output format.
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 
@@ -240,6 +241,7 @@ def main():
         "width": width, "height": height, "frames": frames,
         "seconds": {"total": round(total_s, 4), "decode": round(decode_s, 4),
                     "analysis": round(analysis_s, 4)},
+        "maxrssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "boxes": boxes, "tracks": out_tracks,
     }
     with open(args.out, "w") as f:

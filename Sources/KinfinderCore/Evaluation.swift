@@ -12,6 +12,9 @@ public struct ClipObservation: Sendable {
     public var frames = 0
     public var wallSeconds: Double = 0
     public var workingScale: Float = 1
+    /// Time spent decoding and scaling, and per analysis stage (nanoseconds, summed over frames).
+    public var decodeNanoseconds: Int64 = 0
+    public var timings = StageTimings()
 
     public init() {}
 }
@@ -61,7 +64,11 @@ public enum Evaluation {
         obs.workingScale = Float(source.info.sourceWidth) / Float(source.info.workingWidth)
         let clock = ContinuousClock()
         let start = clock.now
-        while try source.read(into: &frame) {
+        while true {
+            let d0 = clock.now
+            guard try source.read(into: &frame) else { break }
+            let dc = (clock.now - d0).components
+            obs.decodeNanoseconds += dc.seconds * 1_000_000_000 + dc.attoseconds / 1_000_000_000
             let a = extractor.process(y: frame.y, u: frame.u, v: frame.v, time: frame.pts)
             obs.frameBoxes[frame.index] = a.tracks.map { TrackView(id: $0.id, box: $0.box) }
             if let dir = maskFolder, maskFrames.contains(frame.index) {
@@ -73,6 +80,7 @@ public enum Evaluation {
             obs.frames += 1
         }
         obs.descriptors += extractor.finishAll()
+        obs.timings = extractor.timings
         let c = (clock.now - start).components
         obs.wallSeconds = Double(c.seconds) + Double(c.attoseconds) / 1e18
         return obs

@@ -29,6 +29,8 @@ struct Evaluate: AsyncParsableCommand {
         "Try other detector settings, e.g. closings=3,groupGap=0.8,spreadMin=6 (names as in DetectionConfiguration and BackgroundConfiguration).",
         valueName: "k=v,…"))
     var tune: String?
+    @Option(help: ArgumentHelp("Also write the results as JSON (one object per clip, in a list) to this file.", valueName: "file"))
+    var json: String?
     @Option(help: ArgumentHelp("With --boxes: also write the raw foreground mask (PGM) of these frames, e.g. 100,200.", valueName: "frames"))
     var masks: String?
 
@@ -41,18 +43,29 @@ struct Evaluate: AsyncParsableCommand {
         let table = m.yuvTable()
         let parser = ReportParser(model: m)
         var rows: [[String]] = []
+        var results: [BenchRecord] = []
         for clip in clips {
-            let truth = try GroundTruth.load(path: GroundTruth.locate(forClip: absolute(clip)))
+            let truthPath = GroundTruth.locate(forClip: absolute(clip))
+            let truth: GroundTruth? = json != nil && !FileManager.default.fileExists(atPath: truthPath)
+                ? nil : try GroundTruth.load(path: truthPath)
             let maskFrames = Set((masks ?? "").split(separator: ",").compactMap { Int($0) })
             let obs = try tracks.map {
-                try ClipObservation.fromTracksJSON(path: absolute($0), sourceWidth: truth.width, fps: truth.fps)
+                try ClipObservation.fromTracksJSON(path: absolute($0), sourceWidth: truth?.width ?? 0, fps: truth?.fps ?? 25)
             } ?? Evaluation.observe(
                 clip: absolute(clip), colourTable: table, ingest: IngestConfiguration(workingWidth: width),
                 extractor: try tunedExtractor(), maskFolder: boxes.map(absolute), maskFrames: maskFrames)
             if let boxes {
                 try writeBoxes(obs, clip: clip, folder: absolute(boxes))
             }
-            let acc = try Evaluation.score(obs, truth: truth, parser: parser, chinese: chinese)
+            guard let truth else {
+                // Throughput only (a clip without ground truth, e.g. the derived 1080p one).
+                results.append(BenchRecord(clip: clip, observation: obs, accuracy: nil, truth: nil))
+                print("\(clip): \(obs.frames) frames in \(String(format: "%.2f", obs.wallSeconds)) s (no ground truth)")
+                continue
+            }
+            let acc = try Evaluation.score(
+                obs, truth: truth, parser: parser, chinese: chinese, decoys: BenchRecord.decoys(for: truth, chinese: chinese))
+            results.append(BenchRecord(clip: clip, observation: obs, accuracy: acc, truth: truth))
             print("\(clip): \(obs.frames) frames in \(String(format: "%.2f", obs.wallSeconds)) s, \(obs.descriptors.count) tracks")
             for r in acc.retrieval {
                 print("  identity \(r.identity) \"\(r.description)\": rank \(r.rank.map(String.init) ?? "none"), "
@@ -67,6 +80,12 @@ struct Evaluate: AsyncParsableCommand {
                          String(format: "%.2f", acc.ranking.meanAveragePrecision),
                          "\(obs.descriptors.count)/\(truth.identities.count)"])
         }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(results).write(to: URL(fileURLWithPath: absolute(json)))
+        }
+        if rows.isEmpty { return }
         print("")
         printTable(
             ["CLIP", "FPS", "DET P/R/F1", "MOTA", "IDSW", "IDF1", "COLOUR UP/LOW", "RANK-1/5", "mAP", "TRACKS/PEOPLE"], rows)

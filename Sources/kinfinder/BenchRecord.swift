@@ -1,0 +1,76 @@
+import Foundation
+import KinfinderCore
+import Metrics
+import Vision
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One measured run on one clip, as `evaluate --json` writes it and `bench` reads it.
+struct BenchRecord: Codable {
+    var clip: String
+    var frames: Int
+    var wallSeconds: Double
+    var fps: Double
+    var decodeMs: Double
+    var detectMs: Double
+    var trackMs: Double
+    var describeMs: Double
+    var maxrssKiB: Int
+    var tracks: Int
+    var people: Int?
+    var precision: Double?
+    var recall: Double?
+    var f1: Double?
+    var mota: Double?
+    var idf1: Double?
+    var idSwitches: Int?
+    var upperColourAccuracy: Double?
+    var lowerColourAccuracy: Double?
+    var rank1: Double?
+    var rank5: Double?
+    var mAP: Double?
+    var falseIncidentsPerHour: Double?
+
+    init(clip: String, observation obs: ClipObservation, accuracy acc: ClipAccuracy?, truth: GroundTruth?) {
+        self.clip = clip
+        frames = obs.frames
+        wallSeconds = obs.wallSeconds
+        fps = obs.wallSeconds > 0 ? Double(obs.frames) / obs.wallSeconds : 0
+        let n = Double(max(1, obs.frames)) * 1e6
+        decodeMs = Double(obs.decodeNanoseconds) / n
+        detectMs = Double(obs.timings.detect) / n
+        trackMs = Double(obs.timings.track) / n
+        describeMs = Double(obs.timings.describe) / n
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        maxrssKiB = Int(usage.ru_maxrss)
+        tracks = obs.descriptors.count
+        guard let acc, let truth else { return }
+        people = truth.identities.count
+        precision = acc.tracking.precision
+        recall = acc.tracking.recall
+        f1 = acc.tracking.f1
+        mota = acc.tracking.mota
+        idf1 = acc.tracking.idf1
+        idSwitches = acc.tracking.identitySwitches
+        upperColourAccuracy = acc.upperColours.total > 0 ? acc.upperColours.accuracy : nil
+        lowerColourAccuracy = acc.lowerColours.total > 0 ? acc.lowerColours.accuracy : nil
+        rank1 = acc.ranking.recall(at: 1)
+        rank5 = acc.ranking.recall(at: 5)
+        mAP = acc.ranking.meanAveragePrecision
+        let hours = Double(truth.frames) / max(1, truth.fps) / 3600
+        falseIncidentsPerHour = acc.decoyQueries > 0 ? Double(acc.falseIncidents) / Double(acc.decoyQueries) / hours : nil
+    }
+
+    /// Descriptions of people who are not in the clip: colour pairs no labelled person wears.
+    static func decoys(for truth: GroundTruth, chinese: Bool) -> [String] {
+        let pairs: [(ColourName, ColourName)] = [
+            (.purple, .yellow), (.orange, .green), (.cyan, .red), (.yellow, .purple), (.pink, .green), (.green, .orange),
+        ]
+        let worn = Set(truth.identities.map { "\($0.upper)/\($0.lower)" })
+        return pairs.filter { !worn.contains("\($0.0.english)/\($0.1.english)") }.map { u, l in
+            chinese ? "\(u.chinese)色上衣 \(l.chinese)色裤子 小孩" : "child in a \(u.english) top and \(l.english) trousers"
+        }
+    }
+}
