@@ -22,6 +22,9 @@ public struct DetectionConfiguration: Sendable, Hashable {
     /// Morphological clean-up: openings remove speckle, closings join a person's parts.
     public var openings: Int = 1
     public var closings: Int = 2
+    /// Extra vertical-only closings (3×1): join head, torso and legs of one person (split by a
+    /// belt or by clothes close to the ground's colour) without joining people side by side.
+    public var verticalClosings: Int = 0
 
     public init() {}
 }
@@ -106,6 +109,8 @@ public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
         Self.copy(work, into: &foregroundMask)
         for _ in 0..<configuration.closings { morph(.dilate) }
         for _ in 0..<configuration.closings { morph(.erode) }
+        for _ in 0..<configuration.verticalClosings { morph(.dilate, vertical: true) }
+        for _ in 0..<configuration.verticalClosings { morph(.erode, vertical: true) }
         let minH = Int(configuration.minHeightFraction * Float(mh))
         let blobs = work.withUnsafeBufferPointer { components.label($0, width: mw, height: mh, minimumArea: max(4, minH)) }
         var boxes: [Box] = []
@@ -137,9 +142,16 @@ public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
         }
     }
 
-    private mutating func morph(_ op: Morphology.Operation) {
+    private mutating func morph(_ op: Morphology.Operation, vertical: Bool = false) {
         // Three distinct buffers: source (`work`), destination (`morphOut`), horizontal scratch.
         let mw = self.mw, mh = self.mh
+        if vertical {
+            work.withUnsafeBufferPointer { src in
+                morphOut.withUnsafeMutableBufferPointer { out in Morphology.applyVertical(op, src, into: out, width: mw, height: mh) }
+            }
+            swap(&work, &morphOut)
+            return
+        }
         work.withUnsafeBufferPointer { src in
             scratch.withUnsafeMutableBufferPointer { tmp in
                 morphOut.withUnsafeMutableBufferPointer { out in

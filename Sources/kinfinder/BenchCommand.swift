@@ -18,19 +18,30 @@ struct Bench: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Results folder.", valueName: "dir")) var out = "bench-results"
     @Option(help: "Working width for Kinfinder and the OpenCV peer.") var width = 640
     @Flag(help: "Kinfinder and FFmpeg only (no OpenCV peer).") var noPeers = false
+    @Option(help: ArgumentHelp(
+        "Scaling instead: up to N copies of the 720p@25 clip analysed at once in real time (1, 2, 4, … N); reports the largest N that keeps up.",
+        valueName: "N"))
+    var streams: Int?
     @Argument(help: ArgumentHelp("Clips (default: all, see above).", valueName: "clip")) var clips: [String] = []
 
     func validate() throws {
         guard (1...20).contains(runs) else { throw ValidationError("--runs must be 1…20") }
+        if let streams, !(1...64).contains(streams) { throw ValidationError("--streams must be 1…64") }
     }
 
     func run() async throws {
         let root = FileManager.default.currentDirectoryPath
         let outDir = absolute(out)
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+        if let streams {
+            try await StreamScaling(root: root, outDir: outDir, maximum: streams, clip: clips.first.map(absolute)).run()
+            return
+        }
         var list = clips.map(absolute)
         if list.isEmpty {
-            list = try sampleClips(root: root) + [try derived1080(root: root, outDir: outDir)]
+            list = try sampleClips(root: root) + [
+                try derived(root: root, outDir: outDir, height: 480), try derived(root: root, outDir: outDir, height: 1080),
+            ]
         }
         let python = (root as NSString).appendingPathComponent("Benchmarks/peers/.venv/bin/python")
         let peers = !noPeers
@@ -123,14 +134,15 @@ struct Bench: AsyncParsableCommand {
         return found
     }
 
-    /// A 1080p clip made from the 720p sample with the ffmpeg CLI (throughput only: no ground truth).
-    private func derived1080(root: String, outDir: String) throws -> String {
-        let target = (outDir as NSString).appendingPathComponent("plaza-1080.mp4")
+    /// A 480p or 1080p clip made from the 720p sample with the ffmpeg CLI (throughput only: no
+    /// ground truth), to show how cost grows with resolution.
+    private func derived(root: String, outDir: String, height: Int) throws -> String {
+        let target = (outDir as NSString).appendingPathComponent("plaza-\(height).mp4")
         if FileManager.default.fileExists(atPath: target) { return target }
-        FileHandle.standardError.write(Data("deriving a 1080p clip from SampleClips/plaza-720.mp4…\n".utf8))
+        FileHandle.standardError.write(Data("deriving a \(height)p clip from SampleClips/plaza-720.mp4…\n".utf8))
         let r = try runTool("/usr/bin/env", [
             "ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", (root as NSString).appendingPathComponent("SampleClips/plaza-720.mp4"),
-            "-vf", "scale=1920:1080:flags=lanczos", "-c:v", "libx264", "-preset", "medium", "-crf", "20", "-pix_fmt", "yuv420p", target,
+            "-vf", "scale=-2:\(height):flags=lanczos", "-c:v", "libx264", "-preset", "medium", "-crf", "20", "-pix_fmt", "yuv420p", target,
         ])
         guard r.status == 0 else { throw KinfinderError.invalidArgument("ffmpeg could not derive the 1080p clip: \(r.err)") }
         return target

@@ -102,6 +102,7 @@ extension Evaluate {
             switch kv[0] {
             case "openings": c.detection.openings = Int(v)
             case "closings": c.detection.closings = Int(v)
+            case "verticalClosings": c.detection.verticalClosings = Int(v)
             case "groupOverlap": c.detection.groupOverlap = Float(v)
             case "groupGap": c.detection.groupGap = Float(v)
             case "groupAspect": c.detection.groupAspect = Float(v)

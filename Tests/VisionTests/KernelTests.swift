@@ -46,7 +46,7 @@ struct KernelTests {
         }
     }
 
-    @Test("morphology equals the 3x3 reference", arguments: [(1, 1), (5, 3), (17, 9), (40, 23), (320, 180)])
+    @Test("morphology equals the 3x3 (and 3x1 vertical) reference", arguments: [(1, 1), (5, 3), (17, 9), (40, 23), (320, 180)])
     func morphology(size: (Int, Int)) {
         let (w, h) = size
         var rng = SeededBytes(state: UInt64(w * 1000 + h))
@@ -57,6 +57,11 @@ struct KernelTests {
                 Morphology.apply(op, s, into: d, scratch: t, width: w, height: h)
             } } }
             #expect(dst == Morphology.reference(op, src, width: w, height: h), "\(op) \(w)x\(h)")
+            var vertical = [UInt8](repeating: 7, count: w * h)
+            src.withUnsafeBufferPointer { s in vertical.withUnsafeMutableBufferPointer { d in
+                Morphology.applyVertical(op, s, into: d, width: w, height: h)
+            } }
+            #expect(vertical == Morphology.referenceVertical(op, src, width: w, height: h), "vertical \(op) \(w)x\(h)")
         }
     }
 

@@ -60,6 +60,54 @@ public enum Morphology {
         }
     }
 
+    /// `dst` = op(`src`) over a 3×1 vertical segment (the vertical pass alone): joins a person's
+    /// head, body and legs without joining people who walk side by side.
+    public static func applyVertical(
+        _ op: Operation, _ src: UnsafeBufferPointer<UInt8>, into dst: UnsafeMutableBufferPointer<UInt8>, width w: Int, height h: Int
+    ) {
+        precondition(src.count >= w * h && dst.count >= w * h, "plane sizes")
+        guard w > 0, h > 0 else { return }
+        let t = src.baseAddress!, d = dst.baseAddress!
+        let erode = op == .erode
+        let zero = SIMD16<UInt8>.zero
+        for y in 0..<h {
+            let mid = t + y * w
+            let up = y > 0 ? t + (y - 1) * w : nil
+            let down = y + 1 < h ? t + (y + 1) * w : nil
+            let out = d + y * w
+            var x = 0
+            while x + 16 <= w {
+                let a = up.map { load16($0, x) } ?? zero
+                let c = down.map { load16($0, x) } ?? zero
+                let b = load16(mid, x)
+                store16(erode ? vmin(vmin(a, b), c) : vmax(vmax(a, b), c), out, x)
+                x += 16
+            }
+            while x < w {
+                let a = up?[x] ?? 0, c = down?[x] ?? 0, b = mid[x]
+                out[x] = erode ? min(a, b, c) : max(a, b, c)
+                x += 1
+            }
+        }
+    }
+
+    /// Scalar reference of ``applyVertical(_:_:into:width:height:)``.
+    public static func referenceVertical(_ op: Operation, _ src: [UInt8], width w: Int, height h: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: w * h)
+        for y in 0..<h {
+            for x in 0..<w {
+                var acc: UInt8 = op == .erode ? 255 : 0
+                for dy in -1...1 {
+                    let yy = y + dy
+                    let p: UInt8 = (yy >= 0 && yy < h) ? src[yy * w + x] : 0
+                    acc = op == .erode ? min(acc, p) : max(acc, p)
+                }
+                out[y * w + x] = acc
+            }
+        }
+        return out
+    }
+
     @inline(__always)
     private static func edge(_ row: UnsafePointer<UInt8>, _ x: Int, _ w: Int, _ erode: Bool) -> UInt8 {
         let l: UInt8 = x > 0 ? row[x - 1] : 0
