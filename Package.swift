@@ -31,7 +31,8 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
         ),
-        .target(name: "Ingest", dependencies: ["CFFmpeg"], swiftSettings: swiftSettings),
+        // Ingest reuses Vision's 2×2 SIMD kernel to halve 720p/1080p frames without libswscale.
+        .target(name: "Ingest", dependencies: ["CFFmpeg", "Vision"], swiftSettings: swiftSettings),
         .target(name: "Vision", swiftSettings: swiftSettings),
         .target(name: "Matching", dependencies: ["Vision"], swiftSettings: swiftSettings),
         // Accuracy metrics (detection, CLEAR MOT, IDF1, colour confusion, retrieval): pure functions.

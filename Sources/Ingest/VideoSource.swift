@@ -1,4 +1,5 @@
 import CFFmpeg
+import Vision
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -388,6 +389,13 @@ public final class VideoSource {
             info.workingHeight = wh
         }
         frame.resize(width: info.workingWidth, height: info.workingHeight)
+        if f == AV_PIX_FMT_YUV420P.rawValue, Int(w) == 2 * frame.width, Int(h) == 2 * frame.height, frame.width % 2 == 0, frame.height % 2 == 0 {
+            // Exactly half size (1280x720 → 640x360): a 2×2 box average per plane, which is what
+            // an area scaler computes here, at a fraction of libswscale's cost (profiled: 20 % of
+            // the 720p pipeline went to sws).
+            halve(src, into: &frame)
+            return
+        }
         let cw = Int32(frame.chromaWidth), yw = Int32(frame.width)
         let rc = frame.y.withUnsafeMutableBufferPointer { y in
             frame.u.withUnsafeMutableBufferPointer { u in
@@ -397,6 +405,19 @@ public final class VideoSource {
             }
         }
         guard rc > 0 else { throw IngestError.scalerFailed(reason: FFmpegResult.message(rc)) }
+    }
+
+    private func halve(_ src: UnsafeMutablePointer<AVFrame>, into frame: inout VideoFrame) {
+        let w = Int(src.pointee.width), h = Int(src.pointee.height)
+        func plane(_ i: Int32, _ pw: Int, _ ph: Int, _ out: inout [UInt8]) {
+            let stride = Int(kf_frame_linesize(src, i))
+            guard let base = kf_frame_plane(src, i) else { return }
+            let input = UnsafeBufferPointer(start: base, count: stride * (ph - 1) + pw)
+            out.withUnsafeMutableBufferPointer { Downsample.box2x2(input, width: pw, height: ph, stride: stride, into: $0) }
+        }
+        plane(0, w, h, &frame.y)
+        plane(1, w / 2, h / 2, &frame.u)
+        plane(2, w / 2, h / 2, &frame.v)
     }
 
     /// Seconds from the start of the stream.

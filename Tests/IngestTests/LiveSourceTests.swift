@@ -147,4 +147,26 @@ struct LiveSourceTests {
         #expect(src.parameterChanges == 1)
         #expect(src.framesDelivered >= 48)
     }
+
+    @Test("a frame exactly twice the working size is halved by 2×2 box averages of each plane")
+    func halving() throws {
+        let clip = temporaryFile("halve.mp4")
+        defer { try? FileManager.default.removeItem(at: clip) }
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=0.2", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip.path])
+        let full = try VideoSource(clip.path, configuration: IngestConfiguration(workingWidth: 320))
+        let half = try VideoSource(clip.path, configuration: IngestConfiguration(workingWidth: 160))
+        var a = full.makeFrame(), b = half.makeFrame()
+        #expect(try full.read(into: &a) && half.read(into: &b))
+        #expect(b.width == 160 && b.height == 120)
+        func box(_ p: [UInt8], _ w: Int, _ h: Int) -> [UInt8] {
+            (0..<(h / 2)).flatMap { y in
+                (0..<(w / 2)).map { x in
+                    let s = Int(p[2 * y * w + 2 * x]) + Int(p[2 * y * w + 2 * x + 1]) + Int(p[(2 * y + 1) * w + 2 * x]) + Int(p[(2 * y + 1) * w + 2 * x + 1])
+                    return UInt8((s + 2) / 4)
+                }
+            }
+        }
+        #expect(b.y == box(a.y, 320, 240))
+        #expect(b.u == box(a.u, 160, 120) && b.v == box(a.v, 160, 120))
+    }
 }
