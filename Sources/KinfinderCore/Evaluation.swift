@@ -59,16 +59,13 @@ public enum Evaluation {
         let extractor = PersonExtractor(
             width: source.info.workingWidth, height: source.info.workingHeight, colourTable: colourTable,
             configuration: configuration)
-        var frame = source.makeFrame()
         var obs = ClipObservation()
         obs.workingScale = Float(source.info.sourceWidth) / Float(source.info.workingWidth)
         let clock = ContinuousClock()
         let start = clock.now
-        while true {
-            let d0 = clock.now
-            guard try source.read(into: &frame) else { break }
-            let dc = (clock.now - d0).components
-            obs.decodeNanoseconds += dc.seconds * 1_000_000_000 + dc.attoseconds / 1_000_000_000
+        let ahead = DecodeAhead(source)
+        defer { ahead.stop() }
+        while let frame = try ahead.next() {
             let a = extractor.process(y: frame.y, u: frame.u, v: frame.v, time: frame.pts)
             obs.frameBoxes[frame.index] = a.tracks.map { TrackView(id: $0.id, box: $0.box) }
             if let dir = maskFolder, maskFrames.contains(frame.index) {
@@ -78,7 +75,9 @@ public enum Evaluation {
             }
             obs.descriptors += a.ended
             obs.frames += 1
+            ahead.recycle(frame)
         }
+        obs.decodeNanoseconds = ahead.decodeNanoseconds
         obs.descriptors += extractor.finishAll()
         obs.timings = extractor.timings
         let c = (clock.now - start).components
