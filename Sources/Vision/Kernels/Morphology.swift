@@ -14,7 +14,7 @@ public enum Morphology {
     ) {
         precondition(src.count >= w * h && dst.count >= w * h && scratch.count >= w * h, "plane sizes")
         guard w > 0, h > 0 else { return }
-        let s = src.baseAddress!, t = scratch.baseAddress!, d = dst.baseAddress!
+        let s = src.baseAddress!, t = scratch.baseAddress!
         let erode = op == .erode
         // Horizontal pass.
         for y in 0..<h {
@@ -38,26 +38,7 @@ public enum Morphology {
             }
         }
         // Vertical pass.
-        let zero = SIMD16<UInt8>.zero
-        for y in 0..<h {
-            let mid = t + y * w
-            let up = y > 0 ? t + (y - 1) * w : nil
-            let down = y + 1 < h ? t + (y + 1) * w : nil
-            let out = d + y * w
-            var x = 0
-            while x + 16 <= w {
-                let a = up.map { load16($0, x) } ?? zero
-                let c = down.map { load16($0, x) } ?? zero
-                let b = load16(mid, x)
-                store16(erode ? vmin(vmin(a, b), c) : vmax(vmax(a, b), c), out, x)
-                x += 16
-            }
-            while x < w {
-                let a = up?[x] ?? 0, c = down?[x] ?? 0, b = mid[x]
-                out[x] = erode ? min(a, b, c) : max(a, b, c)
-                x += 1
-            }
-        }
+        applyVertical(op, UnsafeBufferPointer(scratch), into: dst, width: w, height: h)
     }
 
     /// `dst` = op(`src`) over a 3×1 vertical segment (the vertical pass alone): joins a person's
