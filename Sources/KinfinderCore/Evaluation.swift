@@ -69,7 +69,7 @@ public enum Evaluation {
             let a = extractor.process(y: frame.y, u: frame.u, v: frame.v, time: frame.pts)
             obs.frameBoxes[frame.index] = a.tracks.map { TrackView(id: $0.id, box: $0.box) }
             if let dir = maskFolder, maskFrames.contains(frame.index) {
-                let m = extractor.foregroundMask
+                let m = extractor.detectionMask
                 let header = Array("P5\n\(m.width) \(m.height)\n255\n".utf8)
                 try Data(header + m.mask).write(to: URL(fileURLWithPath: "\(dir)/mask-\(frame.index).pgm"))
             }

@@ -16,6 +16,11 @@ public struct BackgroundConfiguration: Sendable, Hashable {
     public var spreadMax: UInt8 = 60
     /// Sum of |ΔU| + |ΔV| above which a pixel is foreground whatever its luma.
     public var chromaThreshold: UInt8 = 12
+    /// Shadow floor: a pixel darker than the background by no more than this ratio, with its
+    /// colour unchanged, is shadow: `0.5 + 2^-shadowShift` (4 → 0.5625, 3 → 0.625, 2 → 0.75).
+    /// 3 measured best overall (docs/background-model.md): lower floors call dark clothes on grey
+    /// paving "shadow"; 0.75 lets shaded lawn into people's colour samples.
+    public var shadowShift: UInt8 = 3
 
     public init() {}
 }
@@ -84,7 +89,7 @@ public struct SigmaDeltaBackground: BackgroundModel {
         }
         let p = SigmaDelta.Parameters(
             step: step, foregroundStep: fgStep, vMin: configuration.spreadMin, vMax: configuration.spreadMax,
-            chromaThreshold: configuration.chromaThreshold)
+            chromaThreshold: configuration.chromaThreshold, shadowShift: configuration.shadowShift)
         y.withUnsafeBufferPointer { yb in
             u.withUnsafeBufferPointer { ub in
                 v.withUnsafeBufferPointer { vb in

@@ -38,6 +38,8 @@ public protocol PersonDetector {
     /// The foreground mask of the last frame at chroma resolution (0/255), so that colour
     /// sampling can skip background pixels.
     var foregroundMask: [UInt8] { get }
+    /// The cleaned mask blobs were cut from in the last frame (after closing), for inspection.
+    var detectionMask: [UInt8] { get }
     var maskSize: (width: Int, height: Int) { get }
     /// The background's colour at mask resolution (Y, U, V), so colour sampling can drop pixels
     /// of a person's box that look like the ground behind them; `nil` if the detector has none.
@@ -65,6 +67,7 @@ public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
     }
     public private(set) var foregroundMask: [UInt8]
     public var maskSize: (width: Int, height: Int) { (mw, mh) }
+    public var detectionMask: [UInt8] { work }
     private let mw: Int
     private let mh: Int
     private var lumaSmall: [UInt8]

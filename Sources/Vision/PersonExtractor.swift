@@ -81,6 +81,11 @@ public final class PersonExtractor {
         (detector.foregroundMask, detector.maskSize.width, detector.maskSize.height)
     }
 
+    /// The cleaned mask blobs were cut from in the last frame (half size), for inspection.
+    public var detectionMask: (mask: [UInt8], width: Int, height: Int) {
+        (detector.detectionMask, detector.maskSize.width, detector.maskSize.height)
+    }
+
     /// Analyses one frame (planes tightly packed, 4:2:0) taken at `time` seconds.
     public func process(y: [UInt8], u: [UInt8], v: [UInt8], time: Double) -> FrameAnalysis {
         let clock = ContinuousClock()

@@ -113,6 +113,7 @@ extension Evaluate {
             case "spreadMin": c.background.spreadMin = UInt8(v)
             case "spreadMax": c.background.spreadMax = UInt8(v)
             case "chromaThreshold": c.background.chromaThreshold = UInt8(v)
+            case "shadowShift": c.background.shadowShift = UInt8(v)
             case "levelsPerSecond": c.background.levelsPerSecond = v
             default: throw ValidationError("--tune: unknown setting '\(kv[0])'")
             }
