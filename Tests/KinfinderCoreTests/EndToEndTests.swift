@@ -171,3 +171,33 @@ struct CoreUnitTests {
         #expect(c.v.contains(240))
     }
 }
+
+@Suite("Retro search over stored tracks")
+struct RetroSearchTests {
+    @Test("a report filed afterwards finds the child on two cameras, in time order, and raises each sighting once")
+    func twoCameras() async throws {
+        let ws = try await Workspace()
+        defer { ws.remove() }
+        let t0 = Date().addingTimeInterval(-3600)
+        // The same clip as two cameras a quarter of an hour apart: the child walked past both.
+        _ = try await ws.watch("scenic-gate-640.mp4", camera: "cam-gate", start: t0)
+        _ = try await ws.watch("scenic-gate-640.mp4", camera: "cam-plaza", start: t0.addingTimeInterval(900))
+        let report = try await ws.report("红色上衣 蓝色裤子 小孩", name: "小明", lastSeen: t0.addingTimeInterval(-300))
+        #expect(try await ws.store.incidents(IncidentFilter(reportID: report.id)).isEmpty, "no open report while the cameras ran")
+
+        let hits = try await RetroSearch.search(report, in: ws.store, limit: 5)
+        let threshold = Matcher().configuration.threshold
+        let path = RetroSearch.trajectory(hits, threshold: threshold)
+        #expect(path.map(\.track.cameraID) == ["cam-gate", "cam-plaza"])
+        #expect(path.map(\.cellID) == ["XH-BS-DQ-01", "XH-BS-DQ-02"])
+        #expect(hits.count == 5 && hits.dropFirst(2).allSatisfy { $0.score.total < threshold }, "only the child is above the threshold")
+
+        let raised = try await RetroSearch.raise(hits, for: report, in: ws.store, threshold: threshold)
+        #expect(raised.count == 2)
+        #expect(try await RetroSearch.raise(hits, for: report, in: ws.store, threshold: threshold).isEmpty, "each sighting once")
+
+        // Before the last-seen time (minus the margin) nothing counts: a report last seen after both sightings.
+        let later = try await ws.report("红色上衣 蓝色裤子 小孩", name: "later", lastSeen: t0.addingTimeInterval(3 * 3600))
+        #expect(try await RetroSearch.search(later, in: ws.store).isEmpty)
+    }
+}
