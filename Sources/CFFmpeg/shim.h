@@ -25,8 +25,6 @@ static inline int kf_averror_exit(void) { return AVERROR_EXIT; }
 static inline int kf_averror_http_unauthorized(void) { return AVERROR_HTTP_UNAUTHORIZED; }
 static inline int kf_averror_http_forbidden(void) { return AVERROR_HTTP_FORBIDDEN; }
 static inline int kf_averror_http_not_found(void) { return AVERROR_HTTP_NOT_FOUND; }
-static inline int kf_averror_http_other_4xx(void) { return AVERROR_HTTP_OTHER_4XX; }
-static inline int kf_averror_http_server_error(void) { return AVERROR_HTTP_SERVER_ERROR; }
 static inline int kf_averror_errno(int e) { return AVERROR(e); }
 
 /// Human-readable text for an FFmpeg error code (av_err2str is a macro with a compound literal).

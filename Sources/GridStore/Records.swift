@@ -38,8 +38,6 @@ enum HistogramBlob {
 
 /// Colour list codec: English names joined by commas, in order ("blue,black"; "" for none).
 enum ColourList {
-    private static let byEnglish = Dictionary(uniqueKeysWithValues: ColourName.allCases.map { ($0.english, $0) })
-
     static func encode(_ names: [ColourName]) -> String {
         names.map(\.english).joined(separator: ",")
     }
@@ -47,7 +45,7 @@ enum ColourList {
     static func decode(_ text: String, what: String) throws -> [ColourName] {
         try text.split(separator: ",").map { part in
             let name = String(part.filter { !$0.isWhitespace })
-            guard let colour = byEnglish[name] else {
+            guard let colour = ColourName(english: name) else {
                 throw GridStoreError.corrupt("unknown colour name '\(name)' in \(what)")
             }
             return colour

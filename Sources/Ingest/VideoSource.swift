@@ -156,13 +156,16 @@ public final class VideoSource {
         startTime = 0
 
         rc = avformat_find_stream_info(fmt, nil)
-        interrupt.disarm()
         guard rc >= 0 else {
-            if rc == kf_averror_exit() {
-                throw Self.openError(rc, source: shown, interrupt: interrupt, configuration: configuration, stage: "reading stream information")
-            }
-            throw IngestError.openFailed(source: shown, reason: "no stream information: \(FFmpegResult.message(rc))")
+            // Classified before disarming, as for the open: the deadline may be why it failed.
+            let timedOut = rc == kf_averror_exit() || interrupt.isCancelled || interrupt.expired
+            let error = timedOut
+                ? Self.openError(rc, source: shown, interrupt: interrupt, configuration: configuration, stage: "reading stream information")
+                : IngestError.openFailed(source: shown, reason: "no stream information: \(FFmpegResult.message(rc))")
+            interrupt.disarm()
+            throw error
         }
+        interrupt.disarm()
         var decoderPointer: UnsafePointer<AVCodec>? = nil
         let index = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &decoderPointer, 0)
         if index == kf_averror_stream_not_found() {

@@ -123,7 +123,6 @@ public final class CameraPipeline {
         var lastTime = 0.0
         var frames = 0
         var interrupted = false
-        var timings = StageTimings()
         while true {
             if shouldStop() {
                 interrupted = true
@@ -149,7 +148,7 @@ public final class CameraPipeline {
                     wallSeconds: seconds(now - started), activeTracks: analysis.tracks.count, incidents: incidents.count))
             }
         }
-        if let t = session?.extractor.timings { timings = t }
+        let timings = session?.extractor.timings ?? StageTimings()
         try await end()
         let wall = seconds(clock.now - started)
         progress?(PipelineProgress(
@@ -174,12 +173,6 @@ public final class CameraPipeline {
     }
 
     private var session: Session?
-
-    /// Incidents raised since the pipeline was made (or the last `watch`).
-    public var raisedIncidents: [Incident] { incidents }
-
-    /// People tracked and stored since the pipeline was made (or the last `watch`).
-    public var storedTrackCount: Int { tracksStored }
 
     /// Starts analysing frames of `width`×`height` whose times count from `startTime`. `runID`
     /// must differ between sessions of this camera (track numbers restart with each session).
@@ -234,9 +227,6 @@ public final class CameraPipeline {
             try await trackEnded(d, startTime: s.startTime, runID: s.runID)
         }
     }
-
-    /// Stage timings of the current session.
-    public var sessionTimings: StageTimings? { session?.extractor.timings }
 
     private func reset() {
         sightings = [:]
@@ -326,12 +316,14 @@ public final class CameraPipeline {
     }
 }
 
-private func nanoseconds(_ d: Duration) -> Int64 {
+/// Whole nanoseconds of a duration (stage timings).
+func nanoseconds(_ d: Duration) -> Int64 {
     let c = d.components
     return c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
 }
 
-private func seconds(_ d: Duration) -> Double {
+/// Seconds of a duration as a `Double` (wall times).
+func seconds(_ d: Duration) -> Double {
     let c = d.components
     return Double(c.seconds) + Double(c.attoseconds) / 1e18
 }

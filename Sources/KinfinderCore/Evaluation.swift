@@ -80,8 +80,7 @@ public enum Evaluation {
         obs.decodeNanoseconds = ahead.decodeNanoseconds
         obs.descriptors += extractor.finishAll()
         obs.timings = extractor.timings
-        let c = (clock.now - start).components
-        obs.wallSeconds = Double(c.seconds) + Double(c.attoseconds) / 1e18
+        obs.wallSeconds = seconds(clock.now - start)
         return obs
     }
 
@@ -119,11 +118,10 @@ public enum Evaluation {
         }
         let owner: [Int: Int] = votes.compactMapValues { $0.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key }
         let identities = Dictionary(uniqueKeysWithValues: truth.identities.map { ($0.id, $0) })
-        let colourNamed = Dictionary(uniqueKeysWithValues: ColourName.allCases.map { ($0.english, $0) })
         for d in obs.descriptors {
             guard let id = owner[d.trackID], let person = identities[id] else { continue }
-            if let t = colourNamed[person.upper], let p = d.upper.dominant().first?.name { acc.upperColours.add(truth: t, predicted: p) }
-            if d.lowerVisibility > 0.3, let t = colourNamed[person.lower], let p = d.lower.dominant().first?.name {
+            if let t = ColourName(english: person.upper), let p = d.upper.dominant().first?.name { acc.upperColours.add(truth: t, predicted: p) }
+            if d.lowerVisibility > 0.3, let t = ColourName(english: person.lower), let p = d.lower.dominant().first?.name {
                 acc.lowerColours.add(truth: t, predicted: p)
             }
         }
@@ -190,10 +188,9 @@ extension ClipObservation {
         for b in f.boxes {
             obs.frameBoxes[b.frame, default: []].append(TrackView(id: b.track, box: Box(x: b.x, y: b.y, width: b.w, height: b.h)))
         }
-        let names = Dictionary(uniqueKeysWithValues: ColourName.allCases.map { ($0.english, $0) })
         func histogram(_ h: [String: Float]) -> ColourHistogram {
             var bins = SIMD16<Float>.zero
-            for (k, v) in h { if let n = names[k] { bins[n.rawValue] = v } }
+            for (k, v) in h { if let n = ColourName(english: k) { bins[n.rawValue] = v } }
             return ColourHistogram(bins: bins, pixels: bins.sum() > 0 ? 1000 : 0)
         }
         let boxesByTrack = Dictionary(grouping: f.boxes, by: \.track)

@@ -51,9 +51,9 @@ final class DecodeAhead: @unchecked Sendable {  // State guarded by `condition`.
                 condition.unlock()
                 return
             }
-            let c = (clock.now - t0).components
+            let spent = nanoseconds(clock.now - t0)
             condition.lock()
-            decodeNanoseconds += c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
+            decodeNanoseconds += spent
             if more { ready.append(frame) } else { finished = true }
             condition.broadcast()
             condition.unlock()

@@ -77,7 +77,4 @@ public struct GroundTruth: Sendable, Decodable {
             .appendingPathComponent("Benchmarks/groundtruth").appendingPathComponent(name).path
         return FileManager.default.fileExists(atPath: bench) ? bench : beside
     }
-
-    /// Boxes per frame index.
-    public var boxesByFrame: [Int: [LabelledBox]] { Dictionary(grouping: boxes, by: \.frame) }
 }

@@ -315,7 +315,6 @@ public struct ColourNameModel: Sendable {
     }
 
     static func weights(_ raw: [String: [WeightPair]], file: String, allowEmpty: Bool) throws -> [String: [(ColourName, Float)]] {
-        let byName = Dictionary(uniqueKeysWithValues: ColourName.allCases.map { ($0.english, $0) })
         var out: [String: [(ColourName, Float)]] = [:]
         for (word, pairs) in raw {
             if pairs.isEmpty {
@@ -325,7 +324,7 @@ public struct ColourNameModel: Sendable {
             }
             var list: [(ColourName, Float)] = []
             for p in pairs {
-                guard let n = byName[p.name] else {
+                guard let n = ColourName(english: p.name) else {
                     throw MatchingError.modelCorrupt(file: file, reason: "'\(word)' names '\(p.name)', which is not one of the 12 names")
                 }
                 guard p.weight > 0, p.weight <= 1 else {

@@ -6,6 +6,12 @@
 public enum ColourName: Int, CaseIterable, Sendable, Codable, CustomStringConvertible {
     case red = 0, orange, yellow, green, cyan, blue, purple, pink, brown, black, white, grey
 
+    /// The name whose ``english`` is `name` exactly ("grey", not "gray": the stored form), or `nil`.
+    public init?(english name: String) {
+        guard let c = Self.allCases.first(where: { $0.english == name }) else { return nil }
+        self = c
+    }
+
     /// English name, as accepted on the command line and shown to users.
     public var english: String {
         switch self {

@@ -20,7 +20,6 @@ final class CameraHealth: Sendable {
         var corruptPackets = 0
         var reconnects = 0
         var lastFrameAt: Date?
-        var lastAnalysedAt: Date?
         /// Recent capture → analysed lags, milliseconds (ring).
         var lags: [Double] = []
         var lagNext = 0
@@ -76,7 +75,6 @@ final class CameraHealth: Sendable {
     func analysed(lag: Double) {
         state.withLock { c in
             c.framesAnalysed += 1
-            c.lastAnalysedAt = Date()
             let ms = max(0, lag * 1000)
             if c.lags.count < Self.lagWindow {
                 c.lags.append(ms)

@@ -19,7 +19,10 @@ public final class CameraSupervisor: Sendable {
     private let base: PipelineConfiguration
     private let cameras = Mutex<[String: LiveCamera]>([:])
     private let group = Mutex<ServiceGroup?>(nil)
-    private let statusInterval: Double
+    /// Seconds between status writes.
+    let statusInterval: Double
+    /// The configuration the process started with (reloads read the file again).
+    private let initial: RunConfiguration
 
     public init(
         configPath: String, configuration: RunConfiguration, store: any GridStore, colourTable: [UInt8], dataDirectory: String,
@@ -35,11 +38,6 @@ public final class CameraSupervisor: Sendable {
         reporter = "\(ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"):\(getpid())"
         self.initial = configuration
     }
-
-    private let initial: RunConfiguration
-
-    /// The cameras being analysed now, by id.
-    public var running: [String] { cameras.withLock { $0.keys.sorted() } }
 
     /// Runs until SIGINT/SIGTERM (or task cancellation).
     public func run() async throws {
@@ -132,8 +130,6 @@ public final class CameraSupervisor: Sendable {
             }
         }
     }
-
-    var interval: Double { statusInterval }
 }
 
 private struct StatusWriter: Service {
@@ -143,7 +139,7 @@ private struct StatusWriter: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await supervisor.writeStatuses()
-                try await Task.sleep(for: .milliseconds(Int(supervisor.interval * 1000)))
+                try await Task.sleep(for: .milliseconds(Int(supervisor.statusInterval * 1000)))
             }
         }
     }
