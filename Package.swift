@@ -42,10 +42,12 @@ let package = Package(
             dependencies: ["Vision", "Matching", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // Track descriptors as compact segment files for retro search: layout, crash safety, SIMD scan.
+        .target(name: "DescriptorIndex", dependencies: ["Vision", "Matching", "GridStore"], swiftSettings: swiftSettings),
         .target(
             name: "KinfinderCore",
             dependencies: [
-                "Ingest", "Vision", "Matching", "GridStore", "Metrics",
+                "Ingest", "Vision", "Matching", "GridStore", "Metrics", "DescriptorIndex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "kinfinder",
             dependencies: [
-                "KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "Metrics",
+                "KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "Metrics", "DescriptorIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,10 +69,13 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Vision"], swiftSettings: swiftSettings),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Vision"], swiftSettings: swiftSettings),
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "Matching", "Vision"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DescriptorIndexTests", dependencies: ["DescriptorIndex", "GridStore", "Matching", "Vision"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "KinfinderCLITests", dependencies: ["kinfinder"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KinfinderCoreTests",
-            dependencies: ["KinfinderCore", "GridStore", "Matching", "Vision", "Ingest"],
+            dependencies: ["KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "DescriptorIndex"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -10,6 +10,48 @@ public enum GridLevel: String, CaseIterable, Sendable, Codable, Comparable {
     public static func < (a: GridLevel, b: GridLevel) -> Bool { a.depth < b.depth }
 }
 
+/// A place on the map (WGS 84 degrees), e.g. a cell's centre or a camera's position.
+public struct GeoPoint: Sendable, Hashable, Codable {
+    public var latitude: Double
+    public var longitude: Double
+
+    /// `nil` unless -90 ≤ latitude ≤ 90 and -180 ≤ longitude ≤ 180.
+    public init?(latitude: Double, longitude: Double) {
+        guard (-90...90).contains(latitude), (-180...180).contains(longitude) else { return nil }
+        self.latitude = latitude
+        self.longitude = longitude
+    }
+
+    /// Straight-line distance in metres (equirectangular approximation on a sphere of radius
+    /// 6,371 km: within 0.1 % of the great-circle distance over the few kilometres of a scenic area).
+    public func distance(to other: GeoPoint) -> Double {
+        let radians = Double.pi / 180
+        let meanLatitude = (latitude + other.latitude) / 2 * radians
+        let dx = (other.longitude - longitude) * radians * cosine(meanLatitude)
+        let dy = (other.latitude - latitude) * radians
+        return 6_371_000 * (dx * dx + dy * dy).squareRoot()
+    }
+
+    /// The point `metres` east and north of this one (small offsets).
+    public func offset(east: Double, north: Double) -> GeoPoint {
+        let radians = Double.pi / 180
+        let lat = latitude + north / 6_371_000 / radians
+        let lon = longitude + east / (6_371_000 * cosine(latitude * radians)) / radians
+        return GeoPoint(latitude: lat, longitude: lon) ?? self
+    }
+
+    /// cos by its Taylor series around 0 (|x| ≤ π/2 here: latitudes), so this file needs no libm.
+    private func cosine(_ x: Double) -> Double {
+        let x2 = x * x
+        var term = 1.0, sum = 1.0
+        for n in stride(from: 2, through: 24, by: 2) {
+            term *= -x2 / Double((n - 1) * n)
+            sum += term
+        }
+        return sum
+    }
+}
+
 /// One cell of the grid hierarchy.
 public struct GridCell: Sendable, Hashable, Codable {
     /// Short stable code, e.g. "XH-D1-S2-C3-M4".
@@ -18,12 +60,15 @@ public struct GridCell: Sendable, Hashable, Codable {
     public var level: GridLevel
     /// The enclosing cell; `nil` only for a district.
     public var parentID: String?
+    /// The cell's centre (its duty post, say), for walking distances; optional.
+    public var location: GeoPoint?
 
-    public init(id: String, name: String, level: GridLevel, parentID: String? = nil) {
+    public init(id: String, name: String, level: GridLevel, parentID: String? = nil, location: GeoPoint? = nil) {
         self.id = id
         self.name = name
         self.level = level
         self.parentID = parentID
+        self.location = location
     }
 }
 
@@ -34,12 +79,16 @@ public struct Camera: Sendable, Hashable, Codable {
     public var cellID: String
     /// Stream URL (RTSP) or file path; credentials inside are never printed.
     public var url: String?
+    /// Where the camera looks, for walking distances; when `nil` its cell's location is used.
+    /// Saving a camera without a location keeps the one stored.
+    public var location: GeoPoint?
 
-    public init(id: String, name: String, cellID: String, url: String? = nil) {
+    public init(id: String, name: String, cellID: String, url: String? = nil, location: GeoPoint? = nil) {
         self.id = id
         self.name = name
         self.cellID = cellID
         self.url = url
+        self.location = location
     }
 }
 
@@ -54,9 +103,17 @@ public struct StoredTrack: Sendable, Hashable {
     public var firstSeenAt: Date
     public var lastSeenAt: Date
     public var descriptor: TrackDescriptor
+    /// Position in the store's change order: every save (insert or update) gives the track a
+    /// sequence number above all earlier ones, so a derived index can catch up with
+    /// ``GridStore/tracks(afterSequence:limit:)``. `nil` before the track is saved.
+    public var sequence: Int64?
 
-    public init(id: Int64? = nil, cameraID: String, runID: String, firstSeenAt: Date, lastSeenAt: Date, descriptor: TrackDescriptor) {
+    public init(
+        id: Int64? = nil, cameraID: String, runID: String, firstSeenAt: Date, lastSeenAt: Date, descriptor: TrackDescriptor,
+        sequence: Int64? = nil
+    ) {
         self.id = id
+        self.sequence = sequence
         self.cameraID = cameraID
         self.runID = runID
         self.firstSeenAt = firstSeenAt

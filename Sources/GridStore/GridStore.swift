@@ -35,6 +35,11 @@ public protocol GridStore: Sendable {
     func saveTrack(_ track: StoredTrack) async throws -> StoredTrack
     /// Tracks last seen at or after `since`, optionally of one camera, oldest first.
     func tracks(since: Date?, cameraID: String?) async throws -> [StoredTrack]
+    /// Up to `limit` tracks saved (inserted or updated) after change number `sequence`, in change
+    /// order: what a derived descriptor index has not seen yet.
+    func tracks(afterSequence sequence: Int64, limit: Int) async throws -> [StoredTrack]
+    /// The tracks with these ids (missing ids are left out), in no particular order.
+    func tracks(ids: [Int64]) async throws -> [StoredTrack]
 
     // Incidents
     /// Records an incident unless one already exists for the same report and track; returns the

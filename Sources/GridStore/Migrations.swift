@@ -20,7 +20,8 @@ enum GridSchema {
     /// Registered migration identifiers, oldest first.
     static let v1 = "v1-grid-cameras-reports-tracks-incidents"
     static let v2 = "v2-camera-status"
-    static let all = [v1, v2]
+    static let v3 = "v3-locations-track-sequence"
+    static let all = [v1, v2, v3]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -29,6 +30,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v2) { db in
             try db.execute(sql: v2SQL)
+        }
+        migrator.registerMigration(v3) { db in
+            try db.execute(sql: v3SQL)
         }
         return migrator
     }
@@ -138,5 +142,18 @@ enum GridSchema {
             last_frame_at TEXT,
             updated_at TEXT NOT NULL
         );
+        """
+
+    /// Map positions of cells and cameras (WGS 84 degrees, both or neither), and the change
+    /// sequence of tracks: each save sets `seq` to one more than the largest so far (writes are
+    /// serialised, so it only grows), which lets the descriptor index catch up incrementally.
+    private static let v3SQL = """
+        ALTER TABLE grid_cell ADD COLUMN lat REAL;
+        ALTER TABLE grid_cell ADD COLUMN lon REAL;
+        ALTER TABLE camera ADD COLUMN lat REAL;
+        ALTER TABLE camera ADD COLUMN lon REAL;
+        ALTER TABLE track ADD COLUMN seq INTEGER;
+        UPDATE track SET seq = id;
+        CREATE UNIQUE INDEX track_seq ON track(seq);
         """
 }

@@ -71,7 +71,24 @@ extension GridCell {
             id: id,
             name: try row.decode(forColumn: "name"),
             level: try decodeEnum(GridLevel.self, row, "level", "grid cell '\(id)'"),
-            parentID: try row.decode(forColumn: "parent_id"))
+            parentID: try row.decode(forColumn: "parent_id"),
+            location: try GeoPoint(row: row, what: "grid cell '\(id)'"))
+    }
+}
+
+extension GeoPoint {
+    /// From the `lat`/`lon` columns: `nil` when both are NULL.
+    init?(row: Row, what: String) throws {
+        let lat: Double? = try row.decode(forColumn: "lat")
+        let lon: Double? = try row.decode(forColumn: "lon")
+        guard let lat, let lon else {
+            if lat != nil || lon != nil { throw GridStoreError.corrupt("only one of lat/lon in \(what)") }
+            return nil
+        }
+        guard let point = GeoPoint(latitude: lat, longitude: lon) else {
+            throw GridStoreError.corrupt("position \(lat), \(lon) out of range in \(what)")
+        }
+        self = point
     }
 }
 
@@ -81,7 +98,8 @@ extension Camera {
             id: try row.decode(forColumn: "id"),
             name: try row.decode(forColumn: "name"),
             cellID: try row.decode(forColumn: "cell_id"),
-            url: try row.decode(forColumn: "url"))
+            url: try row.decode(forColumn: "url"),
+            location: try GeoPoint(row: row, what: "camera"))
     }
 }
 
@@ -193,7 +211,8 @@ extension StoredTrack {
             runID: try row.decode(forColumn: "run_id"),
             firstSeenAt: try row.decode(forColumn: "first_seen_at"),
             lastSeenAt: try row.decode(forColumn: "last_seen_at"),
-            descriptor: descriptor)
+            descriptor: descriptor,
+            sequence: try row.decode(forColumn: "seq"))
     }
 }
 

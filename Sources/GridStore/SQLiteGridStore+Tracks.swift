@@ -17,24 +17,27 @@ extension SQLiteGridStore {
                 track.cameraID, usedBy: "track \(track.descriptor.trackID) of run '\(track.runID)'", db)
             try db.execute(sql: Self.upsertTrackSQL, arguments: track.databaseArguments)
             guard
-                let id = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM track WHERE camera_id = ? AND run_id = ? AND track_no = ?",
-                    arguments: [track.cameraID, track.runID, track.descriptor.trackID])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, seq FROM track WHERE camera_id = ? AND run_id = ? AND track_no = ?",
+                    arguments: [track.cameraID, track.runID, track.descriptor.trackID]),
+                let id: Int64 = row["id"]
             else {
                 // Unreachable short of a broken SQLite: the row was just written in this transaction.
                 throw GridStoreError.corrupt("no row for the track just saved")
             }
             var saved = track
             saved.id = id
+            saved.sequence = row["seq"]
             return saved
         }
     }
 
+    /// Every save takes the next change number (`seq`), insert or update alike.
     private static let upsertTrackSQL = """
-        INSERT INTO track (\(TrackColumns.all.joined(separator: ", ")))
-        VALUES (\(TrackColumns.all.map { ":\($0)" }.joined(separator: ", ")))
+        INSERT INTO track (\(TrackColumns.all.joined(separator: ", ")), seq)
+        VALUES (\(TrackColumns.all.map { ":\($0)" }.joined(separator: ", ")), (SELECT coalesce(max(seq), 0) + 1 FROM track))
         ON CONFLICT (\(TrackColumns.key.joined(separator: ", "))) DO UPDATE SET
-            \(TrackColumns.values.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            \(TrackColumns.values.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")), seq = excluded.seq
         """
 
     /// Tracks last seen at or after `since` (all when `nil`), optionally of one camera, oldest
@@ -56,5 +59,29 @@ extension SQLiteGridStore {
         return try await read { db in
             try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(StoredTrack.init(row:))
         }
+    }
+
+    /// Up to `limit` tracks saved after change number `sequence`, in change order.
+    public func tracks(afterSequence sequence: Int64, limit: Int) async throws -> [StoredTrack] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM track WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [sequence, max(0, limit)]
+            ).map(StoredTrack.init(row:))
+        }
+    }
+
+    /// The tracks with these ids; ids not in the database are left out.
+    public func tracks(ids: [Int64]) async throws -> [StoredTrack] {
+        guard !ids.isEmpty else { return [] }
+        var found: [StoredTrack] = []
+        // SQLite's default limit on bound parameters is far above this chunk.
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            found += try await read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM track WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
+                    .map(StoredTrack.init(row:))
+            }
+        }
+        return found
     }
 }

@@ -142,7 +142,8 @@ public final class SQLiteGridStore: GridStore {
 
     // MARK: Grid
 
-    /// Inserts or updates cells in one transaction: either all are stored or none.
+    /// Inserts or updates cells in one transaction: either all are stored or none. A cell saved
+    /// without a location keeps the one stored.
     ///
     /// Cells may come in any order; parents are stored before children. A district has no parent;
     /// every other cell's parent must be exactly one level up (a street's parent is a district, a
@@ -170,11 +171,12 @@ public final class SQLiteGridStore: GridStore {
                 try Self.checkParent(of: cell, db)
                 try db.execute(
                     sql: """
-                        INSERT INTO grid_cell (id, name, level, parent_id) VALUES (?, ?, ?, ?)
+                        INSERT INTO grid_cell (id, name, level, parent_id, lat, lon) VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT (id) DO UPDATE SET
-                            name = excluded.name, level = excluded.level, parent_id = excluded.parent_id
+                            name = excluded.name, level = excluded.level, parent_id = excluded.parent_id,
+                            lat = coalesce(excluded.lat, lat), lon = coalesce(excluded.lon, lon)
                         """,
-                    arguments: [cell.id, cell.name, cell.level.rawValue, cell.parentID])
+                    arguments: [cell.id, cell.name, cell.level.rawValue, cell.parentID, cell.location?.latitude, cell.location?.longitude])
             }
             // A cell whose level changed must not strand children stored earlier.
             for cell in ordered {
@@ -252,10 +254,11 @@ public final class SQLiteGridStore: GridStore {
             try Self.requireCell(camera.cellID, subject: "camera '\(camera.id)' is in", db)
             try db.execute(
                 sql: """
-                    INSERT INTO camera (id, name, cell_id, url) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, cell_id = excluded.cell_id, url = excluded.url
+                    INSERT INTO camera (id, name, cell_id, url, lat, lon) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET name = excluded.name, cell_id = excluded.cell_id, url = excluded.url,
+                        lat = coalesce(excluded.lat, lat), lon = coalesce(excluded.lon, lon)
                     """,
-                arguments: [camera.id, camera.name, camera.cellID, camera.url])
+                arguments: [camera.id, camera.name, camera.cellID, camera.url, camera.location?.latitude, camera.location?.longitude])
         }
     }
 

@@ -246,7 +246,9 @@ public final class CameraPipeline {
 
     private func trackEnded(_ d: TrackDescriptor, startTime: Date, runID: String) async throws {
         try await match(d, startTime: startTime, runID: runID)
-        _ = try await save(d, startTime: startTime, runID: runID)
+        let rowID = try await save(d, startTime: startTime, runID: runID)
+        // The best view of every track, so a report filed later (retro search) has a picture.
+        _ = writeSnapshot(trackID: d.trackID, relativePath: Self.trackSnapshotPath(camera: camera.id, trackRowID: rowID))
         crops[d.trackID] = nil
         lastMatched[d.trackID] = nil
     }
@@ -279,7 +281,8 @@ public final class CameraPipeline {
                 continue
             }
             let trackRowID = try await save(d, startTime: startTime, runID: runID)
-            let snapshot = try writeSnapshot(trackID: d.trackID, box: d.bestBox, reportID: reportID, trackRowID: trackRowID)
+            let snapshot = writeSnapshot(
+                trackID: d.trackID, relativePath: "snapshots/\(Self.safe(camera.id))/report\(reportID)-track\(trackRowID).jpg")
             let incident = Incident(
                 reportID: reportID, trackID: trackRowID, cameraID: camera.id, cellID: camera.cellID, seenAt: seenAt,
                 score: score.total, snapshotPath: snapshot, explanation: score.explanation)
@@ -295,10 +298,15 @@ public final class CameraPipeline {
         }
     }
 
-    /// Writes the best view of a track as JPEG; returns its path relative to the data directory.
-    private func writeSnapshot(trackID: Int, box: Box, reportID: Int64, trackRowID: Int64) throws -> String? {
+    /// Where the best view of a stored track is kept, relative to the data directory.
+    public static func trackSnapshotPath(camera: String, trackRowID: Int64) -> String {
+        "tracks/\(safe(camera))/track\(trackRowID).jpg"
+    }
+
+    /// Writes the best view of a track as JPEG at `relative` (to the data directory); returns the
+    /// path, or `nil` when there is no view or writing failed (logged).
+    private func writeSnapshot(trackID: Int, relativePath relative: String) -> String? {
         guard let crop = crops[trackID] else { return nil }
-        let relative = "snapshots/\(Self.safe(camera.id))/report\(reportID)-track\(trackRowID).jpg"
         let url = URL(fileURLWithPath: dataDirectory).appendingPathComponent(relative)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -19,7 +19,12 @@ import Yams
 ///   - id: cam-gate
 ///     name: 南门入口
 ///     cell: XH-S1-C1-M1
+///     lat: 30.2590        # optional map position (WGS 84), for walking distances
+///     lon: 120.1530
 /// ```
+///
+/// Cells and cameras may carry `lat`/`lon` (both or neither); a camera without them is placed at
+/// its cell's position.
 public struct GridFile: Sendable {
     public var cells: [GridCell]
     public var cameras: [Camera]
@@ -34,6 +39,8 @@ public struct GridFile: Sendable {
         var name: String
         var level: String
         var parent: String?
+        var lat: Double?
+        var lon: Double?
         var children: [CellEntry]?
     }
 
@@ -42,6 +49,8 @@ public struct GridFile: Sendable {
         var name: String?
         var cell: String
         var url: String?
+        var lat: Double?
+        var lon: Double?
     }
 
     private struct Document: Decodable {
@@ -83,14 +92,35 @@ public struct GridFile: Sendable {
             guard seen.insert(e.id).inserted else {
                 throw KinfinderError.gridFileInvalid(file: file, reason: "cell id '\(e.id)' appears twice")
             }
-            cells.append(GridCell(id: e.id, name: e.name, level: level, parentID: e.parent ?? parent))
+            let location = try position(e.lat, e.lon, of: "cell '\(e.id)'", file: file)
+            cells.append(GridCell(id: e.id, name: e.name, level: level, parentID: e.parent ?? parent, location: location))
             for c in e.children ?? [] { try walk(c, parent: e.id) }
         }
         for e in doc.cells ?? [] { try walk(e, parent: nil) }
-        let cameras = (doc.cameras ?? []).map { Camera(id: $0.id, name: $0.name ?? $0.id, cellID: $0.cell, url: $0.url) }
+        let cameras = try (doc.cameras ?? []).map {
+            Camera(
+                id: $0.id, name: $0.name ?? $0.id, cellID: $0.cell, url: $0.url,
+                location: try position($0.lat, $0.lon, of: "camera '\($0.id)'", file: file))
+        }
         if cells.isEmpty && cameras.isEmpty {
             throw KinfinderError.gridFileInvalid(file: file, reason: "no cells and no cameras")
         }
         return GridFile(cells: cells, cameras: cameras)
+    }
+
+    /// A map position from optional `lat`/`lon`: both or neither, in range.
+    static func position(_ lat: Double?, _ lon: Double?, of what: String, file: String) throws -> GeoPoint? {
+        switch (lat, lon) {
+        case (nil, nil):
+            return nil
+        case (let lat?, let lon?):
+            guard let point = GeoPoint(latitude: lat, longitude: lon) else {
+                throw KinfinderError.gridFileInvalid(
+                    file: file, reason: "\(what): lat \(lat), lon \(lon) is not a place (lat −90…90, lon −180…180)")
+            }
+            return point
+        default:
+            throw KinfinderError.gridFileInvalid(file: file, reason: "\(what): give both lat and lon, or neither")
+        }
     }
 }

@@ -72,4 +72,11 @@ public enum TimeParsing {
         f.dateFormat = "yyyy-MM-dd HH:mm:ss"
         return f.string(from: d)
     }
+
+    /// ISO 8601 in UTC with milliseconds ("2026-11-23T06:32:05.120Z"), for JSON.
+    public static func iso(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: d)
+    }
 }

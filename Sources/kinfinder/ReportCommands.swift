@@ -29,6 +29,7 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "When: 14:30, '2026-11-23 14:30', ISO 8601, or 20m (ago). Default: now.") var at: String?
         @Option(help: "How to reach the family.") var contact: String?
         @Option(help: "Anything else worth knowing.") var notes: String?
+        @Flag(help: "Do not search the stored tracks (retro search) after filing.") var noSearch = false
 
         func validate() throws {
             if describe == nil && upper == nil && lower == nil && age == nil && height == nil {
@@ -64,6 +65,16 @@ struct ReportCommand: AsyncParsableCommand {
             }
             let saved = try await db.addReport(report)
             print("report \(saved.id ?? 0) filed: \(summary(saved))")
+            guard !noSearch else { return }
+            // The person may already have walked past cameras: search what they stored, raise what fits.
+            let search = try RetroSearch(store: db)
+            let result = try await search.search(saved, limit: 5)
+            print("")
+            printRetroResult(result, threshold: search.matcher.configuration.threshold)
+            let raised = try await search.raise(result.hits, for: saved)
+            if !raised.isEmpty {
+                print("\(raised.count) incident(s) raised from stored tracks: " + raised.map { "#\($0.id ?? 0) \($0.cameraID)" }.joined(separator: ", "))
+            }
         }
     }
 

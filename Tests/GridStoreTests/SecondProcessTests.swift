@@ -47,7 +47,7 @@ struct SecondProcessTests {
             #expect(read.output == "wal\n2")
 
             let write = try await runSQLite(
-                path, "PRAGMA foreign_keys = ON;\nINSERT INTO grid_cell VALUES ('S9', 'Longjing Street', 'street', 'D1');\n")
+                path, "PRAGMA foreign_keys = ON;\nINSERT INTO grid_cell (id, name, level, parent_id) VALUES ('S9', 'Longjing Street', 'street', 'D1');\n")
             #expect(write.status == 0, "\(write.errors)")
             #expect(try await store.cell(id: "S9") == GridCell(id: "S9", name: "Longjing Street", level: .street, parentID: "D1"))
         }
@@ -66,7 +66,7 @@ struct SecondProcessTests {
                 """
                 .timeout 5000
                 BEGIN IMMEDIATE;
-                INSERT INTO grid_cell VALUES ('S8', 'Held Street', 'street', 'D1');
+                INSERT INTO grid_cell (id, name, level, parent_id) VALUES ('S8', 'Held Street', 'street', 'D1');
                 .shell touch '\(marker)'
                 .shell while [ ! -f '\(release)' ]; do sleep 0.02; done
                 COMMIT;

@@ -146,4 +146,69 @@ struct CLITests {
         #expect(r.status != 0)
         #expect(r.err.contains("grid file"))
     }
+
+    @Test("retro search: a report filed after two cameras saw the child finds both, in order, and raises them; reindex rebuilds")
+    func retroSearch() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var r = try kinfinder(["grid", "import", "SampleClips/grid.yaml"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        // The gate camera an hour ago, the plaza camera with its own people 50 minutes ago, and the gate
+        // recording replayed as the plaza camera 45 minutes ago (the child walked on to the plaza).
+        for (clip, camera, start) in [
+            ("scenic-gate-640.mp4", "cam-gate", "60m"), ("plaza-720.mp4", "cam-plaza", "50m"), ("scenic-gate-640.mp4", "cam-plaza", "45m"),
+        ] {
+            r = try kinfinder(["watch", "SampleClips/" + clip, "--camera", camera, "--start", start, "--quiet"], database: db)
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out.contains("0 incident(s) raised"))
+        }
+        r = try kinfinder(
+            ["report", "add", "--name", "小明", "--describe", "红色上衣 蓝色裤子 小孩", "--last-seen", "XH-BS-DQ-01", "--at", "65m"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("report 1 filed"))
+        let trajectory = try #require(r.out.split(separator: "\n").first { $0.hasPrefix("trajectory:") })
+        #expect(trajectory.contains("XH-BS-DQ-01 cam-gate") && trajectory.contains("→ XH-BS-DQ-02 cam-plaza"), "\(r.out)")
+        #expect(r.out.contains("incident(s) raised from stored tracks: #1 cam-gate, #2 cam-plaza"), "\(r.out)")
+        #expect(r.out.contains("tracks/cam-gate/track"), "hits come with the track's snapshot")
+
+        r = try kinfinder(["search", "--report", "1", "--json", "--raise"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let path = try #require(result["trajectory"] as? [[String: Any]])
+        #expect(path.first?["camera"] as? String == "cam-gate" && path.last?["camera"] as? String == "cam-plaza")
+        // The child itself, on both cameras, leads the list.
+        let hits = try #require(result["hits"] as? [[String: Any]])
+        #expect(Set(hits.prefix(2).compactMap { $0["camera"] as? String }) == ["cam-gate", "cam-plaza"])
+        #expect(hits.prefix(2).allSatisfy { ($0["score"] as? Double ?? 0) > 0.99 })
+        #expect(path.allSatisfy { ($0["snapshot"] as? String).map { FileManager.default.fileExists(atPath: db.deletingLastPathComponent().path + "/" + $0) } == true })
+        #expect((result["raised"] as? [Any])?.isEmpty == true, "already raised: no duplicates")
+        let scanned = try #require(result["scanned"] as? Int)
+
+        r = try kinfinder(["search", "--describe", "穿粉色上衣的小孩", "--since", "2h"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("cam-plaza"), "the plaza's own child in pink")
+
+        r = try kinfinder(["reindex"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("indexed \(scanned) track(s)"), "\(r.out)")
+        r = try kinfinder(["reindex", "--check"], database: db)
+        #expect(r.status == 0 && r.out.contains("\(scanned) good record(s), 0 bad"), "\(r.out)")
+
+        // A torn write at the end of a segment: searches carry on, the check names it.
+        let descriptors = db.deletingLastPathComponent().appendingPathComponent("descriptors")
+        let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: descriptors.path).first { $0.hasSuffix(".seg") })
+        let handle = try FileHandle(forWritingTo: descriptors.appendingPathComponent(segment))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: 0x5A, count: 100))
+        try handle.close()
+        r = try kinfinder(["reindex", "--check"], database: db)
+        #expect(r.status != 0 && r.out.contains("2 bad"), "\(r.out)")
+        r = try kinfinder(["search", "--report", "1"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("→ XH-BS-DQ-02 cam-plaza"))
+
+        r = try kinfinder(["search"], database: db)
+        #expect(r.status != 0 && r.err.contains("exactly one of --report"))
+        r = try kinfinder(["search", "--report", "99"], database: db)
+        #expect(r.status != 0 && r.err.contains("no report 99"))
+    }
 }

@@ -1,3 +1,4 @@
+import DescriptorIndex
 import Foundation
 import GridStore
 import Ingest
@@ -174,30 +175,50 @@ struct CoreUnitTests {
 
 @Suite("Retro search over stored tracks")
 struct RetroSearchTests {
-    @Test("a report filed afterwards finds the child on two cameras, in time order, and raises each sighting once")
+    @Test("a report filed afterwards finds the child on two cameras in order, with snapshots, and not where it could not have walked")
     func twoCameras() async throws {
         let ws = try await Workspace()
         defer { ws.remove() }
+        // A third camera 2 km south, at the Orioles micro-grid.
+        let orioles = try #require(try await ws.store.cell(id: "XH-NS-LF-01")?.location)
+        try await ws.store.upsertCamera(Camera(id: "cam-orioles", name: "Orioles", cellID: "XH-NS-LF-01", location: orioles))
         let t0 = Date().addingTimeInterval(-3600)
-        // The same clip as two cameras a quarter of an hour apart: the child walked past both.
+        // The same clip as three cameras: the gate, the plaza (400 m) a quarter of an hour later — and
+        // the Orioles (2 km) a minute later, where a child cannot be by then.
         _ = try await ws.watch("scenic-gate-640.mp4", camera: "cam-gate", start: t0)
         _ = try await ws.watch("scenic-gate-640.mp4", camera: "cam-plaza", start: t0.addingTimeInterval(900))
+        _ = try await ws.watch("scenic-gate-640.mp4", camera: "cam-orioles", start: t0.addingTimeInterval(60))
         let report = try await ws.report("红色上衣 蓝色裤子 小孩", name: "小明", lastSeen: t0.addingTimeInterval(-300))
         #expect(try await ws.store.incidents(IncidentFilter(reportID: report.id)).isEmpty, "no open report while the cameras ran")
 
-        let hits = try await RetroSearch.search(report, in: ws.store, limit: 5)
-        let threshold = Matcher().configuration.threshold
-        let path = RetroSearch.trajectory(hits, threshold: threshold)
-        #expect(path.map(\.track.cameraID) == ["cam-gate", "cam-plaza"])
-        #expect(path.map(\.cellID) == ["XH-BS-DQ-01", "XH-BS-DQ-02"])
-        #expect(hits.count == 5 && hits.dropFirst(2).allSatisfy { $0.score.total < threshold }, "only the child is above the threshold")
+        let search = try RetroSearch(store: ws.store)
+        let result = try await search.search(report, limit: 50)
+        #expect(result.indexed == result.scanned && result.scanned > 10, "the index caught up with every stored track")
+        let threshold = search.matcher.configuration.threshold
+        #expect(result.trajectory.map(\.track.cameraID) == ["cam-gate", "cam-plaza"])
+        #expect(result.trajectory.map(\.cellID) == ["XH-BS-DQ-01", "XH-BS-DQ-02"])
+        #expect(result.trajectory.allSatisfy { $0.score.total >= threshold && $0.prior > 0.99 })
+        #expect(result.trajectory.allSatisfy { $0.snapshotPath.map { FileManager.default.fileExists(atPath: ws.folder.path + "/" + $0) } == true })
+        // The child's look at the Orioles matches as well, but the walk rules it out.
+        let far = try #require(result.hits.first { $0.track.cameraID == "cam-orioles" && $0.score.total >= threshold })
+        #expect(far.prior < 0.05 && far.total < threshold)
+        #expect(far.distance.map { (1800...2600).contains($0) } == true)
+        #expect(result.hits.filter { $0.total >= threshold }.count == 2, "only the child on the two reachable cameras")
 
-        let raised = try await RetroSearch.raise(hits, for: report, in: ws.store, threshold: threshold)
-        #expect(raised.count == 2)
-        #expect(try await RetroSearch.raise(hits, for: report, in: ws.store, threshold: threshold).isEmpty, "each sighting once")
+        // Where to look next from the gate: the same look on the plaza camera later.
+        let places = try await Places.load(ws.store)
+        let links = try await search.links(
+            from: result.trajectory[0], in: try search.index.snapshot(), age: .child, places: places, after: true, limit: 3)
+        #expect(links.first?.track.id == result.trajectory[1].track.id)
+        #expect(!links.contains { $0.track.cameraID == "cam-orioles" })
 
-        // Before the last-seen time (minus the margin) nothing counts: a report last seen after both sightings.
+        let raised = try await search.raise(result.hits, for: report)
+        #expect(raised.map(\.cameraID) == ["cam-gate", "cam-plaza"])
+        #expect(raised.allSatisfy { $0.snapshotPath != nil })
+        #expect(try await search.raise(result.hits, for: report).isEmpty, "each sighting once")
+
+        // Before the last-seen time (minus the margin) nothing counts: a report last seen after all sightings.
         let later = try await ws.report("红色上衣 蓝色裤子 小孩", name: "later", lastSeen: t0.addingTimeInterval(3 * 3600))
-        #expect(try await RetroSearch.search(later, in: ws.store).isEmpty)
+        #expect(try await search.search(later).hits.isEmpty)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GridStore
 import Ingest
 import Testing
 import Vision
@@ -132,6 +133,30 @@ struct RunConfigurationTests {
             _ = try RunConfiguration.parse(yaml, file: "k.yaml", baseDirectory: "/etc/kf", environment: [:])
         } throws: { error in
             "\(error)".contains(message) && "\(error)".contains("k.yaml")
+        }
+    }
+}
+
+@Suite("Grid file positions")
+struct GridFilePositionTests {
+    @Test("lat/lon on cells and cameras: both or neither, in range; a camera without one stands at its cell")
+    func positions() throws {
+        let grid = try GridFile.parse("""
+            cells:
+              - {id: D, name: d, level: district, lat: 30.25, lon: 120.15}
+            cameras:
+              - {id: C1, cell: D, lat: 30.26, lon: 120.16}
+              - {id: C2, cell: D}
+            """)
+        #expect(grid.cells[0].location == GeoPoint(latitude: 30.25, longitude: 120.15))
+        #expect(grid.cameras[0].location == GeoPoint(latitude: 30.26, longitude: 120.16))
+        let places = Places(cells: grid.cells, cameras: grid.cameras)
+        #expect(places.location(ofCamera: "C2") == grid.cells[0].location)
+        #expect(places.location(ofCamera: "nope") == nil)
+        for bad in ["lat: 30.2", "lat: 95, lon: 120", "lon: 200, lat: 0"] {
+            #expect(throws: KinfinderError.self) {
+                try GridFile.parse("cells:\n  - {id: D, name: d, level: district, \(bad)}")
+            }
         }
     }
 }
