@@ -22,27 +22,15 @@ public struct ScanQuery: Sendable {
     var lowerCredit = SIMD16<Float>.zero
     var useUpper = false
     var useLower = false
-    var upperWeight: Float
-    var lowerWeight: Float
-    var heightWeight: Float
-    var fullWeightPixels: Float
-    /// Full lower visibility in record units (× 255).
-    var fullLowerVisibility: Float
-    var logFloor: Float
+    var weights: PartWeights
     /// Expected relative height × 100 (record units), or 0 when the report implies none.
     var expectedHeight: Float = 0
-    var heightTolerance: Float
     /// Tracks last seen in this window (milliseconds since 1970) are scanned.
     public var fromMS: Int64
     public var untilMS: Int64
-    /// The walking prior: last-seen moment, brisk speed and, by camera number, the path metres
-    /// from the last-seen place (negative when unknown: no prior for that camera).
+    /// The walking prior from the last-seen place, from the last-seen moment.
     var lastSeenMS: Int64?
-    var pathMetres: [Float] = []
-    var brisk: Float
-    var timeSlack: Float
-    var priorTolerance: Float
-    var logPriorFloor: Float
+    var walk: WalkPrior
 
     /// - Parameters:
     ///   - from: tracks last seen before this are left out (`nil`: the report's last-seen time
@@ -71,23 +59,66 @@ public struct ScanQuery: Sendable {
             lowerCredit = credit(report.lower)
             useLower = true
         }
-        upperWeight = Float(c.upperWeight)
-        lowerWeight = Float(c.lowerWeight)
-        heightWeight = Float(c.heightWeight)
-        fullWeightPixels = Float(max(1, c.fullWeightPixels))
-        fullLowerVisibility = max(0.01, c.fullLowerVisibility) * 255
-        logFloor = Float(log(c.floor))
+        weights = PartWeights(c)
         if let expected = matcher.expectedRelativeHeight(report) { expectedHeight = Float(expected * 100) }
-        heightTolerance = Float(c.heightTolerance)
         let start = from ?? report.lastSeenAt.map { $0.addingTimeInterval(-c.lastSeenMargin) }
         fromMS = start.map(DescriptorRecord.milliseconds) ?? .min
         untilMS = until.map(DescriptorRecord.milliseconds) ?? .max
         lastSeenMS = report.lastSeenAt.map(DescriptorRecord.milliseconds)
+        walk = WalkPrior(reachability, age: report.ageGroup, pathMetres: pathMetres)
+    }
+}
+
+/// The matcher's weights in the units of a record (Float, visibility × 255, floor as a log).
+struct PartWeights {
+    var upper: Float
+    var lower: Float
+    var height: Float
+    /// 1 / pixels for full weight, 1 / (full lower visibility × 255), 1 / height tolerance.
+    var perPixel: Float
+    var perVisibility: Float
+    var perTolerance: Float
+    var logFloor: Float
+
+    init(_ c: MatchConfiguration) {
+        upper = Float(c.upperWeight)
+        lower = Float(c.lowerWeight)
+        height = Float(c.heightWeight)
+        perPixel = 1 / Float(max(1, c.fullWeightPixels))
+        perVisibility = 1 / (max(0.01, c.fullLowerVisibility) * 255)
+        perTolerance = 1 / Float(c.heightTolerance)
+        logFloor = Float(log(c.floor))
+    }
+}
+
+/// ``Reachability`` for one walker, with the path metres to each camera number (negative when
+/// unknown: no prior for that camera).
+struct WalkPrior {
+    var pathMetres: [Float]
+    var brisk: Float
+    var timeSlack: Float
+    var tolerance: Float
+    var logFloor: Float
+
+    init(_ r: Reachability, age: AgeGroup?, pathMetres: [Double?]) {
         self.pathMetres = pathMetres.map { $0.map(Float.init) ?? -1 }
-        brisk = Float(reachability.speed(for: report.ageGroup).brisk)
-        timeSlack = Float(reachability.timeSlack)
-        priorTolerance = Float(reachability.tolerance)
-        logPriorFloor = Float(log(reachability.floor))
+        brisk = Float(r.speed(for: age).brisk)
+        timeSlack = Float(r.timeSlack)
+        tolerance = Float(r.tolerance)
+        logFloor = Float(log(r.floor))
+    }
+
+    /// ``Reachability/logPrior(pathMetres:elapsed:brisk:)`` in Float, for camera number `camera`.
+    @inline(__always)
+    func logPrior(camera: Int, elapsed: Float, _ paths: UnsafeBufferPointer<Float>) -> Float {
+        guard camera < paths.count else { return 0 }
+        let path = paths[camera]
+        guard path > 0 else { return 0 }
+        let reach = brisk * (elapsed + timeSlack)
+        if reach >= path { return 0 }
+        if reach <= 0 { return logFloor }
+        let z = (path / reach - 1) / tolerance
+        return max(logFloor, -0.5 * z * z)
     }
 }
 
@@ -236,24 +267,13 @@ struct LinkQuery {
     var firstMS: Int64
     var lastMS: Int64
     var windowMS: Int64
-    var upperWeight: Float
-    var lowerWeight: Float
-    var heightWeight: Float
-    var fullWeightPixels: Float
-    var fullLowerVisibility: Float
-    var logFloor: Float
-    var heightTolerance: Float
-    var pathMetres: [Float]
-    var brisk: Float
-    var timeSlack: Float
-    var priorTolerance: Float
-    var logPriorFloor: Float
+    var weights: PartWeights
+    var walk: WalkPrior
 
     init(
         example: DescriptorRecord, matcher: Matcher, reachability: Reachability, age: AgeGroup?, pathMetres: [Double?],
         window: Double
     ) {
-        let c = matcher.configuration
         upper = example.upper
         lower = example.lower
         upperPixels = Float(example.upperPixels)
@@ -264,18 +284,8 @@ struct LinkQuery {
         firstMS = example.firstSeenMS
         lastMS = example.lastSeenMS
         windowMS = Int64(window * 1000)
-        upperWeight = Float(c.upperWeight)
-        lowerWeight = Float(c.lowerWeight)
-        heightWeight = Float(c.heightWeight)
-        fullWeightPixels = Float(max(1, c.fullWeightPixels))
-        fullLowerVisibility = max(0.01, c.fullLowerVisibility) * 255
-        logFloor = Float(log(c.floor))
-        heightTolerance = Float(c.heightTolerance)
-        self.pathMetres = pathMetres.map { $0.map(Float.init) ?? -1 }
-        brisk = Float(reachability.speed(for: age).brisk)
-        timeSlack = Float(reachability.timeSlack)
-        priorTolerance = Float(reachability.tolerance)
-        logPriorFloor = Float(log(reachability.floor))
+        weights = PartWeights(matcher.configuration)
+        walk = WalkPrior(reachability, age: age, pathMetres: pathMetres)
     }
 }
 
@@ -327,14 +337,13 @@ struct TopK {
 }
 
 /// The per-record loops: two 16-byte loads per record, SIMD16 colour dot products (or
-/// intersections), a polynomial log, no allocation, no decoding.
+/// intersections), a table log, no allocation, no decoding.
 enum ScanKernel {
     static func score(_ base: UnsafeRawPointer, range: Range<Int>, query q: ScanQuery, into top: inout TopK) {
-        let cameraCount = q.pathMetres.count
-        let perPixel = 1 / q.fullWeightPixels, perVisibility = 1 / q.fullLowerVisibility
-        let perHeight = q.expectedHeight > 0 ? 1 / q.expectedHeight : 0, perTolerance = 1 / q.heightTolerance
-        let upperWeight = q.useUpper ? q.upperWeight : 0, lowerWeight = q.useLower ? q.lowerWeight : 0
-        q.pathMetres.withUnsafeBufferPointer { paths in
+        let w = q.weights
+        let perHeight = q.expectedHeight > 0 ? 1 / q.expectedHeight : 0
+        let upperWeight = q.useUpper ? w.upper : 0, lowerWeight = q.useLower ? w.lower : 0
+        q.walk.pathMetres.withUnsafeBufferPointer { paths in
             logTable.withUnsafeBufferPointer { table in
                 for i in range {
                     let p = base + i * DescriptorRecord.size
@@ -343,44 +352,46 @@ enum ScanKernel {
                     let a = p.loadUnaligned(as: SIMD16<UInt8>.self)
                     let b = p.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
                     // Weights first (cheap), so a poor upper-body colour ends the record early.
-                    let wu = upperWeight * min(1, Float(UInt16(a[12]) | UInt16(a[13]) &<< 8) * perPixel)
-                    let wl = lowerWeight * min(1, Float(UInt16(b[12]) | UInt16(b[13]) &<< 8) * perPixel)
-                        * min(1, Float(a[14]) * perVisibility)
-                    let wh: Float = perHeight > 0 && a[15] > 0 ? q.heightWeight : 0
+                    let wu = upperWeight * min(1, pixels(a) * w.perPixel)
+                    let wl = lowerWeight * min(1, pixels(b) * w.perPixel) * min(1, Float(a[14]) * w.perVisibility)
+                    let wh: Float = perHeight > 0 && a[15] > 0 ? w.height : 0
                     let weights = wu + wl + wh
                     guard weights > 0 else { continue }
                     let perWeight = 1 / weights
                     // Every part's log is ≤ 0, so each partial sum bounds the final score from above.
                     var sum: Float = 0
                     if wu > 0 {
-                        sum = wu * max(q.logFloor, tableLog(min(1, dot(a, q.upperCredit)), table))
+                        sum = wu * max(w.logFloor, tableLog(min(1, dot(a, q.upperCredit)), table))
                         if sum * perWeight <= top.bar { continue }
                     }
                     if wl > 0 {
-                        sum += wl * max(q.logFloor, tableLog(min(1, dot(b, q.lowerCredit)), table))
+                        sum += wl * max(w.logFloor, tableLog(min(1, dot(b, q.lowerCredit)), table))
                         if sum * perWeight <= top.bar { continue }
                     }
                     if wh > 0 {
-                        let z = (Float(a[15]) * perHeight - 1) * perTolerance
-                        sum += wh * max(q.logFloor, -0.5 * z * z)
+                        let z = (Float(a[15]) * perHeight - 1) * w.perTolerance
+                        sum += wh * max(w.logFloor, -0.5 * z * z)
                     }
                     let logMatch = sum * perWeight
                     if logMatch <= top.bar { continue }
                     var logPrior: Float = 0
                     if let seen = q.lastSeenMS {
-                        let camera = Int(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 56, as: UInt16.self)))
-                        if camera < cameraCount && paths[camera] > 0 {
-                            let duration = Int64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 48, as: UInt32.self)))
-                            logPrior = prior(
-                                path: paths[camera], elapsed: gap(seen, seen, last - duration, last), brisk: q.brisk,
-                                slack: q.timeSlack, tolerance: q.priorTolerance, floor: q.logPriorFloor)
-                        }
+                        let duration = Int64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 48, as: UInt32.self)))
+                        logPrior = q.walk.logPrior(camera: camera(p), elapsed: gap(seen, seen, last - duration, last), paths)
                     }
                     if logMatch + logPrior <= top.bar { continue }
                     top.insert(TopK.Entry(log: logMatch + logPrior, match: exp(logMatch), prior: exp(logPrior), index: i))
                 }
             }
         }
+    }
+
+    @inline(__always)
+    static func pixels(_ block: SIMD16<UInt8>) -> Float { Float(UInt16(block[12]) | UInt16(block[13]) &<< 8) }
+
+    @inline(__always)
+    static func camera(_ p: UnsafeRawPointer) -> Int {
+        Int(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 56, as: UInt16.self)))
     }
 
     /// Σ share × credit over the 12 colour bins of a record block (lanes 12…15 of `credit` are 0).
@@ -404,54 +415,42 @@ enum ScanKernel {
     }
 
     static func link(_ base: UnsafeRawPointer, range: Range<Int>, query q: LinkQuery, into top: inout TopK) {
-        let cameraCount = q.pathMetres.count
+        let w = q.weights
         let upperA = floats(q.upper), lowerA = floats(q.lower)
-        q.pathMetres.withUnsafeBufferPointer { paths in
-            for i in range {
-                let p = base + i * DescriptorRecord.size
-                let last = Int64(littleEndian: p.loadUnaligned(fromByteOffset: 40, as: Int64.self))
-                if last < q.firstMS - q.windowMS { continue }
-                let duration = Int64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 48, as: UInt32.self)))
-                let first = last - duration
-                if first > q.lastMS + q.windowMS { continue }
-                let camera = UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 56, as: UInt16.self))
-                if camera == q.camera { continue }
-                let a = p.loadUnaligned(as: SIMD16<UInt8>.self)
-                let b = p.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
-                var sum: Float = 0, weights: Float = 0
-                let upperPixels = min(q.upperPixels, Float(UInt16(a[12]) | UInt16(a[13]) &<< 8))
-                let wu = q.upperWeight * min(1, upperPixels / q.fullWeightPixels)
-                if wu > 0 {
-                    let shared = minimum(upperA, floats(a)).sum() * (1 / 255)
-                    sum += wu * max(q.logFloor, fastLog(min(1, shared)))
-                    weights += wu
+        let perHeight = q.relativeHeight > 0 ? 1 / q.relativeHeight : 0
+        q.walk.pathMetres.withUnsafeBufferPointer { paths in
+            logTable.withUnsafeBufferPointer { table in
+                for i in range {
+                    let p = base + i * DescriptorRecord.size
+                    let last = Int64(littleEndian: p.loadUnaligned(fromByteOffset: 40, as: Int64.self))
+                    if last < q.firstMS - q.windowMS { continue }
+                    let duration = Int64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 48, as: UInt32.self)))
+                    let first = last - duration
+                    if first > q.lastMS + q.windowMS { continue }
+                    let cameraNumber = camera(p)
+                    if cameraNumber == Int(q.camera) { continue }
+                    let a = p.loadUnaligned(as: SIMD16<UInt8>.self)
+                    let b = p.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
+                    // Both views must have seen enough of a part for it to count.
+                    let wu = w.upper * min(1, min(q.upperPixels, pixels(a)) * w.perPixel)
+                    let wl = w.lower * min(1, min(q.lowerPixels, pixels(b)) * w.perPixel)
+                        * min(1, min(q.lowerVisibility, Float(a[14])) * w.perVisibility)
+                    let wh: Float = perHeight > 0 && a[15] > 0 ? w.height : 0
+                    let weights = wu + wl + wh
+                    guard weights > 0 else { continue }
+                    var sum: Float = 0
+                    if wu > 0 { sum += wu * max(w.logFloor, tableLog(min(1, minimum(upperA, floats(a)).sum() * (1 / 255)), table)) }
+                    if wl > 0 { sum += wl * max(w.logFloor, tableLog(min(1, minimum(lowerA, floats(b)).sum() * (1 / 255)), table)) }
+                    if wh > 0 {
+                        let z = (Float(a[15]) * perHeight - 1) * w.perTolerance
+                        sum += wh * max(w.logFloor, -0.5 * z * z)
+                    }
+                    let logMatch = sum / weights
+                    if logMatch <= top.bar { continue }
+                    let logPrior = q.walk.logPrior(camera: cameraNumber, elapsed: gap(q.firstMS, q.lastMS, first, last), paths)
+                    if logMatch + logPrior <= top.bar { continue }
+                    top.insert(TopK.Entry(log: logMatch + logPrior, match: exp(logMatch), prior: exp(logPrior), index: i))
                 }
-                let lowerPixels = min(q.lowerPixels, Float(UInt16(b[12]) | UInt16(b[13]) &<< 8))
-                let wl = q.lowerWeight * min(1, lowerPixels / q.fullWeightPixels)
-                    * min(1, min(q.lowerVisibility, Float(a[14])) / q.fullLowerVisibility)
-                if wl > 0 {
-                    let shared = minimum(lowerA, floats(b)).sum() * (1 / 255)
-                    sum += wl * max(q.logFloor, fastLog(min(1, shared)))
-                    weights += wl
-                }
-                if q.relativeHeight > 0 && a[15] > 0 {
-                    let z = (Float(a[15]) / q.relativeHeight - 1) / q.heightTolerance
-                    sum += q.heightWeight * max(q.logFloor, -0.5 * z * z)
-                    weights += q.heightWeight
-                }
-                guard weights > 0 else { continue }
-                var logScore = sum / weights
-                if logScore <= top.bar { continue }
-                var logPrior: Float = 0
-                let c = Int(camera)
-                if c < cameraCount && paths[c] > 0 {
-                    logPrior = prior(
-                        path: paths[c], elapsed: gap(q.firstMS, q.lastMS, first, last), brisk: q.brisk, slack: q.timeSlack,
-                        tolerance: q.priorTolerance, floor: q.logPriorFloor)
-                }
-                logScore += logPrior
-                if logScore <= top.bar { continue }
-                top.insert(TopK.Entry(log: logScore, match: exp(logScore - logPrior), prior: exp(logPrior), index: i))
             }
         }
     }
@@ -464,18 +463,7 @@ enum ScanKernel {
         return 0
     }
 
-    /// ``Reachability/logPrior(pathMetres:elapsed:brisk:)`` in Float.
-    @inline(__always)
-    static func prior(path: Float, elapsed: Float, brisk: Float, slack: Float, tolerance: Float, floor: Float) -> Float {
-        let reach = brisk * (elapsed + slack)
-        if reach >= path { return 0 }
-        if reach <= 0 { return floor }
-        let z = (path / reach - 1) / tolerance
-        return max(floor, -0.5 * z * z)
-    }
-
-    /// Lanes as Float, by widening through the low and high halves (the generic conversion
-    /// initialisers are called out of line).
+    /// Lanes as Float (the generic SIMD conversion initialisers are called out of line).
     @inline(__always)
     static func floats(_ v: SIMD16<UInt8>) -> SIMD16<Float> {
         var f = SIMD16<Float>()
@@ -486,19 +474,5 @@ enum ScanKernel {
     @inline(__always)
     static func minimum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
         a.replacing(with: b, where: b .< a)
-    }
-
-    /// Natural log for x > 0 (−∞ side clamped by callers): exponent and mantissa from the bits,
-    /// ln(m) = 2·atanh((m−1)/(m+1)) by its series; error < 2·10⁻⁵ over [1, 2).
-    @inline(__always)
-    static func fastLog(_ x: Float) -> Float {
-        guard x > 1e-30 else { return -69 }
-        let bits = x.bitPattern
-        let exponent = Float(Int32(bitPattern: (bits >> 23) & 0xFF) - 127)
-        let m = Float(bitPattern: (bits & 0x007F_FFFF) | 0x3F80_0000)  // [1, 2)
-        let y = (m - 1) / (m + 1)
-        let y2 = y * y
-        let series = y * (2 + y2 * (2.0 / 3 + y2 * (2.0 / 5 + y2 * (2.0 / 7 + y2 * (2.0 / 9)))))
-        return exponent * 0.693_147_18 + series
     }
 }
