@@ -22,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The one C boundary: FFmpeg 5.1 (Debian 12) through pkg-config, with a shim for macros.
@@ -36,7 +41,7 @@ let package = Package(
         .target(name: "Vision", swiftSettings: swiftSettings),
         .target(name: "Matching", dependencies: ["Vision"], swiftSettings: swiftSettings),
         // Accuracy metrics (detection, CLEAR MOT, IDF1, colour confusion, retrieval): pure functions.
-        .target(name: "Metrics", dependencies: ["Vision"], swiftSettings: swiftSettings),
+        .target(name: "Accuracy", dependencies: ["Vision"], swiftSettings: swiftSettings),
         .target(
             name: "GridStore",
             dependencies: ["Vision", "Matching", .product(name: "GRDB", package: "GRDB.swift")],
@@ -47,7 +52,7 @@ let package = Package(
         .target(
             name: "KinfinderCore",
             dependencies: [
-                "Ingest", "Vision", "Matching", "GridStore", "Metrics", "DescriptorIndex",
+                "Ingest", "Vision", "Matching", "GridStore", "Accuracy", "DescriptorIndex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -55,18 +60,36 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `kinfinder serve`: HTTP API, dispatch and escalation, live updates, metrics.
+        .target(
+            name: "KinfinderServer",
+            dependencies: [
+                "KinfinderCore", "GridStore", "Matching", "Vision",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "kinfinder",
             dependencies: [
-                "KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "Metrics", "DescriptorIndex",
+                "KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "Accuracy", "DescriptorIndex", "KinfinderServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: swiftSettings),
         .testTarget(name: "VisionTests", dependencies: ["Vision"], swiftSettings: swiftSettings),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Vision"], swiftSettings: swiftSettings),
+        .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "Vision"], swiftSettings: swiftSettings),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Vision"], swiftSettings: swiftSettings),
         .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "Matching", "Vision"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,4 +1,4 @@
-"""Cross-check of Kinfinder's tracking metrics (Sources/Metrics) against py-motmetrics.
+"""Cross-check of Kinfinder's tracking metrics (Sources/Accuracy) against py-motmetrics.
 
     Benchmarks/peers/.venv/bin/pip install motmetrics==1.4.0
     kinfinder evaluate CLIP --boxes /tmp/boxes          # writes CLIP-STEM.boxes.json

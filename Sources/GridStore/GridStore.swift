@@ -29,6 +29,8 @@ public protocol GridStore: Sendable {
     func report(id: Int64) async throws -> MissingPersonReport?
     func reports(status: ReportStatus?) async throws -> [MissingPersonReport]
     func setReportStatus(id: Int64, status: ReportStatus) async throws
+    /// Replaces a report's description fields (not its status or creation time).
+    func updateReport(_ report: MissingPersonReport) async throws
 
     // Tracks
     /// Inserts or updates a track, keyed by (camera, run, track number); returns it with its id.
@@ -48,4 +50,48 @@ public protocol GridStore: Sendable {
     func incidents(_ filter: IncidentFilter) async throws -> [Incident]
     func incident(id: Int64) async throws -> Incident?
     func setIncidentStatus(id: Int64, status: IncidentStatus) async throws
+
+    // People and posts
+    /// Inserts or updates a worker; a `nil` password hash keeps the stored one.
+    func upsertWorker(_ worker: GridWorker, passwordHash: String?) async throws
+    func workers() async throws -> [GridWorker]
+    /// A worker and their password hash (a KDF string), or `nil`.
+    func worker(id: String) async throws -> (worker: GridWorker, passwordHash: String?)?
+    func upsertDutyPost(_ post: DutyPost) async throws
+    func dutyPosts() async throws -> [DutyPost]
+
+    // Dispatch and escalation (state in the database, so deadlines survive restarts)
+    /// Open incidents that dispatch has not picked up yet, oldest first.
+    func undispatchedIncidents(limit: Int) async throws -> [Incident]
+    /// Gives an incident to a cell with its deadlines and records an `assigned` event; `false` when
+    /// it was already dispatched (another process got there first).
+    func startDispatch(_ dispatch: Dispatch, at: Date) async throws -> Bool
+    /// Unacknowledged dispatches past their response deadline and unresolved ones past their
+    /// resolution deadline that have not been handled yet.
+    func dueDispatches(now: Date) async throws -> [Dispatch]
+    /// Moves the responsibility from `from` to `to` with new deadlines and records an `escalated`
+    /// (or `resolution-overdue`) event; `false` when the dispatch is no longer at `from`.
+    func escalate(incidentID: Int64, from: String, to: String, respondBy: Date, resolveBy: Date, kind: IncidentEvent.Kind, detail: String, at: Date) async throws -> Bool
+    /// Flags a deadline as passed at the top of the grid and records the event; `false` if flagged already.
+    func markOverdue(incidentID: Int64, kind: IncidentEvent.Kind, detail: String, at: Date) async throws -> Bool
+    /// A person is on it: status acknowledged, recorded with who and when.
+    func acknowledge(incidentID: Int64, by actor: String, at: Date) async throws -> Incident
+    /// Closed as found (`.resolved`) or `.falseAlarm`, with who and when.
+    func resolve(incidentID: Int64, outcome: IncidentStatus, by actor: String, note: String, at: Date) async throws -> Incident
+    func dispatch(incidentID: Int64) async throws -> Dispatch?
+    /// Dispatch rows of these incidents (all when `nil`).
+    func dispatches(incidentIDs: [Int64]?) async throws -> [Dispatch]
+    /// One incident's history, oldest first.
+    func events(incidentID: Int64) async throws -> [IncidentEvent]
+    /// Every event after `id`, oldest first: what live views follow.
+    func events(after id: Int64, limit: Int) async throws -> [IncidentEvent]
+    /// Incidents acknowledged at each level of the grid.
+    func handledCounts() async throws -> [GridLevel: Int]
+
+    // Access (secrets are stored only as SHA-256 digests)
+    func createSession(tokenDigest: String, workerID: String, expiresAt: Date, at: Date) async throws
+    func sessionWorker(tokenDigest: String, now: Date) async throws -> GridWorker?
+    func deleteSession(tokenDigest: String) async throws
+    func createReportLink(reportID: Int64, tokenDigest: String, at: Date) async throws
+    func report(linkDigest: String) async throws -> MissingPersonReport?
 }

@@ -21,7 +21,8 @@ enum GridSchema {
     static let v1 = "v1-grid-cameras-reports-tracks-incidents"
     static let v2 = "v2-camera-status"
     static let v3 = "v3-locations-track-sequence"
-    static let all = [v1, v2, v3]
+    static let v4 = "v4-workers-dispatch-events"
+    static let all = [v1, v2, v3, v4]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -33,6 +34,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v3) { db in
             try db.execute(sql: v3SQL)
+        }
+        migrator.registerMigration(v4) { db in
+            try db.execute(sql: v4SQL)
         }
         return migrator
     }
@@ -155,5 +159,74 @@ enum GridSchema {
         ALTER TABLE track ADD COLUMN seq INTEGER;
         UPDATE track SET seq = id;
         CREATE UNIQUE INDEX track_seq ON track(seq);
+        """
+
+    /// Grid workers and duty posts; per incident one dispatch row (who answers for it now, by when —
+    /// deadlines live here, not in a process, so they survive restarts) and an append-only event
+    /// history (triggers refuse updates and deletes).
+    private static let v4SQL = """
+        CREATE TABLE grid_worker (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            cell_id TEXT NOT NULL REFERENCES grid_cell(id),
+            role TEXT NOT NULL CHECK (role IN ('grid-worker', 'operator')),
+            phone TEXT,
+            password_hash TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX grid_worker_cell ON grid_worker(cell_id);
+
+        CREATE TABLE duty_post (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            cell_id TEXT NOT NULL REFERENCES grid_cell(id),
+            kind TEXT NOT NULL CHECK (kind IN ('duty-post', 'volunteer-station')),
+            lat REAL,
+            lon REAL
+        );
+
+        CREATE TABLE dispatch (
+            incident_id INTEGER PRIMARY KEY NOT NULL REFERENCES incident(id),
+            cell_id TEXT NOT NULL REFERENCES grid_cell(id),
+            respond_by TEXT NOT NULL,
+            resolve_by TEXT NOT NULL,
+            escalations INTEGER NOT NULL DEFAULT 0,
+            response_overdue INTEGER NOT NULL DEFAULT 0,
+            resolution_overdue INTEGER NOT NULL DEFAULT 0,
+            acknowledged_by TEXT,
+            acknowledged_at TEXT,
+            handled_level TEXT,
+            resolved_by TEXT,
+            resolved_at TEXT
+        );
+        CREATE INDEX dispatch_cell ON dispatch(cell_id);
+
+        CREATE TABLE incident_event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            incident_id INTEGER NOT NULL REFERENCES incident(id),
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            cell_id TEXT,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX incident_event_incident ON incident_event(incident_id, id);
+        CREATE TRIGGER incident_event_no_update BEFORE UPDATE ON incident_event
+            BEGIN SELECT RAISE(ABORT, 'incident events are append-only'); END;
+        CREATE TRIGGER incident_event_no_delete BEFORE DELETE ON incident_event
+            BEGIN SELECT RAISE(ABORT, 'incident events are append-only'); END;
+
+        -- Sign-in sessions and family links: only SHA-256 digests of the secrets are stored.
+        CREATE TABLE auth_session (
+            token_sha256 TEXT PRIMARY KEY NOT NULL,
+            worker_id TEXT NOT NULL REFERENCES grid_worker(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE TABLE report_link (
+            token_sha256 TEXT PRIMARY KEY NOT NULL,
+            report_id INTEGER NOT NULL REFERENCES report(id),
+            created_at TEXT NOT NULL
+        );
         """
 }

@@ -75,4 +75,25 @@ extension SQLiteGridStore {
             if db.changesCount == 0 { throw GridStoreError.notFound("report", id: id) }
         }
     }
+
+    /// Replaces a report's description fields (not its status or creation time).
+    public func updateReport(_ report: MissingPersonReport) async throws {
+        guard let id = report.id else { throw GridStoreError.invalidValue("updating a report needs its id") }
+        try await write { db in
+            if let cell = report.lastSeenCell {
+                try Self.requireCell(cell, subject: "report \(id) was last seen in", db)
+            }
+            var values = Self.columns(of: report)
+            values["id"] = id
+            try db.execute(
+                sql: """
+                    UPDATE report SET name = :name, age_group = :age_group, height_cm = :height_cm, upper = :upper,
+                        lower = :lower, described_as = :described_as, notes = :notes, last_seen_cell = :last_seen_cell,
+                        last_seen_at = :last_seen_at, contact = :contact
+                    WHERE id = :id
+                    """,
+                arguments: StatementArguments(values.filter { $0.key != "status" && $0.key != "created_at" }))
+            if db.changesCount == 0 { throw GridStoreError.notFound("report", id: id) }
+        }
+    }
 }

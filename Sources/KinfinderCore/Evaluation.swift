@@ -1,7 +1,7 @@
 import Foundation
 public import Ingest
 public import Matching
-public import Metrics
+public import Accuracy
 public import Vision
 
 /// What extraction saw in a clip: per-frame boxes of confirmed tracks, and every track's final

@@ -1,6 +1,6 @@
 import Foundation
 import KinfinderCore
-import Metrics
+import Accuracy
 import Vision
 #if canImport(Glibc)
 import Glibc

@@ -3,7 +3,7 @@ import Foundation
 import Ingest
 import KinfinderCore
 import Matching
-import Metrics
+import Accuracy
 import Vision
 
 struct Evaluate: AsyncParsableCommand {

@@ -43,8 +43,9 @@ struct IncidentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "ack", abstract: "A grid worker is on it.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
+        @Option(help: "Who acknowledges (default: cli:$USER).") var by: String?
         func run() async throws {
-            try await store.openStore().setIncidentStatus(id: id, status: .acknowledged)
+            _ = try await store.openStore().acknowledge(incidentID: id, by: by ?? cliActor(), at: Date())
             print("incident \(id) acknowledged")
         }
     }
@@ -55,11 +56,17 @@ struct IncidentCommand: AsyncParsableCommand {
         @Argument var id: Int64
         @Flag(exclusivity: .exclusive) var outcome: Outcome = .found
         enum Outcome: String, EnumerableFlag { case found, falseAlarm }
+        @Option(help: "Who closes it (default: cli:$USER).") var by: String?
+        @Option(help: "What happened.") var note: String = ""
         func run() async throws {
-            try await store.openStore().setIncidentStatus(id: id, status: outcome == .found ? .resolved : .falseAlarm)
+            _ = try await store.openStore().resolve(
+                incidentID: id, outcome: outcome == .found ? .resolved : .falseAlarm, by: by ?? cliActor(), note: note, at: Date())
             print("incident \(id) \(outcome == .found ? "resolved: found" : "closed: false alarm")")
         }
     }
 }
 
 extension IncidentStatus: ExpressibleByArgument {}
+
+/// Who a command-line action is recorded as.
+func cliActor() -> String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }

@@ -47,6 +47,13 @@ struct Watch: AsyncParsableCommand {
             bar.update(p)
         }
         bar.finish()
+        // The camera's health row shows the last watch (the command centre and /metrics read it).
+        let now = Date()
+        try await db.updateCameraStatus(CameraStatus(
+            cameraID: cam.id, state: .stopped, reason: "watch of \((clip as NSString).lastPathComponent) " + (summary.interrupted ? "interrupted" : "finished"),
+            stateSince: now, reporter: "\(ProcessInfo.processInfo.hostName):\(getpid())",
+            inputFPS: summary.framesPerSecond, analysedFPS: summary.framesPerSecond, framesIn: summary.frames, framesAnalysed: summary.frames,
+            corruptPackets: summary.corruptPackets, lastFrameAt: startTime.addingTimeInterval(summary.videoSeconds), updatedAt: now))
         if summary.interrupted {
             print("interrupted: stopped after \(summary.frames) frames; people in view were finished and stored")
         }

@@ -17,7 +17,7 @@ struct Run {
 }
 
 /// Starts the binary with a private database, from the repo root, with its output piped.
-func launch(_ args: [String], database: URL) throws -> (process: Process, out: Pipe, err: Pipe) {
+func launch(_ args: [String], database: URL, stdin: String? = nil) throws -> (process: Process, out: Pipe, err: Pipe) {
     let p = Process()
     p.executableURL = binary
     p.arguments = args
@@ -29,7 +29,15 @@ func launch(_ args: [String], database: URL) throws -> (process: Process, out: P
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
-    try p.run()
+    if let stdin {
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+    } else {
+        try p.run()
+    }
     return (p, out, err)
 }
 

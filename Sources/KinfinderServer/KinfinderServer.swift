@@ -1,0 +1,184 @@
+public import Foundation
+public import GridStore
+public import Hummingbird
+public import KinfinderCore
+public import Logging
+public import Matching
+import Metrics
+import Prometheus
+public import ServiceLifecycle
+
+/// Settings of `kinfinder serve`.
+public struct ServeConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var policy = DispatchPolicy()
+    /// Seconds between dispatch rounds (assign new incidents, escalate overdue ones).
+    public var dispatchInterval = 1.0
+    /// Seconds between checks for new events on the live stream.
+    public var eventPoll = 0.5
+    /// Search stored tracks when a report is filed.
+    public var retroSearch = true
+
+    public init() {}
+}
+
+/// The process behind `kinfinder serve`: the HTTP API, the live event stream, `/metrics`, and the
+/// dispatch loop, on the shared grid database.
+public struct KinfinderServer: Sendable {
+    public let store: any GridStore
+    public let configuration: ServeConfiguration
+    let api: API
+    let registry: PrometheusCollectorRegistry
+    let logger: Logger
+
+    public init(
+        store: any GridStore, colourModel: ColourNameModel, dataDirectory: String, retro: RetroSearch?,
+        configuration: ServeConfiguration, logger: Logger
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        registry = Self.metricsRegistry
+        api = API(store: store, colourModel: colourModel, dataDirectory: dataDirectory, retro: configuration.retroSearch ? retro : nil)
+    }
+
+    /// One registry per process, bootstrapped into swift-metrics on first use.
+    static let metricsRegistry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    public func router() -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        router.addMiddleware {
+            MetricsMiddleware()
+            LogRequestsMiddleware(.debug)
+            Authenticator(store: store)
+        }
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("metrics") { _, _ in try await metrics() }
+        router.get("openapi.yaml") { _, _ in
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = FileManager.default.contents(atPath: url.path)
+            else { throw HTTPError(.internalServerError, message: "the OpenAPI document is missing from this build") }
+            return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        api.register(on: router)
+        router.get("api/v1/events") { request, context in try await events(request, context: context) }
+        return router
+    }
+
+    /// The application and the dispatch loop, for a ServiceGroup (or `runService`). `onRunning`
+    /// gets the port listened on (useful with port 0).
+    public func application(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kinfinder"),
+            services: [DispatchService(dispatcher: Dispatcher(store: store, policy: configuration.policy), interval: configuration.dispatchInterval, logger: logger)],
+            onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    // MARK: Live updates (Server-Sent Events)
+
+    /// `GET /api/v1/events[?after=ID][&token=…]`: every incident event after `after` (default: from
+    /// now), as `event: incident` messages whose data is the event and the incident's current view;
+    /// a comment every 15 s keeps proxies from closing the stream. The SQLite engine has no
+    /// notifications, so the stream polls the event table (it is indexed; a poll is one query).
+    func events(_ request: Request, context: ServerContext) async throws -> Response {
+        var context = context
+        if context.worker == nil, let token = request.uri.queryParameters.get("token") {
+            context.worker = try await store.sessionWorker(tokenDigest: Secrets.digest(token), now: Date())
+        }
+        _ = try context.requireWorker()
+        var after: Int64
+        if let text = request.uri.queryParameters.get("after") ?? request.headers[.init("Last-Event-ID")!] {
+            guard let v = Int64(text), v >= 0 else { throw HTTPError(.badRequest, message: "after: an event id") }
+            after = v
+        } else {
+            after = try await store.events(after: 0, limit: Int.max).last?.id ?? 0
+        }
+        let store = self.store, api = self.api, poll = configuration.eventPoll
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        let start = after
+        let body = ResponseBody { writer in
+            var last = start
+            var quiet = 0.0
+            try await writer.write(ByteBuffer(string: ": kinfinder live incidents\n\n"))
+            // Ends when the client goes (the write fails) or the server shuts down.
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let fresh = try await store.events(after: last, limit: 200)
+                for e in fresh {
+                    guard let incident = try await store.incident(id: e.incidentID), let view = try await api.views([incident]).first else { continue }
+                    struct Message: Encodable {
+                        var event: EventView
+                        var incident: IncidentView
+                    }
+                    let data = try encoder.encode(Message(event: EventView(e), incident: view))
+                    try await writer.write(ByteBuffer(string: "id: \(e.id ?? 0)\nevent: incident\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
+                    last = e.id ?? last
+                    quiet = 0
+                }
+                if quiet >= 15 {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    quiet = 0
+                }
+                try? await Task.sleep(for: .seconds(poll))
+                quiet += poll
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"], body: body)
+    }
+
+    // MARK: Metrics
+
+    /// Prometheus text: the process's counters and histograms, plus each camera's last reported
+    /// health (written by the `run`/`watch` processes into the database).
+    func metrics() async throws -> Response {
+        for s in try await store.cameraStatuses() {
+            let labels = [("camera", s.cameraID)]
+            registry.makeGauge(name: "kinfinder_camera_frames_decoded", labels: labels).set(Double(s.framesIn))
+            registry.makeGauge(name: "kinfinder_camera_frames_analysed", labels: labels).set(Double(s.framesAnalysed))
+            registry.makeGauge(name: "kinfinder_camera_frames_dropped", labels: labels).set(Double(s.framesDropped))
+            registry.makeGauge(name: "kinfinder_camera_live", labels: labels).set(Double(s.state == .live ? 1 : 0))
+            registry.makeGauge(name: "kinfinder_camera_lag_p99_seconds", labels: labels).set((s.lagP99 ?? 0) / 1000)
+        }
+        let open = try await store.incidents(IncidentFilter(status: .open, limit: 100_000)).count
+        registry.makeGauge(name: "kinfinder_incidents_open").set(Double(open))
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+}
+
+/// Runs dispatch rounds until shutdown; a failed round is logged and retried next interval.
+struct DispatchService: Service {
+    let dispatcher: Dispatcher
+    let interval: Double
+    let logger: Logger
+
+    func run() async throws {
+        let assigned = Counter(label: "kinfinder_incidents_assigned_total")
+        let escalated = Counter(label: "kinfinder_incidents_escalated_total")
+        let overdue = Counter(label: "kinfinder_incidents_overdue_total")
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let round = try await dispatcher.round(now: Date())
+                assigned.increment(by: round.assigned.count)
+                escalated.increment(by: round.escalated.count)
+                overdue.increment(by: round.overdue.count)
+                for id in round.assigned { logger.notice("incident dispatched", metadata: ["incident": "\(id)"]) }
+                for id in round.escalated { logger.notice("incident escalated", metadata: ["incident": "\(id)"]) }
+                for id in round.overdue { logger.warning("incident overdue at the top of the grid", metadata: ["incident": "\(id)"]) }
+            } catch {
+                logger.error("dispatch round failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(interval))
+        }
+    }
+}

@@ -1,0 +1,379 @@
+public import Foundation
+public import GridStore
+public import Hummingbird
+import KinfinderCore
+import Logging
+public import Matching
+import Metrics
+import Vision
+
+/// The JSON API under `/api/v1`, documented in `docs/openapi.yaml` (served at `/openapi.yaml`).
+struct API {
+    let store: any GridStore
+    let colourModel: ColourNameModel
+    let dataDirectory: String
+    let retro: RetroSearch?
+    let sessionLifetime: TimeInterval = 12 * 3600
+
+    func register(on router: Router<ServerContext>) {
+        let api = router.group("api/v1")
+        api.post("login", use: login)
+        api.post("logout", use: logout)
+        api.get("grid", use: grid)
+        api.get("overview", use: overview)
+        api.post("reports", use: createReport)
+        api.get("reports", use: listReports)
+        api.get("reports/{id}", use: getReport)
+        api.patch("reports/{id}", use: updateReport)
+        api.post("reports/{id}/close", use: closeReport)
+        api.get("family/{token}", use: family)
+        api.get("incidents", use: listIncidents)
+        api.get("incidents/{id}", use: getIncident)
+        api.get("incidents/{id}/snapshot", use: snapshot)
+        api.post("incidents/{id}/acknowledge", use: acknowledge)
+        api.post("incidents/{id}/resolve", use: resolve)
+    }
+
+    // MARK: Access
+
+    @Sendable func login(_ request: Request, context: ServerContext) async throws -> LoginResult {
+        let input = try await request.decode(as: LoginInput.self, context: context)
+        guard let (worker, hash) = try await store.worker(id: input.worker), let hash,
+            Secrets.verify(input.password, hash: hash)
+        else {
+            throw HTTPError(.unauthorized, message: "unknown worker or wrong password")
+        }
+        let token = Secrets.newToken()
+        let expires = Date().addingTimeInterval(sessionLifetime)
+        try await store.createSession(tokenDigest: Secrets.digest(token), workerID: worker.id, expiresAt: expires, at: Date())
+        return LoginResult(token: token, worker: WorkerView(worker), expiresAt: expires)
+    }
+
+    @Sendable func logout(_ request: Request, context: ServerContext) async throws -> HTTPResponse.Status {
+        _ = try context.requireWorker()
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            try await store.deleteSession(tokenDigest: Secrets.digest(String(header.dropFirst(7))))
+        }
+        return .noContent
+    }
+
+    // MARK: Grid
+
+    @Sendable func grid(_ request: Request, context: ServerContext) async throws -> GridView {
+        let cells = try await store.cells()
+        var children: [String: [GridCell]] = [:]
+        for c in cells { children[c.parentID ?? "", default: []].append(c) }
+        func tree(_ c: GridCell) -> CellView {
+            CellView(
+                id: c.id, name: c.name, level: c.level.rawValue, parentID: c.parentID, latitude: c.location?.latitude,
+                longitude: c.location?.longitude, children: (children[c.id] ?? []).map(tree))
+        }
+        let statuses = Dictionary(try await store.cameraStatuses().map { ($0.cameraID, $0) }, uniquingKeysWith: { a, _ in a })
+        let cameras = try await store.cameras().map {
+            CameraView(id: $0.id, name: $0.name, cellID: $0.cellID, state: statuses[$0.id]?.state.rawValue, reason: statuses[$0.id]?.reason)
+        }
+        // Who works where is for signed-in people only.
+        let workers = context.worker == nil ? nil : try await store.workers().map(WorkerView.init)
+        let posts = try await store.dutyPosts().map { PostView(id: $0.id, name: $0.name, cellID: $0.cellID, kind: $0.kind.rawValue) }
+        return GridView(cells: (children[""] ?? []).map(tree), cameras: cameras, workers: workers, posts: posts)
+    }
+
+    @Sendable func overview(_ request: Request, context: ServerContext) async throws -> OverviewView {
+        _ = try context.requireWorker()
+        let cells = try await store.cells()
+        let byID = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
+        let active = try await store.incidents(IncidentFilter(status: .open, limit: 10_000))
+            + store.incidents(IncidentFilter(status: .acknowledged, limit: 10_000))
+        let dispatches = Dictionary(
+            uniqueKeysWithValues: try await store.dispatches(incidentIDs: active.compactMap(\.id)).map { ($0.incidentID, $0) })
+        var open: [String: Int] = [:], overdue: [String: Int] = [:]
+        let now = Date()
+        var overdueTotal = 0
+        for i in active {
+            let d = i.id.flatMap { dispatches[$0] }
+            let late = d.map { $0.responseOverdue || $0.resolutionOverdue || ($0.acknowledgedAt == nil && $0.respondBy < now) || $0.resolveBy < now } ?? false
+            if late { overdueTotal += 1 }
+            // Count the incident in its own cell and every cell above it.
+            var cell: String? = i.cellID
+            while let c = cell, let node = byID[c] {
+                open[c, default: 0] += 1
+                if late { overdue[c, default: 0] += 1 }
+                cell = node.parentID
+            }
+        }
+        let handled = try await store.handledCounts()
+        return OverviewView(
+            cells: cells.map { .init(cellID: $0.id, name: $0.name, level: $0.level.rawValue, open: open[$0.id] ?? 0, overdue: overdue[$0.id] ?? 0) },
+            handledByLevel: Dictionary(uniqueKeysWithValues: handled.map { ($0.key.rawValue, $0.value) }),
+            openIncidents: active.count, overdueIncidents: overdueTotal)
+    }
+
+    // MARK: Reports
+
+    @Sendable func createReport(_ request: Request, context: ServerContext) async throws -> EditedResponse<ReportCreated> {
+        let input = try await request.decode(as: ReportInput.self, context: context)
+        var (report, unparsed) = try await build(input, onto: MissingPersonReport(name: "unnamed"))
+        report.lastSeenAt = report.lastSeenAt ?? Date()
+        let saved = try await store.addReport(report)
+        let token = Secrets.newToken()
+        try await store.createReportLink(reportID: saved.id ?? 0, tokenDigest: Secrets.digest(token), at: Date())
+        Counter(label: "kinfinder_reports_filed_total").increment()
+        // The person may already have walked past cameras: search the stored tracks at once.
+        var hits = 0
+        var raised: [Int64] = []
+        if let retro {
+            let result = try await retro.search(saved, limit: 10)
+            hits = result.hits.filter { $0.total >= retro.matcher.configuration.threshold }.count
+            raised = try await retro.raise(result.hits, for: saved).compactMap(\.id)
+        }
+        return EditedResponse(
+            status: .created,
+            response: ReportCreated(
+                report: ReportView(saved), familyLink: "/family/\(token)", retroHits: hits, incidentsRaised: raised, unparsedWords: unparsed))
+    }
+
+    /// Applies the input's fields to `base`; validation errors are 400s naming the field.
+    private func build(_ input: ReportInput, onto base: MissingPersonReport) async throws -> (MissingPersonReport, [String]) {
+        var report = base
+        var unparsed: [String] = []
+        if let name = input.name {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty, trimmed.count <= 100 else { throw HTTPError(.badRequest, message: "name: 1 to 100 characters") }
+            report.name = trimmed
+        }
+        if let text = input.describe {
+            guard text.count <= 500 else { throw HTTPError(.badRequest, message: "describe: at most 500 characters") }
+            let parsed = try ReportParser(model: colourModel).parse(text)
+            report.describedAs = text
+            if !parsed.upper.isEmpty { report.upper = parsed.upper }
+            if !parsed.lower.isEmpty { report.lower = parsed.lower }
+            report.ageGroup = parsed.ageGroup ?? report.ageGroup
+            report.heightCM = parsed.heightCM ?? report.heightCM
+            unparsed = parsed.unparsed
+        }
+        func colours(_ words: [String], _ field: String) throws -> [ColourName] {
+            guard words.count <= 4 else { throw HTTPError(.badRequest, message: "\(field): at most 4 colours") }
+            return try words.flatMap { word in
+                do {
+                    return try colourModel.colourNames(for: word)
+                } catch {
+                    throw HTTPError(.badRequest, message: "\(field): '\(word)' is not a colour Kinfinder knows (red, 红, navy …)")
+                }
+            }
+        }
+        if let upper = input.upper { report.upper = try colours(upper, "upper") }
+        if let lower = input.lower { report.lower = try colours(lower, "lower") }
+        if let age = input.ageGroup {
+            guard let a = AgeGroup(rawValue: age) else { throw HTTPError(.badRequest, message: "ageGroup: child, adult or elderly") }
+            report.ageGroup = a
+        }
+        if let h = input.heightCM {
+            guard (40...230).contains(h) else { throw HTTPError(.badRequest, message: "heightCM: 40 to 230") }
+            report.heightCM = h
+        }
+        if let cell = input.lastSeenCell {
+            guard try await store.cell(id: cell) != nil else { throw HTTPError(.badRequest, message: "lastSeenCell: no grid cell '\(cell)'") }
+            report.lastSeenCell = cell
+        }
+        if let at = input.lastSeenAt {
+            guard at <= Date().addingTimeInterval(300), at > Date().addingTimeInterval(-7 * 86_400) else {
+                throw HTTPError(.badRequest, message: "lastSeenAt: within the last 7 days, not in the future")
+            }
+            report.lastSeenAt = at
+        }
+        if let contact = input.contact {
+            guard contact.count <= 200 else { throw HTTPError(.badRequest, message: "contact: at most 200 characters") }
+            report.contact = contact
+        }
+        if let notes = input.notes {
+            guard notes.count <= 2000 else { throw HTTPError(.badRequest, message: "notes: at most 2000 characters") }
+            report.notes = notes
+        }
+        guard !report.upper.isEmpty || !report.lower.isEmpty else {
+            throw HTTPError(.badRequest, message: "say what the person wears: describe, upper or lower (colour words, Chinese or English)")
+        }
+        return (report, unparsed)
+    }
+
+    @Sendable func listReports(_ request: Request, context: ServerContext) async throws -> [ReportView] {
+        _ = try context.requireWorker()
+        let status = try request.uri.queryParameters.get("status").map { text -> ReportStatus in
+            guard let s = ReportStatus(rawValue: text) else { throw HTTPError(.badRequest, message: "status: open, found or withdrawn") }
+            return s
+        }
+        return try await store.reports(status: status).map(ReportView.init)
+    }
+
+    @Sendable func getReport(_ request: Request, context: ServerContext) async throws -> ReportView {
+        _ = try context.requireWorker()
+        return ReportView(try await report(context))
+    }
+
+    @Sendable func updateReport(_ request: Request, context: ServerContext) async throws -> ReportView {
+        _ = try context.requireWorker()
+        let existing = try await report(context)
+        let input = try await request.decode(as: ReportInput.self, context: context)
+        let (updated, _) = try await build(input, onto: existing)
+        try await store.updateReport(updated)
+        return ReportView(updated)
+    }
+
+    @Sendable func closeReport(_ request: Request, context: ServerContext) async throws -> ReportView {
+        _ = try context.requireWorker()
+        var r = try await report(context)
+        let input = try await request.decode(as: CloseInput.self, context: context)
+        guard let status = ReportStatus(rawValue: input.outcome), status != .open else {
+            throw HTTPError(.badRequest, message: "outcome: found or withdrawn")
+        }
+        try await store.setReportStatus(id: r.id ?? 0, status: status)
+        r.status = status
+        return ReportView(r)
+    }
+
+    @Sendable func family(_ request: Request, context: ServerContext) async throws -> FamilyView {
+        let token = try context.parameters.require("token")
+        guard token.count >= 20, token.count <= 100, let r = try await store.report(linkDigest: Secrets.digest(token)), let id = r.id else {
+            throw HTTPError(.notFound, message: "no report behind this link")
+        }
+        let incidents = try await store.incidents(IncidentFilter(reportID: id))
+        let latest = incidents.max { $0.seenAt < $1.seenAt }
+        return FamilyView(
+            name: r.name, status: r.status.rawValue, filedAt: r.createdAt, lastSeenCell: r.lastSeenCell, lastSeenAt: r.lastSeenAt,
+            leads: incidents.count, beingChecked: incidents.filter { $0.status == .open || $0.status == .acknowledged }.count,
+            found: r.status == .found || incidents.contains { $0.status == .resolved }, latestLead: latest?.seenAt,
+            latestLeadCell: latest?.cellID)
+    }
+
+    private func report(_ context: ServerContext) async throws -> MissingPersonReport {
+        let id = try context.parameters.require("id", as: Int64.self)
+        guard let r = try await store.report(id: id) else { throw HTTPError(.notFound, message: "no report \(id)") }
+        return r
+    }
+
+    // MARK: Incidents
+
+    @Sendable func listIncidents(_ request: Request, context: ServerContext) async throws -> IncidentList {
+        _ = try context.requireWorker()
+        let q = request.uri.queryParameters
+        var filter = IncidentFilter(limit: 200)
+        if let s = q.get("status") {
+            guard let status = IncidentStatus(rawValue: s) else {
+                throw HTTPError(.badRequest, message: "status: open, acknowledged, resolved or false-alarm")
+            }
+            filter.status = status
+        }
+        filter.cellID = q.get("cell")
+        filter.cameraID = q.get("camera")
+        if let r = q.get("report") {
+            guard let id = Int64(r) else { throw HTTPError(.badRequest, message: "report: a report id") }
+            filter.reportID = id
+        }
+        if let since = q.get("since") {
+            guard let d = try? Date(since, strategy: .iso8601) else { throw HTTPError(.badRequest, message: "since: an ISO 8601 time") }
+            filter.since = d
+        }
+        if let l = q.get("limit") {
+            guard let n = Int(l), (1...1000).contains(n) else { throw HTTPError(.badRequest, message: "limit: 1 to 1000") }
+            filter.limit = n
+        }
+        let list = try await store.incidents(filter)
+        let mine = q.get("assigned") == "me"
+        return IncidentList(incidents: try await views(list, onlyFor: mine ? context.worker : nil))
+    }
+
+    /// Views with report names and dispatch state; `onlyFor` keeps the incidents whose responsible
+    /// cell is the worker's cell or one below it.
+    func views(_ incidents: [Incident], onlyFor worker: GridWorker? = nil) async throws -> [IncidentView] {
+        let names = Dictionary(try await store.reports(status: nil).compactMap { r in r.id.map { ($0, r.name) } }, uniquingKeysWith: { a, _ in a })
+        let dispatches = Dictionary(
+            uniqueKeysWithValues: try await store.dispatches(incidentIDs: incidents.compactMap(\.id)).map { ($0.incidentID, $0) })
+        let cells = Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) })
+        func within(_ cellID: String, _ ancestor: String) -> Bool {
+            var c: String? = cellID
+            while let id = c {
+                if id == ancestor { return true }
+                c = cells[id]?.parentID
+            }
+            return false
+        }
+        return incidents.compactMap { i in
+            let d = i.id.flatMap { dispatches[$0] }
+            if let worker, worker.role != .operator {
+                guard within(d?.cellID ?? i.cellID, worker.cellID) else { return nil }
+            }
+            return IncidentView(i, reportName: names[i.reportID], dispatch: d, level: d.flatMap { cells[$0.cellID]?.level })
+        }
+    }
+
+    @Sendable func getIncident(_ request: Request, context: ServerContext) async throws -> IncidentView {
+        _ = try context.requireWorker()
+        let i = try await incident(context)
+        let d = try await store.dispatch(incidentID: i.id ?? 0)
+        var level: GridLevel? = nil
+        if let d { level = try await store.cell(id: d.cellID)?.level }
+        let name = try await store.report(id: i.reportID)?.name
+        return IncidentView(i, reportName: name, dispatch: d, level: level, events: try await store.events(incidentID: i.id ?? 0))
+    }
+
+    @Sendable func snapshot(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireWorker()
+        let i = try await incident(context)
+        guard let path = i.snapshotPath, !path.contains(".."),
+            let data = FileManager.default.contents(atPath: (dataDirectory as NSString).appendingPathComponent(path))
+        else { throw HTTPError(.notFound, message: "incident \(i.id ?? 0) has no snapshot") }
+        return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    @Sendable func acknowledge(_ request: Request, context: ServerContext) async throws -> IncidentView {
+        let worker = try context.requireWorker()
+        let i = try await incident(context)
+        let acked = try await act { try await store.acknowledge(incidentID: i.id ?? 0, by: worker.id, at: Date()) }
+        Counter(label: "kinfinder_incidents_acknowledged_total").increment()
+        if let d = try await store.dispatch(incidentID: i.id ?? 0), let at = d.acknowledgedAt {
+            // From dispatch (the first event) to acknowledgement.
+            if let assigned = try await store.events(incidentID: i.id ?? 0).first(where: { $0.kind == .assigned }) {
+                Timer(label: "kinfinder_incident_response_seconds").recordSeconds(at.timeIntervalSince(assigned.at))
+            }
+        }
+        return IncidentView(acked, reportName: nil, dispatch: try await store.dispatch(incidentID: i.id ?? 0), level: nil)
+    }
+
+    @Sendable func resolve(_ request: Request, context: ServerContext) async throws -> IncidentView {
+        let worker = try context.requireWorker()
+        let i = try await incident(context)
+        let input = try await request.decode(as: ResolveInput.self, context: context)
+        let outcome: IncidentStatus
+        switch input.outcome {
+        case "found": outcome = .resolved
+        case "false-alarm": outcome = .falseAlarm
+        default: throw HTTPError(.badRequest, message: "outcome: found or false-alarm")
+        }
+        guard (input.note ?? "").count <= 2000 else { throw HTTPError(.badRequest, message: "note: at most 2000 characters") }
+        let closed = try await act {
+            try await store.resolve(incidentID: i.id ?? 0, outcome: outcome, by: worker.id, note: input.note ?? "", at: Date())
+        }
+        Counter(label: "kinfinder_incidents_closed_total", dimensions: [("outcome", input.outcome)]).increment()
+        return IncidentView(closed, reportName: nil, dispatch: try await store.dispatch(incidentID: i.id ?? 0), level: nil)
+    }
+
+    private func incident(_ context: ServerContext) async throws -> Incident {
+        let id = try context.parameters.require("id", as: Int64.self)
+        guard let i = try await store.incident(id: id) else { throw HTTPError(.notFound, message: "no incident \(id)") }
+        return i
+    }
+
+    /// Store refusals of a state change (already closed, not open) are 409s.
+    private func act(_ body: () async throws -> Incident) async throws -> Incident {
+        do {
+            return try await body()
+        } catch let e as GridStoreError where e.code == .invalidValue {
+            throw HTTPError(.conflict, message: e.description)
+        }
+    }
+}
+
+extension WorkerView {
+    init(_ w: GridWorker) {
+        self.init(id: w.id, name: w.name, cellID: w.cellID, role: w.role.rawValue)
+    }
+}

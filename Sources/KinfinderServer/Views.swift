@@ -1,0 +1,252 @@
+public import Foundation
+public import GridStore
+public import Hummingbird
+public import Matching
+import Vision
+
+// What the API returns and accepts. Dates are ISO 8601; colours are English names (the Chinese
+// name beside them in views).
+
+public struct ColourView: Codable, Sendable {
+    public var name: String
+    public var chinese: String
+    init(_ c: ColourName) {
+        name = c.english
+        chinese = c.chinese
+    }
+}
+
+public struct ReportView: ResponseEncodable, Decodable, Sendable {
+    public var id: Int64
+    public var name: String
+    public var ageGroup: String?
+    public var heightCM: Double?
+    public var upper: [ColourView]
+    public var lower: [ColourView]
+    public var describedAs: String?
+    public var notes: String?
+    public var lastSeenCell: String?
+    public var lastSeenAt: Date?
+    public var contact: String?
+    public var status: String
+    public var createdAt: Date
+
+    init(_ r: MissingPersonReport) {
+        id = r.id ?? 0
+        name = r.name
+        ageGroup = r.ageGroup?.rawValue
+        heightCM = r.heightCM
+        upper = r.upper.map(ColourView.init)
+        lower = r.lower.map(ColourView.init)
+        describedAs = r.describedAs
+        notes = r.notes
+        lastSeenCell = r.lastSeenCell
+        lastSeenAt = r.lastSeenAt
+        contact = r.contact
+        status = r.status.rawValue
+        createdAt = r.createdAt
+    }
+}
+
+/// A report as filed: the report, the family's secret link (shown once), and what the search of
+/// stored tracks found.
+public struct ReportCreated: ResponseEncodable, Decodable, Sendable {
+    public var report: ReportView
+    public var familyLink: String
+    public var retroHits: Int
+    public var incidentsRaised: [Int64]
+    public var unparsedWords: [String]
+}
+
+public struct DispatchView: Codable, Sendable {
+    public var cellID: String
+    public var level: String?
+    public var respondBy: Date
+    public var resolveBy: Date
+    public var escalations: Int
+    public var responseOverdue: Bool
+    public var resolutionOverdue: Bool
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
+    public var resolvedBy: String?
+    public var resolvedAt: Date?
+
+    init(_ d: Dispatch, level: GridLevel?) {
+        cellID = d.cellID
+        self.level = level?.rawValue
+        respondBy = d.respondBy
+        resolveBy = d.resolveBy
+        escalations = d.escalations
+        responseOverdue = d.responseOverdue
+        resolutionOverdue = d.resolutionOverdue
+        acknowledgedBy = d.acknowledgedBy
+        acknowledgedAt = d.acknowledgedAt
+        resolvedBy = d.resolvedBy
+        resolvedAt = d.resolvedAt
+    }
+}
+
+public struct EventView: Codable, Sendable {
+    public var id: Int64
+    public var incidentID: Int64
+    public var at: Date
+    public var actor: String
+    public var kind: String
+    public var cellID: String?
+    public var detail: String
+
+    init(_ e: IncidentEvent) {
+        id = e.id ?? 0
+        incidentID = e.incidentID
+        at = e.at
+        actor = e.actor
+        kind = e.kind.rawValue
+        cellID = e.cellID
+        detail = e.detail
+    }
+}
+
+public struct IncidentView: ResponseEncodable, Decodable, Sendable {
+    public var id: Int64
+    public var reportID: Int64
+    public var reportName: String?
+    public var cameraID: String
+    public var cellID: String
+    public var seenAt: Date
+    public var score: Double
+    public var status: String
+    public var explanation: String
+    public var createdAt: Date
+    /// `/api/v1/incidents/{id}/snapshot` when there is one.
+    public var snapshotURL: String?
+    public var dispatch: DispatchView?
+    /// Only in the detail view.
+    public var events: [EventView]?
+
+    init(_ i: Incident, reportName: String?, dispatch: Dispatch?, level: GridLevel?, events: [IncidentEvent]? = nil) {
+        id = i.id ?? 0
+        reportID = i.reportID
+        self.reportName = reportName
+        cameraID = i.cameraID
+        cellID = i.cellID
+        seenAt = i.seenAt
+        score = i.score
+        status = i.status.rawValue
+        explanation = i.explanation
+        createdAt = i.createdAt
+        snapshotURL = i.snapshotPath == nil ? nil : "/api/v1/incidents/\(id)/snapshot"
+        self.dispatch = dispatch.map { DispatchView($0, level: level) }
+        self.events = events?.map(EventView.init)
+    }
+}
+
+public struct IncidentList: ResponseEncodable, Decodable, Sendable {
+    public var incidents: [IncidentView]
+}
+
+/// What a family's link shows: their report and how the search is going, nothing of anyone else.
+public struct FamilyView: ResponseEncodable, Decodable, Sendable {
+    public var name: String
+    public var status: String
+    public var filedAt: Date
+    public var lastSeenCell: String?
+    public var lastSeenAt: Date?
+    /// Leads raised so far, being checked, found.
+    public var leads: Int
+    public var beingChecked: Int
+    public var found: Bool
+    /// When the newest lead was seen and in which cell (no pictures: they show other people too).
+    public var latestLead: Date?
+    public var latestLeadCell: String?
+}
+
+public struct CellView: Codable, Sendable {
+    public var id: String
+    public var name: String
+    public var level: String
+    public var parentID: String?
+    public var latitude: Double?
+    public var longitude: Double?
+    public var children: [CellView]
+}
+
+public struct GridView: ResponseEncodable, Decodable, Sendable {
+    public var cells: [CellView]
+    public var cameras: [CameraView]
+    public var workers: [WorkerView]?
+    public var posts: [PostView]
+}
+
+public struct CameraView: Codable, Sendable {
+    public var id: String
+    public var name: String
+    public var cellID: String
+    public var state: String?
+    public var reason: String?
+}
+
+public struct WorkerView: Codable, Sendable {
+    public var id: String
+    public var name: String
+    public var cellID: String
+    public var role: String
+}
+
+public struct PostView: Codable, Sendable {
+    public var id: String
+    public var name: String
+    public var cellID: String
+    public var kind: String
+}
+
+/// "One screen for the whole area": per cell, open and overdue incidents (rolled up to parents),
+/// and how many incidents each level has handled.
+public struct OverviewView: ResponseEncodable, Decodable, Sendable {
+    public struct CellCounts: Codable, Sendable {
+        public var cellID: String
+        public var name: String
+        public var level: String
+        public var open: Int
+        public var overdue: Int
+    }
+    public var cells: [CellCounts]
+    public var handledByLevel: [String: Int]
+    public var openIncidents: Int
+    public var overdueIncidents: Int
+}
+
+public struct LoginInput: Decodable, Sendable {
+    public var worker: String
+    public var password: String
+}
+
+public struct LoginResult: ResponseEncodable, Decodable, Sendable {
+    public var token: String
+    public var worker: WorkerView
+    public var expiresAt: Date
+}
+
+public struct ResolveInput: Decodable, Sendable {
+    /// "found" or "false-alarm".
+    public var outcome: String
+    public var note: String?
+}
+
+public struct CloseInput: Decodable, Sendable {
+    /// "found" or "withdrawn".
+    public var outcome: String
+}
+
+/// A report as a family or operator files it: the family's own words and/or the fields.
+public struct ReportInput: Decodable, Sendable {
+    public var name: String?
+    public var describe: String?
+    public var upper: [String]?
+    public var lower: [String]?
+    public var ageGroup: String?
+    public var heightCM: Double?
+    public var lastSeenCell: String?
+    public var lastSeenAt: Date?
+    public var contact: String?
+    public var notes: String?
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import GridStore
+import KinfinderCore
+import KinfinderServer
+import Logging
+import Matching
+import ServiceLifecycle
+import UnixSignals
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the HTTP API, live incident stream and /metrics, and run dispatch and escalation.",
+        discussion: """
+            New incidents (from watch, run, or retro search) go to the grid workers of their cell; one not acknowledged \
+            within the response deadline climbs a level (micro-grid → community → street → district), and again, \
+            up to the district; one not resolved in time climbs too. Deadlines live in the database, so a restart \
+            carries on where it stopped. API: docs at /openapi.yaml. Stop with Ctrl-C (or SIGTERM).
+            """)
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port (0: any free port, printed at start).") var port = 8080
+    @Option(help: "Seconds a level has to acknowledge before the incident climbs (every level).") var response: Double = 300
+    @Option(help: "Seconds to resolve (every level).") var resolution: Double = 86_400
+    @Option(
+        name: .customLong("level-response"),
+        help: "Per-level response seconds, e.g. micro-grid=300,community=600,street=900,district=1800.")
+    var levelResponse: String?
+    @Option(help: "Seconds between dispatch rounds.") var dispatchInterval: Double = 1
+    @Flag(help: "Do not search stored tracks when a report is filed.") var noRetroSearch = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        guard response >= 1, resolution >= 1 else { throw ValidationError("--response and --resolution must be at least 1 second") }
+        guard dispatchInterval >= 0.05, dispatchInterval <= 60 else { throw ValidationError("--dispatch-interval must be 0.05…60 s") }
+        _ = try levels()
+    }
+
+    func levels() throws -> [GridLevel: Double] {
+        var out: [GridLevel: Double] = [:]
+        for part in (levelResponse ?? "").split(separator: ",") {
+            let kv = part.split(separator: "=")
+            guard kv.count == 2, let level = GridLevel(rawValue: String(kv[0]).trimmingCharacters(in: .whitespaces)),
+                let seconds = Double(kv[1]), seconds >= 1
+            else { throw ValidationError("--level-response: '\(part)' is not LEVEL=SECONDS (levels: micro-grid, community, street, district)") }
+            out[level] = seconds
+        }
+        return out
+    }
+
+    func run() async throws {
+        store.bootstrapLogging()
+        var logger = Logger(label: "kinfinder.serve")
+        logger.logLevel = store.verbose ? .info : .notice
+        let db = try store.openStore()
+        var config = ServeConfiguration()
+        config.host = host
+        config.port = port
+        var response: [GridLevel: Double] = [:], resolution: [GridLevel: Double] = [:]
+        for level in GridLevel.allCases {
+            response[level] = self.response
+            resolution[level] = self.resolution
+        }
+        for (level, seconds) in try levels() { response[level] = seconds }
+        config.policy = DispatchPolicy(response: response, resolution: resolution)
+        config.dispatchInterval = dispatchInterval
+        config.retroSearch = !noRetroSearch
+        let server = KinfinderServer(
+            store: db, colourModel: try model.load(), dataDirectory: store.dataDirectory, retro: try RetroSearch(store: db),
+            configuration: config, logger: logger)
+        let host = self.host
+        let app = server.application { port in
+            // One line a script (or a test) can wait for.
+            say("kinfinder serve: listening on http://\(host):\(port) (console at /, API docs at /openapi.yaml)")
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        say("kinfinder serve: database \(db.path); dispatch every \(dispatchInterval) s, respond within \(Int(self.response)) s per level")
+        try await group.run()
+        say("kinfinder serve: stopped")
+    }
+}
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Grid workers and command-centre operators (who may sign in to serve).",
+        subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add or update a worker; the password is read from standard input (bcrypt-hashed).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Login name.") var id: String
+        @Option(help: "Full name.") var name: String?
+        @Option(help: "The grid cell they answer for.") var cell: String
+        @Option(help: "grid-worker or operator.") var role: String = "grid-worker"
+        @Option(help: "Phone number.") var phone: String?
+        @Flag(help: "Read a password from standard input (first line).") var passwordStdin = false
+
+        func run() async throws {
+            guard let role = WorkerRole(rawValue: role) else { throw ValidationError("--role must be grid-worker or operator") }
+            let db = try store.openStore()
+            guard try await db.cell(id: cell) != nil else { throw KinfinderError.unknownCell(cell) }
+            var hash: String? = nil
+            if passwordStdin {
+                guard let line = readLine(strippingNewline: true), line.count >= 8 else {
+                    throw ValidationError("the password (standard input, first line) needs at least 8 characters")
+                }
+                hash = Secrets.hashPassword(line)
+            }
+            try await db.upsertWorker(GridWorker(id: id, name: name ?? id, cellID: cell, role: role, phone: phone), passwordHash: hash)
+            print("worker \(id) (\(role.rawValue)) in \(cell)" + (hash == nil ? "" : ", password set"))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List workers.")
+        @OptionGroup var store: StoreOptions
+        func run() async throws {
+            let workers = try await store.openStore().workers()
+            printTable(["ID", "NAME", "CELL", "ROLE"], workers.map { [$0.id, $0.name, $0.cellID, $0.role.rawValue] })
+        }
+    }
+}
+
+/// A line on standard output, written at once (not buffered): scripts wait for these.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

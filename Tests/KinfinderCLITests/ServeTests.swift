@@ -1,0 +1,268 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `kinfinder serve` as a child process on a free loopback port, with a private database.
+final class ServeProcess {
+    let process: Process
+    let port: Int
+    let database: URL
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    init(database: URL, arguments: [String] = []) throws {
+        let (p, out, _) = try launch(["serve", "--port", "0"] + arguments, database: database)
+        process = p
+        self.database = database
+        // Wait for "listening on http://127.0.0.1:PORT", reading byte by byte.
+        let handle = out.fileHandleForReading
+        var port = 0
+        var line = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while port == 0 && Date() < deadline {
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            if byte == Data("\n".utf8) {
+                let text = String(decoding: line, as: UTF8.self)
+                if let r = text.range(of: "listening on http://127.0.0.1:") {
+                    port = Int(text[r.upperBound...].prefix { $0.isNumber }) ?? 0
+                }
+                line = Data()
+            } else {
+                line.append(byte)
+            }
+        }
+        guard port > 0 else {
+            p.terminate()
+            throw TestFailure("kinfinder serve did not start")
+        }
+        self.port = port
+    }
+
+    /// SIGTERM and wait up to 10 s (then SIGKILL); the exit status, or -1 when it had to be killed.
+    func stop() async -> Int32 {
+        process.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            return -1
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+struct HTTPResult {
+    var status: Int
+    var body: Data
+    var headers: [String: String]
+    var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// One request over real HTTP.
+func http(_ method: String, _ url: String, token: String? = nil, json: Any? = nil, body: Data? = nil) async throws -> HTTPResult {
+    var request = URLRequest(url: URL(string: url)!)
+    request.httpMethod = method
+    if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+    if let json {
+        request.httpBody = try JSONSerialization.data(withJSONObject: json)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    } else if let body {
+        request.httpBody = body
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let r = response as! HTTPURLResponse
+    var headers: [String: String] = [:]
+    for (k, v) in r.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
+    return HTTPResult(status: r.statusCode, body: data, headers: headers)
+}
+
+/// `curl -N` following a Server-Sent Events stream; lines arrive as they are sent.
+final class EventStream {
+    let process = Process()
+    private let lines = LinesBox()
+
+    init(url: String, token: String) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-sN", "-H", "Authorization: Bearer \(token)", url]
+        let out = Pipe()
+        process.standardOutput = out
+        let box = lines
+        out.fileHandleForReading.readabilityHandler = { h in
+            let d = h.availableData
+            if d.isEmpty {
+                h.readabilityHandler = nil  // end of stream: stop being called
+            } else {
+                box.append(String(decoding: d, as: UTF8.self))
+            }
+        }
+        try process.run()
+    }
+
+    /// Waits until the stream has carried a line containing all of `needles`; the line.
+    func wait(for needles: [String], timeout: Double = 20) async throws -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = lines.all().split(separator: "\n").first(where: { l in needles.allSatisfy { l.contains($0) } }) { return String(line) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    deinit { process.terminate() }
+
+    final class LinesBox: @unchecked Sendable {
+        private var text = ""
+        private let lock = NSLock()
+        func append(_ s: String) { lock.lock(); text += s; lock.unlock() }
+        func all() -> String { lock.lock(); defer { lock.unlock() }; return text }
+    }
+}
+
+@Suite("kinfinder serve: API over real HTTP", .serialized)
+struct ServeTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-serve-\(UUID().uuidString)")
+    var db: URL { folder.appendingPathComponent("data/grid.sqlite") }
+
+    func setUp() throws {
+        #expect(try kinfinder(["grid", "import", "SampleClips/grid.yaml"], database: db).status == 0)
+        for (id, cell, role, password) in [("zhao", "XH", "operator", "command-centre"), ("wang.li", "XH-BS-DQ-01", "grid-worker", "gate-worker-1"),
+                                           ("liu", "XH-NS", "grid-worker", "nanshan-worker")] {
+            let (p, _, _) = try launch(["worker", "add", id, "--cell", cell, "--role", role, "--password-stdin"], database: db, stdin: password + "\n")
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+        }
+    }
+
+    func login(_ server: ServeProcess, _ worker: String, _ password: String) async throws -> String {
+        let r = try await http("POST", server.base + "/api/v1/login", json: ["worker": worker, "password": password])
+        #expect(r.status == 200, "\(r.text)")
+        return try #require(r.json?["token"] as? String)
+    }
+
+    @Test("a family files a report, watch raises the incident, it streams live, escalates, and a worker acknowledges and resolves it")
+    func endToEnd() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try setUp()
+        let server = try ServeProcess(database: db, arguments: ["--response", "3", "--dispatch-interval", "0.2"])
+        let operatorToken = try await login(server, "zhao", "command-centre")
+        let workerToken = try await login(server, "wang.li", "gate-worker-1")
+        let events = try EventStream(url: server.base + "/api/v1/events", token: operatorToken)
+
+        // The family's report (no sign-in), in their words.
+        var r = try await http("POST", server.base + "/api/v1/reports", json: [
+            "name": "小明", "describe": "红色上衣 蓝色裤子 小孩", "lastSeenCell": "XH-BS-DQ-01", "contact": "138 0000 0000",
+        ])
+        #expect(r.status == 201, "\(r.text)")
+        let link = try #require(r.json?["familyLink"] as? String)
+        let report = try #require(r.json?["report"] as? [String: Any])
+        #expect((report["upper"] as? [[String: String]])?.first?["name"] == "red")
+        r = try await http("GET", server.base + "/api/v1" + link)
+        #expect(r.status == 200 && r.json?["status"] as? String == "open" && r.json?["leads"] as? Int == 0, "\(r.text)")
+
+        // The camera sees the child.
+        let watch = try kinfinder(["watch", "SampleClips/scenic-gate-640.mp4", "--camera", "cam-gate", "--quiet"], database: db)
+        #expect(watch.status == 0 && watch.out.contains("1 incident(s) raised"), "\(watch.err)")
+
+        // Live: dispatched to the gate's micro-grid, then (3 s, nobody acknowledges) up to the community.
+        let assigned = try #require(try await events.wait(for: ["\"kind\":\"assigned\"", "XH-BS-DQ-01"]), "no live event")
+        #expect(assigned.contains("\"reportName\":\"小明\""))
+        #expect(try await events.wait(for: ["\"kind\":\"escalated\"", "\"cellID\":\"XH-BS-DQ\""]) != nil, "no escalation")
+
+        r = try await http("GET", server.base + "/api/v1/incidents?status=open", token: workerToken)
+        let list = try #require(r.json?["incidents"] as? [[String: Any]])
+        #expect(list.count == 1)
+        let id = try #require(list.first?["id"] as? Int)
+        r = try await http("GET", server.base + "/api/v1/incidents/\(id)/snapshot", token: workerToken)
+        #expect(r.status == 200 && r.headers["content-type"] == "image/jpeg" && r.body.starts(with: [0xFF, 0xD8]))
+
+        r = try await http("POST", server.base + "/api/v1/incidents/\(id)/acknowledge", token: workerToken)
+        #expect(r.status == 200 && r.json?["status"] as? String == "acknowledged", "\(r.text)")
+        r = try await http("POST", server.base + "/api/v1/incidents/\(id)/acknowledge", token: workerToken)
+        #expect(r.status == 409, "acknowledged once")
+        #expect(try await events.wait(for: ["\"kind\":\"acknowledged\"", "\"actor\":\"wang.li\""]) != nil)
+        r = try await http("POST", server.base + "/api/v1/incidents/\(id)/resolve", token: workerToken, json: ["outcome": "found", "note": "with his mother at the gate"])
+        #expect(r.status == 200 && r.json?["status"] as? String == "resolved", "\(r.text)")
+
+        // The audit trail, who and when.
+        r = try await http("GET", server.base + "/api/v1/incidents/\(id)", token: operatorToken)
+        let kinds = (r.json?["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+        #expect(kinds?.first == "assigned" && kinds?.contains("escalated") == true && kinds?.suffix(2) == ["acknowledged", "resolved"], "\(kinds ?? [])")
+
+        // The family sees their report's progress, nothing else.
+        r = try await http("GET", server.base + "/api/v1" + link)
+        #expect(r.json?["found"] as? Bool == true && r.json?["leads"] as? Int == 1, "\(r.text)")
+        #expect(r.json?["snapshotURL"] == nil && !r.text.contains("cam-gate") && !r.text.contains("explanation"))
+
+        // Counts per level and metrics.
+        r = try await http("GET", server.base + "/api/v1/overview", token: operatorToken)
+        // Handled at whichever level held it when wang.li acknowledged (it climbs every 3 s here).
+        #expect((r.json?["handledByLevel"] as? [String: Int])?.values.reduce(0, +) == 1, "\(r.text)")
+        r = try await http("GET", server.base + "/metrics")
+        #expect(r.status == 200)
+        for metric in ["kinfinder_incidents_assigned_total 1", "kinfinder_incidents_escalated_total", "kinfinder_incident_response_seconds",
+                       "kinfinder_camera_frames_decoded{camera=\"cam-gate\"} 400", "http_server_request_duration", "hb_requests"] {
+            let present = r.text.contains(metric)
+            #expect(present, "\(metric) missing from /metrics")
+        }
+        #expect(await server.stop() == 0, "graceful shutdown")
+    }
+
+    @Test("access and validation: 401 without sign-in, 400 naming the field, 404 for unknown links, 413 for huge bodies, OpenAPI served")
+    func accessAndValidation() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try setUp()
+        let server = try ServeProcess(database: db)
+        var r = try await http("GET", server.base + "/api/v1/incidents")
+        #expect(r.status == 401 && r.text.contains("sign in"))
+        r = try await http("POST", server.base + "/api/v1/login", json: ["worker": "zhao", "password": "wrong-password"])
+        #expect(r.status == 401)
+        r = try await http("GET", server.base + "/api/v1/incidents", token: "made-up-token")
+        #expect(r.status == 401 && r.text.contains("expired"))
+        let token = try await login(server, "liu", "nanshan-worker")
+
+        for (body, field) in [
+            (["name": "x"] as [String: Any], "say what the person wears"), (["upper": ["plaid"]], "upper"),
+            (["upper": ["red"], "lastSeenCell": "NOWHERE"], "lastSeenCell"), (["upper": ["red"], "ageGroup": "teen"], "ageGroup"),
+            (["upper": ["red"], "heightCM": 400], "heightCM"), (["upper": ["red"], "lastSeenAt": "2001-01-01T00:00:00Z"], "lastSeenAt"),
+        ] {
+            r = try await http("POST", server.base + "/api/v1/reports", json: body)
+            #expect(r.status == 400 && r.text.contains(field), "\(body): \(r.status) \(r.text)")
+        }
+        r = try await http("POST", server.base + "/api/v1/reports", body: Data("{not json".utf8))
+        #expect(r.status == 400)
+        r = try await http("POST", server.base + "/api/v1/reports", body: Data(repeating: 0x20, count: 9 * 1024 * 1024))
+        #expect(r.status == 413)
+        r = try await http("GET", server.base + "/api/v1/family/not-a-real-link-token-0000000")
+        #expect(r.status == 404)
+        r = try await http("GET", server.base + "/api/v1/incidents/999", token: token)
+        #expect(r.status == 404)
+        r = try await http("GET", server.base + "/api/v1/incidents?status=lost", token: token)
+        #expect(r.status == 400 && r.text.contains("status"))
+
+        // Two families: each link shows only its own report.
+        r = try await http("POST", server.base + "/api/v1/reports", json: ["name": "甲", "upper": ["红"], "ageGroup": "child"])
+        let linkA = try #require(r.json?["familyLink"] as? String)
+        r = try await http("POST", server.base + "/api/v1/reports", json: ["name": "乙", "upper": ["grey"], "ageGroup": "elderly"])
+        let linkB = try #require(r.json?["familyLink"] as? String)
+        #expect(linkA != linkB)
+        r = try await http("GET", server.base + "/api/v1" + linkA)
+        #expect(r.json?["name"] as? String == "甲" && !r.text.contains("乙"))
+        // Workers list is for signed-in people only.
+        r = try await http("GET", server.base + "/api/v1/grid")
+        #expect(r.status == 200 && r.json?["workers"] == nil)
+        r = try await http("GET", server.base + "/api/v1/grid", token: token)
+        #expect((r.json?["workers"] as? [Any])?.count == 3)
+
+        r = try await http("GET", server.base + "/openapi.yaml")
+        #expect(r.status == 200 && r.text.hasPrefix("openapi: 3"))
+        #expect(await server.stop() == 0)
+    }
+}
