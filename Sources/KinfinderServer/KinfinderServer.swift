@@ -65,6 +65,12 @@ public struct KinfinderServer: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         api.register(on: router)
+        // The web console: static pages that use the API (no CDN; the machines are offline).
+        router.get("/") { _, _ in try Console.page("index.html") }
+        router.get("family") { _, _ in try Console.page("family.html") }
+        router.get("family/{token}") { _, _ in try Console.page("family.html") }
+        router.get("worker") { _, _ in try Console.page("worker.html") }
+        router.get("console/{file}") { _, context in try Console.page(try context.parameters.require("file")) }
         router.get("api/v1/events") { request, context in try await events(request, context: context) }
         return router
     }
@@ -180,5 +186,24 @@ struct DispatchService: Service {
             }
             try? await Task.sleep(for: .seconds(interval))
         }
+    }
+}
+
+/// The console's files: from `$KINFINDER_CONSOLE_DIR` when set (editing them without a rebuild),
+/// else from the files built into the program.
+enum Console {
+    static let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8",
+                        "svg": "image/svg+xml", "png": "image/png"]
+
+    static func page(_ name: String) throws -> Response {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }), !name.hasPrefix("."),
+            let ext = name.split(separator: ".").last.map(String.init), let type = types[ext]
+        else { throw HTTPError(.notFound) }
+        let directory = ProcessInfo.processInfo.environment["KINFINDER_CONSOLE_DIR"]
+            ?? Bundle.module.url(forResource: "Console", withExtension: nil)?.path
+        guard let directory, let data = FileManager.default.contents(atPath: directory + "/" + name) else { throw HTTPError(.notFound) }
+        return Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "no-cache", .init("Content-Security-Policy")!: "default-src 'self'; img-src 'self' blob:"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -19,21 +19,22 @@ struct Serve: AsyncParsableCommand {
             """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var model: ModelOptions
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port (0: any free port, printed at start).") var port = 8080
-    @Option(help: "Seconds a level has to acknowledge before the incident climbs (every level).") var response: Double = 300
-    @Option(help: "Seconds to resolve (every level).") var resolution: Double = 86_400
+    @Option(help: "The configuration file shared with `kinfinder run` (its serve: section); flags override it.") var config: String?
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port (0: any free port, printed at start; default 8080).") var port: Int?
+    @Option(help: "Seconds a level has to acknowledge before the incident climbs (every level; default 300).") var response: Double?
+    @Option(help: "Seconds to resolve (every level; default 86400).") var resolution: Double?
     @Option(
         name: .customLong("level-response"),
         help: "Per-level response seconds, e.g. micro-grid=300,community=600,street=900,district=1800.")
     var levelResponse: String?
-    @Option(help: "Seconds between dispatch rounds.") var dispatchInterval: Double = 1
+    @Option(help: "Seconds between dispatch rounds (default 1).") var dispatchInterval: Double?
     @Flag(help: "Do not search stored tracks when a report is filed.") var noRetroSearch = false
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
-        guard response >= 1, resolution >= 1 else { throw ValidationError("--response and --resolution must be at least 1 second") }
-        guard dispatchInterval >= 0.05, dispatchInterval <= 60 else { throw ValidationError("--dispatch-interval must be 0.05…60 s") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535") }
+        if (response ?? 1) < 1 || (resolution ?? 1) < 1 { throw ValidationError("--response and --resolution must be at least 1 second") }
+        if let d = dispatchInterval, !(0.05...60).contains(d) { throw ValidationError("--dispatch-interval must be 0.05…60 s") }
         _ = try levels()
     }
 
@@ -53,30 +54,38 @@ struct Serve: AsyncParsableCommand {
         store.bootstrapLogging()
         var logger = Logger(label: "kinfinder.serve")
         logger.logLevel = store.verbose ? .info : .notice
-        let db = try store.openStore()
+        var file = ServeSettings()
+        var storeOptions = store
+        if let path = self.config {
+            let run = try RunConfiguration.load(path: absolute(path), requireCameras: false)
+            file = run.serve
+            if storeOptions.database == nil, let db = run.database { storeOptions.database = db }
+        }
+        let db = try storeOptions.openStore()
         var config = ServeConfiguration()
-        config.host = host
-        config.port = port
-        var response: [GridLevel: Double] = [:], resolution: [GridLevel: Double] = [:]
+        config.host = host ?? file.host ?? "127.0.0.1"
+        config.port = port ?? file.port ?? 8080
+        var response = file.response, resolution = file.resolution
         for level in GridLevel.allCases {
-            response[level] = self.response
-            resolution[level] = self.resolution
+            if let r = self.response { response[level] = r }
+            if let r = self.resolution { resolution[level] = r }
         }
         for (level, seconds) in try levels() { response[level] = seconds }
         config.policy = DispatchPolicy(response: response, resolution: resolution)
-        config.dispatchInterval = dispatchInterval
+        config.dispatchInterval = dispatchInterval ?? file.dispatchInterval ?? 1
         config.retroSearch = !noRetroSearch
         let server = KinfinderServer(
-            store: db, colourModel: try model.load(), dataDirectory: store.dataDirectory, retro: try RetroSearch(store: db),
+            store: db, colourModel: try model.load(), dataDirectory: storeOptions.dataDirectory, retro: try RetroSearch(store: db),
             configuration: config, logger: logger)
-        let host = self.host
+        let host = config.host
         let app = server.application { port in
             // One line a script (or a test) can wait for.
             say("kinfinder serve: listening on http://\(host):\(port) (console at /, API docs at /openapi.yaml)")
         }
         let group = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        say("kinfinder serve: database \(db.path); dispatch every \(dispatchInterval) s, respond within \(Int(self.response)) s per level")
+        let deadlines = GridLevel.allCases.reversed().map { "\($0.rawValue) \(Int(config.policy.response($0))) s" }.joined(separator: ", ")
+        say("kinfinder serve: database \(db.path); dispatch every \(config.dispatchInterval) s; acknowledge within \(deadlines)")
         try await group.run()
         say("kinfinder serve: stopped")
     }

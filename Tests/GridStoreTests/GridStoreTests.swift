@@ -12,7 +12,10 @@ struct GridStoreTests {
         try await withTemporaryDatabase { path in
             let first = try SQLiteGridStore(path: path)
             #expect(FileManager.default.fileExists(atPath: path))
-            #expect(try await first.tableNames() == ["camera", "camera_status", "grdb_migrations", "grid_cell", "incident", "report", "track"])
+            #expect(try await first.tableNames() == [
+                "auth_session", "camera", "camera_status", "dispatch", "duty_post", "grdb_migrations", "grid_cell", "grid_worker", "incident",
+                "incident_event", "report", "report_link", "track",
+            ])
             #expect(try await first.appliedMigrations() == GridSchema.all)
             try await Fixture.seed(first)
 

@@ -160,3 +160,30 @@ struct GridFilePositionTests {
         }
     }
 }
+
+@Suite("serve: section of the configuration file")
+struct ServeSettingsTests {
+    @Test("per-level or single deadlines, host and port; bad values named; cameras optional for serve")
+    func parse() throws {
+        let c = try RunConfiguration.parse("""
+            serve:
+              host: 0.0.0.0
+              port: 9000
+              dispatch_interval: 0.5
+              response: {micro-grid: 120, district: 900}
+              resolution: 3600
+            """, file: "k.yaml", baseDirectory: "/tmp", requireCameras: false)
+        #expect(c.serve.host == "0.0.0.0" && c.serve.port == 9000 && c.serve.dispatchInterval == 0.5)
+        #expect(c.serve.response == [.microGrid: 120, .district: 900])
+        #expect(c.serve.resolution.count == 4 && c.serve.resolution[.street] == 3600)
+        let policy = DispatchPolicy(response: c.serve.response, resolution: c.serve.resolution)
+        #expect(policy.response(.community) == 300 && policy.response(.microGrid) == 120)
+        for (bad, says) in [("serve: {port: 70000}", "port"), ("serve: {response: {village: 5}}", "village"), ("serve: {colour: red}", "colour")] {
+            #expect(throws: KinfinderError.self) { try RunConfiguration.parse(bad, file: "k.yaml", baseDirectory: "/tmp", requireCameras: false) }
+            do { _ = try RunConfiguration.parse(bad, file: "k.yaml", baseDirectory: "/tmp", requireCameras: false) } catch {
+                #expect("\(error)".contains(says))
+            }
+        }
+        #expect(throws: KinfinderError.self) { try RunConfiguration.parse("serve: {port: 1}", file: "k.yaml", baseDirectory: "/tmp") }
+    }
+}

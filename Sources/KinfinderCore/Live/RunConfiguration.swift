@@ -1,4 +1,5 @@
 public import Foundation
+public import GridStore
 public import Ingest
 public import Vision
 import Yams
@@ -18,6 +19,13 @@ import Yams
 ///   backoff_max: 15              # …up to this
 ///   width: 640                   # working width
 ///   threshold: 0.70              # match threshold
+/// serve:                        # for `kinfinder serve` (flags override)
+///   host: 127.0.0.1
+///   port: 8080
+///   dispatch_interval: 1         # seconds between dispatch rounds
+///   response: 300                # seconds to acknowledge, every level …
+///   resolution: 86400            # … and to resolve; or per level:
+///   # response: {micro-grid: 300, community: 600, street: 900, district: 1800}
 /// cameras:
 ///   - id: cam-gate
 ///     name: South gate
@@ -34,20 +42,25 @@ public struct RunConfiguration: Sendable, Equatable {
     public var models: String?
     public var statusInterval: Double = 2
     public var cameras: [CameraSpec] = []
+    public var serve = ServeSettings()
 
     public init(cameras: [CameraSpec] = []) { self.cameras = cameras }
 
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RunConfiguration {
+    public static func load(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment, requireCameras: Bool = true
+    ) throws -> RunConfiguration {
         guard FileManager.default.fileExists(atPath: path) else { throw KinfinderError.configNotFound(path) }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw KinfinderError.configInvalid(file: path, reason: "cannot read it as UTF-8 text")
         }
         let base = (path as NSString).deletingLastPathComponent
-        return try parse(text, file: path, baseDirectory: base, environment: environment)
+        return try parse(text, file: path, baseDirectory: base, environment: environment, requireCameras: requireCameras)
     }
 
+    /// - Parameter requireCameras: `kinfinder run` needs a camera list; `serve` reads the same file
+    ///   and may find none.
     public static func parse(
-        _ text: String, file: String, baseDirectory: String, environment: [String: String] = [:]
+        _ text: String, file: String, baseDirectory: String, environment: [String: String] = [:], requireCameras: Bool = true
     ) throws -> RunConfiguration {
         let root: Any?
         do {
@@ -59,7 +72,7 @@ public struct RunConfiguration: Sendable, Equatable {
         guard let top = root as? [String: Any] else {
             throw reader.fail("", "the file must be a mapping with a 'cameras' list")
         }
-        try reader.allow(top, ["database", "models", "status_interval", "defaults", "cameras"], at: "")
+        try reader.allow(top, ["database", "models", "status_interval", "defaults", "cameras", "serve"], at: "")
         var config = RunConfiguration()
         config.database = try reader.string(top, "database", at: "").map { resolve($0, base: baseDirectory) }
         config.models = try reader.string(top, "models", at: "").map { resolve($0, base: baseDirectory) }
@@ -70,6 +83,11 @@ public struct RunConfiguration: Sendable, Equatable {
             try reader.allow(d, CameraSpec.tunables, at: "defaults")
             try defaults.apply(d, reader: &reader, at: "defaults")
         }
+        if let serve = top["serve"] {
+            guard let m = serve as? [String: Any] else { throw reader.fail("serve", "must be a mapping") }
+            config.serve = try ServeSettings(m, reader: reader)
+        }
+        if top["cameras"] == nil && !requireCameras { return config }
         guard let list = top["cameras"] else { throw reader.fail("", "has no 'cameras' list") }
         guard let cams = list as? [Any] else { throw reader.fail("cameras", "must be a list") }
         var seen = Set<String>()
@@ -156,6 +174,42 @@ public struct RunConfiguration: Sendable, Equatable {
                 throw fail(at, "'\(key)' must be a list of numbers")
             }
         }
+    }
+}
+
+/// The `serve:` section: where `kinfinder serve` listens and its dispatch deadlines.
+public struct ServeSettings: Sendable, Equatable {
+    public var host: String?
+    public var port: Int?
+    public var dispatchInterval: Double?
+    /// Seconds per level; a level not named keeps the default (300 s to acknowledge, 24 h to resolve).
+    public var response: [GridLevel: Double] = [:]
+    public var resolution: [GridLevel: Double] = [:]
+
+    public init() {}
+
+    init(_ m: [String: Any], reader: RunConfiguration.Reader) throws {
+        try reader.allow(m, ["host", "port", "dispatch_interval", "response", "resolution"], at: "serve")
+        host = try reader.string(m, "host", at: "serve")
+        port = try reader.number(m, "port", at: "serve", range: 0...65535).map { Int($0) }
+        dispatchInterval = try reader.number(m, "dispatch_interval", at: "serve", range: 0.05...60)
+        response = try Self.levels(m, "response", reader: reader)
+        resolution = try Self.levels(m, "resolution", reader: reader)
+    }
+
+    /// A number for every level, or a mapping level → seconds.
+    private static func levels(_ m: [String: Any], _ key: String, reader: RunConfiguration.Reader) throws -> [GridLevel: Double] {
+        guard let v = m[key] else { return [:] }
+        guard let map = v as? [String: Any] else {
+            guard let seconds = try reader.number(m, key, at: "serve", range: 1...(30 * 86_400)) else { return [:] }
+            return Dictionary(uniqueKeysWithValues: GridLevel.allCases.map { ($0, seconds) })
+        }
+        try reader.allow(map, GridLevel.allCases.map(\.rawValue), at: "serve.\(key)")
+        var out: [GridLevel: Double] = [:]
+        for level in GridLevel.allCases {
+            if let s = try reader.number(map, level.rawValue, at: "serve.\(key)", range: 1...(30 * 86_400)) { out[level] = s }
+        }
+        return out
     }
 }
 

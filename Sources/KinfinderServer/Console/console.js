@@ -1,0 +1,480 @@
+// Kinfinder web console: shared helpers for every page (no framework).
+// - i18n: KF.t(key), elements with data-i18n / data-i18n-placeholder, the #lang-toggle button
+// - API: KF.api(path, options) with the sign-in token from sessionStorage
+// - sign-in form, live events (EventSource), dates, countdowns, "中文 English" place names
+'use strict';
+
+const KF = (() => {
+  // [English, Chinese]
+  const STRINGS = {
+    'app.name': ['Kinfinder', 'Kinfinder 寻亲'],
+    'lang.other': ['中文', 'English'],
+    'lang.switch': ['切换到中文', 'Switch to English'],
+
+    'login.title': ['Sign in', '登录'],
+    'login.intro': ['For grid workers and command-centre staff.', '供网格员和指挥中心工作人员使用。'],
+    'login.worker': ['Worker ID', '工号'],
+    'login.password': ['Password', '密码'],
+    'login.submit': ['Sign in', '登录'],
+    'login.busy': ['Signing in…', '正在登录…'],
+    'login.failed': ['Unknown worker or wrong password.', '工号或密码错误。'],
+    'login.expired': ['Your session has ended. Please sign in again.', '登录已失效，请重新登录。'],
+    'logout': ['Sign out', '退出登录'],
+    'live.on': ['Live', '实时'],
+    'live.off': ['Reconnecting…', '正在重连…'],
+    'error.network': ['Cannot reach the server.', '无法连接服务器。'],
+    'error.generic': ['Something went wrong: {msg}', '出错了：{msg}'],
+    'yes': ['Yes', '是'],
+    'no': ['No', '否'],
+    'none': ['—', '—'],
+
+    'actor.system': ['system (dispatch)', '系统（自动派发）'],
+    'role.operator': ['command-centre operator', '指挥中心操作员'],
+    'role.grid-worker': ['grid worker', '网格员'],
+
+    'level.micro-grid': ['micro-grid', '微网格'],
+    'level.community': ['community', '社区'],
+    'level.street': ['street', '街道'],
+    'level.district': ['district', '区'],
+
+    'status.open': ['Open', '待响应'],
+    'status.acknowledged': ['Acknowledged', '已响应'],
+    'status.resolved': ['Found', '已找到'],
+    'status.false-alarm': ['False alarm', '误报'],
+
+    'event.assigned': ['Dispatched', '已派发'],
+    'event.escalated': ['Escalated', '已升级上报'],
+    'event.overdue': ['Response overdue', '响应超时'],
+    'event.resolution-overdue': ['Resolution overdue', '处置超时'],
+    'event.acknowledged': ['Acknowledged', '已确认响应'],
+    'event.resolved': ['Found', '已找到'],
+    'event.false-alarm': ['False alarm', '判定误报'],
+
+    'countdown.respond': ['respond in {t}', '响应剩余 {t}'],
+    'countdown.resolve': ['resolve in {t}', '处置剩余 {t}'],
+    'countdown.respondLate': ['response overdue {t}', '响应已超时 {t}'],
+    'countdown.resolveLate': ['resolution overdue {t}', '处置已超时 {t}'],
+    'countdown.closed': ['closed', '已结束'],
+    'countdown.waiting': ['awaiting dispatch', '等待派发'],
+
+    'f.camera': ['Camera', '摄像头'],
+    'f.seenAt': ['Seen at', '发现时间'],
+    'f.score': ['Match score', '匹配度'],
+    'f.responsible': ['Responsible now', '当前负责'],
+    'f.respondBy': ['Respond by', '响应截止'],
+    'f.resolveBy': ['Resolve by', '处置截止'],
+    'f.escalations': ['Escalations', '升级次数'],
+    'f.acknowledged': ['Acknowledged', '响应'],
+    'f.closed': ['Closed', '结束'],
+    'f.why': ['Why it matched', '匹配依据'],
+    'f.byAt': ['{who} at {when}', '{who}，{when}'],
+
+    'act.ack': ['Acknowledge', '确认响应'],
+    'act.found': ['Found', '已找到'],
+    'act.false': ['False alarm', '误报'],
+    'act.note': ['Note (optional)', '备注（可选）'],
+    'act.failed': ['Not done: {msg}', '操作未完成：{msg}'],
+    'act.conflict': ['Someone else changed this incident first; it has been reloaded.', '此事件已被他人处理，已刷新。'],
+
+    // Command centre
+    'cc.title': ['Command centre · Kinfinder', '指挥中心 · Kinfinder'],
+    'cc.heading': ['Command centre', '指挥中心'],
+    'cc.tagline': ['One screen for the whole area', '全域一屏'],
+    'cc.overview': ['Grid overview', '网格总览'],
+    'cc.openTotal': ['open', '进行中'],
+    'cc.overdueTotal': ['overdue', '超时'],
+    'cc.legend': ['open · overdue, rolled up to each level', '各级网格（含下级）进行中 · 超时数'],
+    'cc.handled': ['Handled per level', '各级已处置'],
+    'cc.incidents': ['Live incidents', '实时事件'],
+    'cc.filter': ['Show', '显示'],
+    'cc.filter.all': ['All', '全部'],
+    'cc.filter.active': ['Open and acknowledged', '待处理'],
+    'cc.filter.closed': ['Closed', '已结束'],
+    'cc.none': ['No incidents yet. New sightings appear here as they happen.', '暂无事件。新线索会实时出现在这里。'],
+    'cc.noneFiltered': ['No incidents match this filter.', '没有符合筛选条件的事件。'],
+    'cc.detail': ['Incident', '事件详情'],
+    'cc.pick': ['Select an incident in the list to see the snapshot, dispatch state and history.', '在列表中选择一个事件，查看抓拍图、派发状态和处理记录。'],
+    'cc.history': ['History', '处理记录'],
+    'cc.noSnapshot': ['No snapshot for this incident.', '此事件没有抓拍图。'],
+    'cc.snapshotAlt': ['Camera snapshot of the matched person', '匹配人员的摄像头抓拍'],
+    'cc.incident': ['Incident #{id}', '事件 #{id}'],
+    'cc.unnamed': ['(unnamed report)', '（未命名）'],
+
+    // Grid worker
+    'wk.title': ['Grid worker · Kinfinder', '网格员工作台 · Kinfinder'],
+    'wk.heading': ['Grid worker', '网格员工作台'],
+    'wk.mine': ['My incidents', '我的待办事件'],
+    'wk.hint': ['Acknowledge as soon as you set off. Unacknowledged incidents escalate to the next level.', '出发前请先点“确认响应”。未及时响应的事件会自动升级到上一级网格。'],
+    'wk.none': ['Nothing assigned to you right now.', '当前没有分配给您的事件。'],
+
+    // Family
+    'fam.title': ['Report a missing person · Kinfinder', '寻人登记 · Kinfinder'],
+    'fam.heading': ['Report a missing person', '寻人登记'],
+    'fam.intro': ['Tell us what they are wearing and where you last saw them. The scenic-area cameras start looking at once.', '请告诉我们走失者的衣着和最后出现的地点，景区摄像头会立即开始搜寻。'],
+    'fam.name': ['Their name', '走失者姓名'],
+    'fam.namePh': ['e.g. Xiaoming', '例如：小明'],
+    'fam.upper': ['Top (jacket, shirt) colours', '上衣颜色'],
+    'fam.lower': ['Trousers / skirt colours', '裤子 / 裙子颜色'],
+    'fam.pick': ['Tap every colour that applies (up to 4).', '可多选，最多 4 种。'],
+    'fam.age': ['Age group', '年龄段'],
+    'fam.age.unknown': ['Not sure', '不确定'],
+    'fam.age.child': ['Child', '儿童'],
+    'fam.age.adult': ['Adult', '成年人'],
+    'fam.age.elderly': ['Elderly', '老人'],
+    'fam.height': ['Height (cm)', '身高（厘米）'],
+    'fam.place': ['Last seen at', '最后出现地点'],
+    'fam.place.unknown': ['Not sure', '不确定'],
+    'fam.place.whole': ['{name} (whole community)', '{name}（整个社区）'],
+    'fam.time': ['Last seen time', '最后出现时间'],
+    'fam.contact': ['Your phone number', '您的联系电话'],
+    'fam.contactPh': ['e.g. 138 0000 0000', '例如：138 0000 0000'],
+    'fam.describe': ['Describe them in your own words (optional)', '用自己的话描述（可选）'],
+    'fam.describePh': ['e.g. red jacket, blue trousers, small child', '例如：红色上衣 蓝色裤子 小孩'],
+    'fam.notes': ['Anything else that helps (optional)', '其他有帮助的信息（可选）'],
+    'fam.notesPh': ['e.g. carrying a yellow balloon', '例如：手里拿着黄色气球'],
+    'fam.submit': ['Start the search', '提交并开始寻找'],
+    'fam.busy': ['Sending…', '正在提交…'],
+    'fam.needName': ['Please enter their name.', '请填写走失者姓名。'],
+    'fam.needColour': ['Choose at least one colour, or describe their clothes in your own words.', '请至少选择一种衣着颜色，或用文字描述衣着。'],
+    'fam.tooMany': ['At most 4 colours each for the top and the trousers.', '上衣和下装最多各选 4 种颜色。'],
+    'fam.badHeight': ['Height: 40 to 230 cm.', '身高应在 40 到 230 厘米之间。'],
+    'fam.rejected': ['The report was not accepted: {msg}', '提交未成功：{msg}'],
+
+    'fam.statusTitle': ['Search progress · Kinfinder', '寻人进展 · Kinfinder'],
+    'fam.statusHeading': ['Search progress', '寻人进展'],
+    'fam.s.name': ['Name', '姓名'],
+    'fam.s.state': ['Status', '状态'],
+    'fam.s.filed': ['Reported', '登记时间'],
+    'fam.s.lastSeen': ['Last seen', '最后出现'],
+    'fam.s.leads': ['Leads so far', '已发现线索'],
+    'fam.s.checking': ['Being checked now', '正在核实'],
+    'fam.s.found': ['Found', '已找到'],
+    'fam.s.latest': ['Latest lead', '最新线索'],
+    'fam.s.leadsHelp': ['A lead is a camera sighting that matches your description. Staff check every one.', '线索是摄像头拍到的、与描述相符的人，工作人员会逐一核实。'],
+    'fam.state.open': ['Searching', '正在寻找'],
+    'fam.state.found': ['Found', '已找到'],
+    'fam.state.withdrawn': ['Withdrawn', '已撤销'],
+    'fam.foundYes': ['Yes, found', '是，已找到'],
+    'fam.foundNo': ['Not yet', '尚未找到'],
+    'fam.private': ['Keep this link private: anyone who has it can see this search’s progress. Bookmark it to check back.', '请妥善保管此链接，不要公开分享：任何拿到链接的人都能看到寻人进展。建议收藏本页，随时查看。'],
+    'fam.copy': ['Copy link', '复制链接'],
+    'fam.copied': ['Copied', '已复制'],
+    'fam.updated': ['Updated {t} · refreshes every 10 s', '更新于 {t} · 每 10 秒自动刷新'],
+    'fam.notFound': ['No report is behind this link. Check that you have the whole link.', '此链接没有对应的寻人登记，请确认链接完整。'],
+    'fam.another': ['Report another person', '登记其他走失者'],
+    'fam.atPlace': ['{when}, {place}', '{when}，{place}'],
+
+    'colour.red': ['red', '红'], 'colour.orange': ['orange', '橙'], 'colour.yellow': ['yellow', '黄'],
+    'colour.green': ['green', '绿'], 'colour.cyan': ['cyan', '青'], 'colour.blue': ['blue', '蓝'],
+    'colour.purple': ['purple', '紫'], 'colour.pink': ['pink', '粉'], 'colour.brown': ['brown', '棕'],
+    'colour.black': ['black', '黑'], 'colour.white': ['white', '白'], 'colour.grey': ['grey', '灰'],
+  };
+
+  // ---- Language ----------------------------------------------------------------------------
+
+  const LANG_KEY = 'kinfinder.lang';
+  const langListeners = [];
+  let lang = (() => {
+    const saved = localStorage.getItem(LANG_KEY);
+    if (saved === 'zh' || saved === 'en') return saved;
+    return (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+  })();
+
+  function t(key, vars) {
+    const entry = STRINGS[key];
+    let text = entry ? entry[lang === 'zh' ? 1 : 0] : key;
+    if (vars) for (const [k, v] of Object.entries(vars)) text = text.split('{' + k + '}').join(String(v));
+    return text;
+  }
+
+  function applyLanguage(root = document) {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    root.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
+    root.querySelectorAll('[data-i18n-alt]').forEach((el) => { el.alt = t(el.dataset.i18nAlt); });
+    const toggle = document.getElementById('lang-toggle');
+    if (toggle) {
+      toggle.textContent = t('lang.other');
+      toggle.title = t('lang.switch');
+    }
+  }
+
+  function setLanguage(next) {
+    lang = next;
+    localStorage.setItem(LANG_KEY, lang);
+    applyLanguage();
+    langListeners.forEach((fn) => fn(lang));
+  }
+
+  function onLanguage(fn) { langListeners.push(fn); }
+
+  // ---- Dates and names ---------------------------------------------------------------------
+
+  const locale = () => (lang === 'zh' ? 'zh-CN' : 'en-GB');
+
+  function formatTime(iso, withDate = true) {
+    if (!iso) return t('none');
+    const d = new Date(iso);
+    const opts = { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false };
+    if (withDate) Object.assign(opts, { month: 'short', day: 'numeric' });
+    return d.toLocaleString(locale(), opts);
+  }
+
+  // 75 → "1:15", 4000 → "1:06:40"
+  function formatDuration(seconds) {
+    const s = Math.max(0, Math.floor(seconds));
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    const two = (n) => String(n).padStart(2, '0');
+    return h > 0 ? `${h}:${two(m)}:${two(r)}` : `${m}:${two(r)}`;
+  }
+
+  // Names in the grid file are "中文 English"; show the half that fits the language.
+  function localName(name) {
+    if (!name) return '';
+    const m = /^([^\x00-\x7F]\S*)\s+(.*[A-Za-z].*)$/.exec(name);
+    if (!m) return name;
+    return lang === 'zh' ? m[1] : m[2];
+  }
+
+  // ---- API --------------------------------------------------------------------------------
+
+  const SESSION_KEY = 'kinfinder.session';
+  const signedOutListeners = [];
+
+  function session() {
+    try { return JSON.parse(sessionStorage.getItem(SESSION_KEY)); } catch { return null; }
+  }
+  function saveSession(s) { sessionStorage.setItem(SESSION_KEY, JSON.stringify(s)); }
+  function clearSession() { sessionStorage.removeItem(SESSION_KEY); }
+
+  class ApiError extends Error {
+    constructor(status, message) { super(message); this.status = status; }
+  }
+
+  async function api(path, { method = 'GET', body, auth = true, raw = false } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const s = auth ? session() : null;
+    if (s) headers.Authorization = 'Bearer ' + s.token;
+    let res;
+    try {
+      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, t('error.network'));
+    }
+    if (!res.ok) {
+      let message = res.statusText || String(res.status);
+      try { message = (await res.json()).error.message || message; } catch { /* not JSON */ }
+      if (res.status === 401 && s) {
+        clearSession();
+        signedOutListeners.forEach((fn) => fn(true));
+      }
+      throw new ApiError(res.status, message);
+    }
+    if (raw) return res.blob();
+    if (res.status === 204) return null;
+    return res.json();
+  }
+
+  // ---- Sign-in (index.html, worker.html) ---------------------------------------------------
+
+  // Wires the sign-in form and the header; calls onSignedIn(worker) now if a session exists and
+  // after every sign-in, onSignedOut() after sign-out or an expired token.
+  function setupSignIn({ onSignedIn, onSignedOut }) {
+    const view = document.getElementById('login-view');
+    const app = document.getElementById('app');
+    const form = document.getElementById('login-form');
+    const error = document.getElementById('login-error');
+    const who = document.getElementById('signed-in-as');
+    const logout = document.getElementById('logout');
+    const submit = document.getElementById('login-submit');
+
+    function renderWho() {
+      const s = session();
+      if (!s) return;
+      const w = s.worker;
+      who.textContent = `${w.name} (${w.id}) · ${t('role.' + w.role)}`;
+    }
+
+    function showSignedOut(expired) {
+      view.hidden = false;
+      app.hidden = true;
+      who.hidden = true;
+      logout.hidden = true;
+      error.textContent = expired ? t('login.expired') : '';
+      onSignedOut && onSignedOut();
+      document.getElementById('login-worker').focus();
+    }
+
+    function showSignedIn() {
+      view.hidden = true;
+      app.hidden = false;
+      who.hidden = false;
+      logout.hidden = false;
+      renderWho();
+      onSignedIn(session().worker);
+    }
+
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      error.textContent = '';
+      submit.disabled = true;
+      submit.textContent = t('login.busy');
+      try {
+        const result = await api('/api/v1/login', {
+          method: 'POST', auth: false,
+          body: { worker: document.getElementById('login-worker').value.trim(), password: document.getElementById('login-password').value },
+        });
+        saveSession({ token: result.token, worker: result.worker, expiresAt: result.expiresAt });
+        document.getElementById('login-password').value = '';
+        showSignedIn();
+      } catch (err) {
+        error.textContent = err.status === 401 ? t('login.failed') : t('error.generic', { msg: err.message });
+      } finally {
+        submit.disabled = false;
+        submit.textContent = t('login.submit');
+      }
+    });
+
+    logout.addEventListener('click', async () => {
+      try { await api('/api/v1/logout', { method: 'POST' }); } catch { /* signed out anyway */ }
+      clearSession();
+      showSignedOut(false);
+    });
+
+    signedOutListeners.push((expired) => showSignedOut(expired));
+    onLanguage(renderWho);
+
+    if (session()) showSignedIn(); else showSignedOut(false);
+  }
+
+  // ---- Live events -------------------------------------------------------------------------
+
+  // Opens the event stream; onOpen runs on every (re)connect so the page can reload what it may
+  // have missed, onIncident with each {event, incident} message.
+  function live({ onIncident, onOpen }) {
+    const badge = document.getElementById('live-state');
+    let source = null, retry = null, stopped = false;
+    const state = (on) => {
+      if (!badge) return;
+      badge.hidden = false;
+      badge.classList.toggle('on', on);
+      badge.dataset.i18n = on ? 'live.on' : 'live.off';
+      badge.textContent = t(badge.dataset.i18n);
+    };
+    function connect() {
+      const s = session();
+      if (stopped || !s) return;
+      source = new EventSource('/api/v1/events?token=' + encodeURIComponent(s.token));
+      source.addEventListener('open', () => { state(true); onOpen && onOpen(); });
+      source.addEventListener('incident', (e) => {
+        try { onIncident(JSON.parse(e.data)); } catch (err) { console.error('bad event', err); }
+      });
+      source.addEventListener('error', () => {
+        state(false);
+        // The browser retries by itself unless the server refused (e.g. 401): then try later.
+        if (source.readyState === EventSource.CLOSED) {
+          source = null;
+          retry = setTimeout(connect, 5000);
+        }
+      });
+    }
+    connect();
+    return {
+      close() {
+        stopped = true;
+        clearTimeout(retry);
+        if (source) source.close();
+        if (badge) badge.hidden = true;
+      },
+    };
+  }
+
+  // ---- Countdowns --------------------------------------------------------------------------
+
+  // Fills an element with the incident's deadline: respondBy while open, resolveBy while
+  // acknowledged. The element keeps the data it needs, so tickCountdowns() can refresh it.
+  function setCountdown(el, incident) {
+    const d = incident.dispatch;
+    el.classList.add('countdown');
+    delete el.dataset.deadline;
+    if (incident.status === 'open' || incident.status === 'acknowledged') {
+      if (!d) {
+        el.dataset.kind = 'waiting';
+      } else {
+        const open = incident.status === 'open';
+        el.dataset.kind = open ? 'respond' : 'resolve';
+        el.dataset.deadline = open ? d.respondBy : d.resolveBy;
+        el.dataset.flagged = String(open ? d.responseOverdue : d.resolutionOverdue);
+      }
+    } else {
+      el.dataset.kind = 'closed';
+    }
+    updateCountdown(el);
+  }
+
+  function updateCountdown(el) {
+    const kind = el.dataset.kind;
+    if (!el.dataset.deadline) {
+      el.textContent = t(kind === 'waiting' ? 'countdown.waiting' : 'countdown.closed');
+      el.classList.remove('late', 'soon');
+      return;
+    }
+    const left = (new Date(el.dataset.deadline).getTime() - Date.now()) / 1000;
+    const late = left < 0 || el.dataset.flagged === 'true';
+    el.textContent = late
+      ? t(kind === 'respond' ? 'countdown.respondLate' : 'countdown.resolveLate', { t: formatDuration(Math.abs(Math.min(left, 0))) })
+      : t('countdown.' + kind, { t: formatDuration(left) });
+    el.classList.toggle('late', late);
+    el.classList.toggle('soon', !late && left < 60);
+  }
+
+  function tickCountdowns(root = document) {
+    root.querySelectorAll('.countdown').forEach(updateCountdown);
+  }
+
+  // ---- Small DOM helpers --------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function statusBadge(status, target) {
+    const b = target || el('span');
+    b.className = 'badge status-' + status;
+    b.textContent = t('status.' + status);
+    b.dataset.status = status;
+    return b;
+  }
+
+  // Snapshots need the Authorization header, so they are fetched and shown as blob: URLs (cached).
+  const snapshots = new Map();
+  async function snapshotURL(incident) {
+    if (!incident.snapshotURL) return null;
+    if (!snapshots.has(incident.id)) {
+      snapshots.set(incident.id, api(incident.snapshotURL, { raw: true }).then((blob) => URL.createObjectURL(blob)));
+    }
+    try {
+      return await snapshots.get(incident.id);
+    } catch (err) {
+      snapshots.delete(incident.id);
+      throw err;
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    applyLanguage();
+    const toggle = document.getElementById('lang-toggle');
+    if (toggle) toggle.addEventListener('click', () => setLanguage(lang === 'zh' ? 'en' : 'zh'));
+  });
+
+  return {
+    t, get lang() { return lang; }, setLanguage, onLanguage, applyLanguage,
+    formatTime, formatDuration, localName,
+    api, ApiError, session, setupSignIn, live,
+    setCountdown, tickCountdowns, el, statusBadge, snapshotURL,
+  };
+})();

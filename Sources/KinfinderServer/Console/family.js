@@ -1,0 +1,212 @@
+// Family pages: the report form (/family) and a report's progress (/family/<secret>).
+// Families never sign in: nothing here sends a worker token.
+'use strict';
+
+(() => {
+  const { t, el, api, localName, formatTime } = KF;
+  const $ = (id) => document.getElementById(id);
+  const COLOURS = ['red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'pink', 'brown', 'black', 'white', 'grey'];
+  const match = /^\/family\/([^/]+)\/?$/.exec(location.pathname);
+  const secret = match ? decodeURIComponent(match[1]) : null;
+
+  let gridCells = [];
+  const cells = new Map();
+
+  async function loadGrid() {
+    const grid = await api('/api/v1/grid', { auth: false });
+    gridCells = grid.cells || [];
+    const walk = (list) => list.forEach((c) => { cells.set(c.id, c); walk(c.children || []); });
+    walk(gridCells);
+  }
+
+  const cellName = (id) => (cells.has(id) ? localName(cells.get(id).name) : id);
+
+  // ---- Form -------------------------------------------------------------------------------
+
+  function buildSwatches(container) {
+    for (const colour of COLOURS) {
+      const b = el('button', 'swatch');
+      b.type = 'button';
+      b.dataset.colour = colour;
+      b.setAttribute('aria-pressed', 'false');
+      const label = el('span', 'swatch-label', t('colour.' + colour));
+      label.dataset.i18n = 'colour.' + colour;
+      b.append(el('span', 'chip'), label);
+      b.addEventListener('click', () => {
+        const on = b.getAttribute('aria-pressed') !== 'true';
+        b.setAttribute('aria-pressed', String(on));
+        b.classList.toggle('selected', on);
+      });
+      container.append(b);
+    }
+  }
+
+  const picked = (id) => [...$(id).querySelectorAll('.swatch.selected')].map((b) => b.dataset.colour);
+
+  function fillPlaces() {
+    const select = $('report-last-seen-cell');
+    const keep = select.value;
+    const option = (value, text) => {
+      const o = el('option', null, text);
+      o.value = value;
+      return o;
+    };
+    select.replaceChildren(option('', t('fam.place.unknown')));
+    // Streets become groups; communities and their micro-grids are the choices.
+    const walk = (list, into) => {
+      for (const c of list) {
+        if (c.level === 'street') {
+          const group = el('optgroup');
+          group.label = localName(c.name);
+          select.append(group);
+          walk(c.children || [], group);
+        } else if (c.level === 'community' || c.level === 'micro-grid') {
+          const name = localName(c.name);
+          into.append(option(c.id, c.level === 'community' ? t('fam.place.whole', { name }) : '\u00a0\u00a0· ' + name));
+          walk(c.children || [], into);
+        } else {
+          walk(c.children || [], into);
+        }
+      }
+    };
+    walk(gridCells, select);
+    select.value = keep;
+  }
+
+  // "2025-05-01T14:30" in local time, as datetime-local wants it.
+  function localInputValue(d) {
+    const two = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+  }
+
+  function formError(key, vars) {
+    $('report-error').textContent = t(key, vars);
+  }
+
+  async function submit(e) {
+    e.preventDefault();
+    $('report-error').textContent = '';
+    const text = (id) => $(id).value.trim();
+    const body = { name: text('report-name') };
+    if (!body.name) { $('report-name').focus(); return formError('fam.needName'); }
+    const upper = picked('upper-swatches'), lower = picked('lower-swatches');
+    const describe = text('report-describe');
+    if (!upper.length && !lower.length && !describe) return formError('fam.needColour');
+    if (upper.length > 4 || lower.length > 4) return formError('fam.tooMany');
+    if (upper.length) body.upper = upper;
+    if (lower.length) body.lower = lower;
+    if (describe) body.describe = describe;
+    if ($('report-age').value) body.ageGroup = $('report-age').value;
+    if (text('report-height')) {
+      const h = Number(text('report-height'));
+      if (!(h >= 40 && h <= 230)) { $('report-height').focus(); return formError('fam.badHeight'); }
+      body.heightCM = h;
+    }
+    if ($('report-last-seen-cell').value) body.lastSeenCell = $('report-last-seen-cell').value;
+    if ($('report-last-seen-at').value) {
+      const at = new Date($('report-last-seen-at').value);
+      if (!Number.isNaN(at.getTime())) body.lastSeenAt = at.toISOString().replace(/\.\d+Z$/, 'Z');
+    }
+    if (text('report-contact')) body.contact = text('report-contact');
+    if (text('report-notes')) body.notes = text('report-notes');
+
+    const button = $('report-submit');
+    button.disabled = true;
+    button.textContent = t('fam.busy');
+    try {
+      const created = await api('/api/v1/reports', { method: 'POST', body, auth: false });
+      location.assign(created.familyLink);
+    } catch (err) {
+      formError(err.status ? 'fam.rejected' : 'error.generic', { msg: err.message });
+      button.disabled = false;
+      button.textContent = t('fam.submit');
+    }
+  }
+
+  function formMode() {
+    $('report-form').hidden = false;
+    buildSwatches($('upper-swatches'));
+    buildSwatches($('lower-swatches'));
+    const now = new Date();
+    $('report-last-seen-at').value = localInputValue(now);
+    $('report-last-seen-at').max = localInputValue(new Date(now.getTime() + 5 * 60000));
+    fillPlaces();
+    loadGrid().then(fillPlaces).catch((err) => console.error(err));
+    $('report-form').addEventListener('submit', submit);
+    KF.onLanguage(fillPlaces);
+  }
+
+  // ---- Status -----------------------------------------------------------------------------
+
+  let last = null;
+  let updatedAt = null;
+
+  function renderStatus() {
+    if (!last) return;
+    const f = last;
+    $('family-name').textContent = f.name;
+    const state = $('family-state');
+    state.className = 'badge state-' + f.status;
+    state.textContent = t('fam.state.' + f.status);
+    state.dataset.status = f.status;
+    $('family-leads').textContent = f.leads;
+    $('family-checking').textContent = f.beingChecked;
+    const found = $('family-found');
+    found.textContent = t(f.found ? 'fam.foundYes' : 'fam.foundNo');
+    found.dataset.found = String(f.found);
+    found.classList.toggle('yes', f.found);
+    const at = (when, cell) => (cell ? t('fam.atPlace', { when: formatTime(when), place: cellName(cell) }) : formatTime(when));
+    $('family-latest').textContent = f.latestLead ? at(f.latestLead, f.latestLeadCell) : t('none');
+    $('family-last-seen').textContent = f.lastSeenAt || f.lastSeenCell ? at(f.lastSeenAt, f.lastSeenCell) : t('none');
+    $('family-filed').textContent = formatTime(f.filedAt);
+    $('family-updated').textContent = t('fam.updated', { t: formatTime(updatedAt, false) });
+  }
+
+  async function refresh() {
+    try {
+      last = await api(`/api/v1/family/${encodeURIComponent(secret)}`, { auth: false });
+      updatedAt = new Date().toISOString();
+      $('family-missing').hidden = true;
+      $('family-body').hidden = false;
+      renderStatus();
+    } catch (err) {
+      if (err.status === 404) {
+        $('family-missing').hidden = false;
+        $('family-body').hidden = true;
+      } else {
+        $('family-updated').textContent = t('error.generic', { msg: err.message });
+      }
+    }
+  }
+
+  function copyLink() {
+    const input = $('family-link');
+    const done = () => {
+      const b = $('family-copy');
+      b.textContent = t('fam.copied');
+      setTimeout(() => { b.textContent = t('fam.copy'); }, 2000);
+    };
+    input.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, () => { document.execCommand('copy'); done(); });
+    } else {
+      document.execCommand('copy');
+      done();
+    }
+  }
+
+  function statusMode() {
+    $('page-title').dataset.i18n = 'fam.statusTitle';
+    $('page-heading').dataset.i18n = 'fam.statusHeading';
+    $('family-status').hidden = false;
+    $('family-body').hidden = true;
+    $('family-link').value = location.href;
+    $('family-copy').addEventListener('click', copyLink);
+    KF.onLanguage(renderStatus);
+    loadGrid().then(renderStatus).catch((err) => console.error(err));
+    refresh();
+    setInterval(refresh, 10000);
+  }
+
+  if (secret) statusMode(); else formMode();
+})();

@@ -1,0 +1,340 @@
+// Command centre: grid overview, live incident list, incident detail with actions.
+'use strict';
+
+(() => {
+  const { t, el, api, localName, formatTime } = KF;
+  const $ = (id) => document.getElementById(id);
+  const LEVELS = ['micro-grid', 'community', 'street', 'district'];
+
+  const incidents = new Map(); // id → incident (list view)
+  const fresh = new Set(); // ids that arrived live, highlighted for a moment
+  const cells = new Map(); // id → cell
+  const cameras = new Map(); // id → camera
+  const workers = new Map(); // id → worker
+  let gridTree = [];
+  let overview = null;
+  let detail = null; // the selected incident with its events
+  let selectedID = null;
+  let stream = null;
+  let timers = [];
+  let overviewPending = null;
+
+  // ---- Loading ----------------------------------------------------------------------------
+
+  async function loadGrid() {
+    const grid = await api('/api/v1/grid');
+    gridTree = grid.cells || [];
+    cells.clear();
+    const walk = (list) => list.forEach((c) => { cells.set(c.id, c); walk(c.children || []); });
+    walk(gridTree);
+    cameras.clear();
+    (grid.cameras || []).forEach((c) => cameras.set(c.id, c));
+    workers.clear();
+    (grid.workers || []).forEach((w) => workers.set(w.id, w));
+  }
+
+  // Incidents the live stream updated while a list request was under way: the list may be older.
+  let touchedLive = null;
+
+  async function loadIncidents() {
+    const touched = new Set();
+    touchedLive = touched;
+    const { incidents: list } = await api('/api/v1/incidents?limit=200');
+    if (touchedLive === touched) touchedLive = null;
+    if (!KF.session()) return;
+    list.forEach((i) => { if (!touched.has(i.id)) incidents.set(i.id, i); });
+    renderList();
+  }
+
+  async function loadOverview() {
+    overview = await api('/api/v1/overview');
+    renderOverview();
+  }
+
+  // Many events can arrive at once (a watch raising several incidents): reload the counts once.
+  function scheduleOverview() {
+    clearTimeout(overviewPending);
+    overviewPending = setTimeout(() => loadOverview().catch(report), 400);
+  }
+
+  async function loadDetail(id) {
+    const d = await api(`/api/v1/incidents/${id}`);
+    if (!KF.session()) return;
+    incidents.set(d.id, { ...d, events: undefined });
+    renderList();
+    if (selectedID !== id) return;
+    detail = d;
+    renderDetail();
+  }
+
+  function report(err) {
+    if (err.status !== 401) console.error(err);
+  }
+
+  // ---- Names ------------------------------------------------------------------------------
+
+  const cellName = (id) => (cells.has(id) ? localName(cells.get(id).name) : id);
+  const cameraName = (id) => (cameras.has(id) ? localName(cameras.get(id).name) : id);
+  function personName(id) {
+    if (!id) return t('none');
+    if (id === 'system') return t('actor.system');
+    const w = workers.get(id);
+    return w ? `${w.name} (${w.id})` : id;
+  }
+  function responsible(i) {
+    const d = i.dispatch;
+    if (!d) return cellName(i.cellID);
+    return `${cellName(d.cellID)} · ${t('level.' + (d.level || (cells.get(d.cellID) || {}).level || ''))}`;
+  }
+
+  // ---- Overview ---------------------------------------------------------------------------
+
+  function renderOverview() {
+    const counts = new Map(((overview && overview.cells) || []).map((c) => [c.cellID, c]));
+    const box = $('overview');
+    box.replaceChildren(tree(gridTree, counts));
+    $('total-open').textContent = overview ? overview.openIncidents : 0;
+    $('total-overdue').textContent = overview ? overview.overdueIncidents : 0;
+    $('total-overdue').parentElement.classList.toggle('alarm', !!(overview && overview.overdueIncidents));
+    const handled = $('handled');
+    handled.replaceChildren();
+    for (const level of LEVELS) {
+      handled.append(el('dt', null, t('level.' + level)), el('dd', null, (overview && overview.handledByLevel[level]) || 0));
+    }
+  }
+
+  function tree(list, counts) {
+    const ul = el('ul');
+    for (const c of list) {
+      const n = counts.get(c.id) || { open: 0, overdue: 0 };
+      const line = el('div', 'cell-line');
+      line.dataset.cell = c.id;
+      line.title = `${c.id} · ${t('level.' + c.level)}`;
+      line.classList.toggle('busy', n.open > 0);
+      line.classList.toggle('late', n.overdue > 0);
+      line.append(
+        el('span', 'cell-name', localName(c.name)),
+        el('span', 'count open' + (n.open ? '' : ' zero'), n.open),
+        el('span', 'count overdue' + (n.overdue ? '' : ' zero'), n.overdue),
+      );
+      const li = el('li');
+      li.append(line);
+      if (c.children && c.children.length) li.append(tree(c.children, counts));
+      ul.append(li);
+    }
+    return ul;
+  }
+
+  // ---- Incident list ----------------------------------------------------------------------
+
+  function shown(i) {
+    const filter = $('incident-filter').value;
+    const active = i.status === 'open' || i.status === 'acknowledged';
+    return filter === 'all' || (filter === 'active' ? active : !active);
+  }
+
+  function renderList() {
+    const list = $('incident-list');
+    const rows = [...incidents.values()].filter(shown).sort((a, b) => b.id - a.id);
+    list.replaceChildren(...rows.map(row));
+    if (!rows.length) list.append(el('p', 'empty', t(incidents.size ? 'cc.noneFiltered' : 'cc.none')));
+    markOverdueRows();
+  }
+
+  function row(i) {
+    const r = el('button', 'incident-row');
+    r.type = 'button';
+    r.dataset.id = i.id;
+    r.dataset.status = i.status;
+    r.classList.toggle('selected', i.id === selectedID);
+    r.classList.toggle('fresh', fresh.has(i.id));
+
+    const top = el('span', 'row-top');
+    top.append(el('span', 'row-name', i.reportName || t('cc.unnamed')), el('span', 'row-id', '#' + i.id), KF.statusBadge(i.status));
+
+    const meta = el('span', 'row-meta');
+    meta.append(
+      el('span', null, `${t('f.camera')}: ${cameraName(i.cameraID)}`),
+      el('span', null, formatTime(i.seenAt)),
+      el('span', 'score', `${t('f.score')} ${i.score.toFixed(2)}`),
+    );
+
+    const bottom = el('span', 'row-bottom');
+    const who = el('span', 'row-cell', `${t('f.responsible')}: ${responsible(i)}`);
+    if (i.dispatch && i.dispatch.escalations > 0) who.append(el('span', 'escalated', ` ↑${i.dispatch.escalations}`));
+    const countdown = el('span');
+    KF.setCountdown(countdown, i);
+    bottom.append(who, countdown);
+
+    r.append(top, meta, bottom);
+    r.addEventListener('click', () => select(i.id));
+    return r;
+  }
+
+  function markOverdueRows() {
+    document.querySelectorAll('#incident-list .incident-row').forEach((r) => {
+      r.classList.toggle('overdue', !!r.querySelector('.countdown.late'));
+    });
+  }
+
+  function select(id) {
+    selectedID = id;
+    document.querySelectorAll('#incident-list .incident-row').forEach((r) => r.classList.toggle('selected', Number(r.dataset.id) === id));
+    $('action-error').textContent = '';
+    $('resolve-note').value = '';
+    loadDetail(id).catch((err) => { $('action-error').textContent = t('error.generic', { msg: err.message }); });
+  }
+
+  // ---- Detail -----------------------------------------------------------------------------
+
+  function renderDetail() {
+    const d = detail;
+    $('detail-empty').hidden = !!d;
+    $('detail-body').hidden = !d;
+    if (!d) return;
+    $('detail-title').textContent = d.reportName || t('cc.unnamed');
+    $('detail-sub').textContent = `${t('cc.incident', { id: d.id })} · ${cameraName(d.cameraID)}`;
+    KF.statusBadge(d.status, $('incident-status'));
+
+    const img = $('incident-snapshot');
+    $('snapshot-missing').hidden = !!d.snapshotURL;
+    img.hidden = !d.snapshotURL;
+    if (d.snapshotURL) {
+      KF.snapshotURL(d).then((url) => {
+        if (selectedID === d.id && img.src !== url) img.src = url;
+      }).catch(() => { img.hidden = true; $('snapshot-missing').hidden = false; });
+    } else {
+      img.removeAttribute('src');
+    }
+
+    const facts = $('detail-facts');
+    facts.replaceChildren();
+    const fact = (label, value) => {
+      const dd = el('dd');
+      if (value instanceof Node) dd.append(value); else dd.textContent = value;
+      facts.append(el('dt', null, t(label)), dd);
+    };
+    const p = d.dispatch;
+    fact('f.seenAt', `${formatTime(d.seenAt)} · ${cameraName(d.cameraID)}`);
+    fact('f.score', d.score.toFixed(2));
+    fact('f.responsible', `${responsible(d)} (${p ? p.cellID : d.cellID})`);
+    if (p) {
+      const deadline = el('span');
+      deadline.append(el('span', null, formatTime(d.status === 'open' ? p.respondBy : p.resolveBy) + ' '));
+      const cd = el('span', 'pill');
+      KF.setCountdown(cd, d);
+      deadline.append(cd);
+      fact(d.status === 'open' ? 'f.respondBy' : 'f.resolveBy', deadline);
+      fact('f.escalations', String(p.escalations));
+      if (p.acknowledgedBy) fact('f.acknowledged', t('f.byAt', { who: personName(p.acknowledgedBy), when: formatTime(p.acknowledgedAt) }));
+      if (p.resolvedBy) fact('f.closed', t('f.byAt', { who: personName(p.resolvedBy), when: formatTime(p.resolvedAt) }));
+    }
+    fact('f.why', d.explanation);
+
+    const history = $('event-history');
+    history.replaceChildren();
+    for (const e of d.events || []) {
+      const li = el('li', 'event kind-' + e.kind);
+      const head = el('div', 'event-head');
+      head.append(el('span', 'event-kind', t('event.' + e.kind)), el('time', 'muted', formatTime(e.at)));
+      const body = el('div', 'event-body');
+      body.append(el('span', 'event-actor', personName(e.actor)));
+      if (e.cellID) body.append(el('span', 'muted', ` · ${cellName(e.cellID)}`));
+      li.append(head, body);
+      if (e.detail) li.append(el('div', 'event-detail muted', e.detail));
+      history.append(li);
+    }
+
+    const active = d.status === 'open' || d.status === 'acknowledged';
+    $('ack-button').disabled = d.status !== 'open';
+    $('resolve-found-button').disabled = !active;
+    $('resolve-false-button').disabled = !active;
+    $('resolve-note').disabled = !active;
+  }
+
+  async function act(path, body) {
+    const id = selectedID;
+    if (id === null) return;
+    const buttons = ['ack-button', 'resolve-found-button', 'resolve-false-button'].map($);
+    buttons.forEach((b) => { b.disabled = true; });
+    $('action-error').textContent = '';
+    try {
+      await api(path, { method: 'POST', body });
+      $('resolve-note').value = '';
+    } catch (err) {
+      $('action-error').textContent = err.status === 409 ? t('act.conflict') : t('act.failed', { msg: err.message });
+    }
+    try { await loadDetail(id); } catch (err) { report(err); }
+    scheduleOverview();
+  }
+
+  function resolve(outcome) {
+    const note = $('resolve-note').value.trim();
+    act(`/api/v1/incidents/${selectedID}/resolve`, note ? { outcome, note } : { outcome });
+  }
+
+  // ---- Live -------------------------------------------------------------------------------
+
+  function onIncident({ incident }) {
+    const id = incident.id;
+    if (!incidents.has(id)) {
+      fresh.add(id);
+      setTimeout(() => {
+        fresh.delete(id);
+        const r = document.querySelector(`#incident-list .incident-row[data-id="${id}"]`);
+        if (r) r.classList.remove('fresh');
+      }, 5000);
+    }
+    if (touchedLive) touchedLive.add(id);
+    incidents.set(id, incident);
+    renderList();
+    scheduleOverview();
+    if (id === selectedID) loadDetail(id).catch(report);
+  }
+
+  // (Re)connected: reload what may have changed while the stream was down.
+  function onStreamOpen() {
+    loadIncidents().catch(report);
+    scheduleOverview();
+  }
+
+  // ---- Start and stop ---------------------------------------------------------------------
+
+  async function start() {
+    try {
+      await loadGrid();
+    } catch (err) {
+      report(err);
+    }
+    if (!KF.session()) return; // the token was refused meanwhile
+    renderOverview();
+    Promise.all([loadIncidents(), loadOverview()]).catch(report);
+    stream = KF.live({ onIncident, onOpen: onStreamOpen });
+    timers.push(setInterval(() => { KF.tickCountdowns(); markOverdueRows(); }, 1000));
+    timers.push(setInterval(() => loadOverview().catch(report), 20000));
+  }
+
+  function stop() {
+    if (stream) stream.close();
+    stream = null;
+    timers.forEach(clearInterval);
+    timers = [];
+    incidents.clear();
+    detail = null;
+    selectedID = null;
+    $('incident-list').replaceChildren();
+    renderDetail();
+  }
+
+  $('incident-filter').addEventListener('change', renderList);
+  $('ack-button').addEventListener('click', () => act(`/api/v1/incidents/${selectedID}/acknowledge`));
+  $('resolve-found-button').addEventListener('click', () => resolve('found'));
+  $('resolve-false-button').addEventListener('click', () => resolve('false-alarm'));
+  KF.onLanguage(() => {
+    renderOverview();
+    renderList();
+    renderDetail();
+  });
+
+  KF.setupSignIn({ onSignedIn: start, onSignedOut: stop });
+})();

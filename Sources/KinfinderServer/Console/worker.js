@@ -1,0 +1,143 @@
+// Grid worker: the incidents of my cell (and below) that are open or acknowledged, with
+// deadlines and the buttons to act on them.
+'use strict';
+
+(() => {
+  const { t, el, api, localName, formatTime } = KF;
+  const $ = (id) => document.getElementById(id);
+
+  let mine = [];
+  let loaded = false;
+  const cells = new Map();
+  const cameras = new Map();
+  const errors = new Map(); // incident id → last action error
+  let stream = null;
+  let timers = [];
+  let pending = null;
+
+  async function loadGrid() {
+    const grid = await api('/api/v1/grid');
+    const walk = (list) => list.forEach((c) => { cells.set(c.id, c); walk(c.children || []); });
+    walk(grid.cells || []);
+    (grid.cameras || []).forEach((c) => cameras.set(c.id, c));
+  }
+
+  let loads = 0;
+
+  async function load() {
+    const q = '/api/v1/incidents?assigned=me&status=';
+    const ticket = ++loads;
+    const [open, acknowledged] = await Promise.all([api(q + 'open'), api(q + 'acknowledged')]);
+    if (ticket !== loads || !KF.session()) return; // a newer load is under way, or signed out
+    mine = [...open.incidents, ...acknowledged.incidents].sort((a, b) => b.id - a.id);
+    loaded = true;
+    render();
+  }
+
+  // The stream carries every incident's events; reload my list once per burst.
+  function scheduleLoad() {
+    clearTimeout(pending);
+    pending = setTimeout(() => load().catch(report), 300);
+  }
+
+  function report(err) {
+    if (err.status !== 401) console.error(err);
+  }
+
+  const cellName = (id) => (cells.has(id) ? localName(cells.get(id).name) : id);
+  const cameraName = (id) => (cameras.has(id) ? localName(cameras.get(id).name) : id);
+
+  function renderHeader() {
+    const s = KF.session();
+    $('worker-cell').textContent = s ? `${cellName(s.worker.cellID)} · ${s.worker.cellID}` : '';
+  }
+
+  function render() {
+    renderHeader();
+    const box = $('my-incidents');
+    box.replaceChildren(...mine.map(card));
+    if (loaded && !mine.length) box.append(el('p', 'empty all-clear', t('wk.none')));
+  }
+
+  function card(i) {
+    const c = el('article', 'incident-row work-card');
+    c.dataset.id = i.id;
+    c.dataset.status = i.status;
+
+    const thumb = el('div', 'thumb');
+    if (i.snapshotURL) {
+      const img = el('img');
+      img.alt = t('cc.snapshotAlt');
+      KF.snapshotURL(i).then((url) => { img.src = url; }).catch(() => img.remove());
+      thumb.append(img);
+    }
+
+    const body = el('div', 'work-body');
+    const top = el('div', 'row-top');
+    top.append(el('span', 'row-name', i.reportName || t('cc.unnamed')), el('span', 'row-id', '#' + i.id), KF.statusBadge(i.status));
+    const meta = el('div', 'row-meta');
+    const d = i.dispatch;
+    meta.append(
+      el('span', null, `${t('f.camera')}: ${cameraName(i.cameraID)}`),
+      el('span', null, formatTime(i.seenAt)),
+      el('span', null, `${t('f.responsible')}: ${cellName(d ? d.cellID : i.cellID)}${d && d.level ? ' · ' + t('level.' + d.level) : ''}`),
+    );
+    const countdown = el('div', 'big-countdown');
+    KF.setCountdown(countdown, i);
+    const why = el('div', 'muted small', `${t('f.why')}: ${i.explanation}`);
+
+    const actions = el('div', 'buttons');
+    const button = (cls, label, style, handler) => {
+      const b = el('button', `${cls} ${style}`, t(label));
+      b.type = 'button';
+      b.addEventListener('click', () => handler(b));
+      actions.append(b);
+      return b;
+    };
+    const ack = button('ack', 'act.ack', 'primary', () => act(i.id, `/api/v1/incidents/${i.id}/acknowledge`));
+    ack.disabled = i.status !== 'open';
+    button('found', 'act.found', 'good', () => act(i.id, `/api/v1/incidents/${i.id}/resolve`, { outcome: 'found' }));
+    button('false-alarm', 'act.false', 'ghost-dark', () => act(i.id, `/api/v1/incidents/${i.id}/resolve`, { outcome: 'false-alarm' }));
+
+    body.append(top, meta, countdown, why, actions);
+    if (errors.has(i.id)) body.append(el('p', 'error', errors.get(i.id)));
+    c.append(thumb, body);
+    return c;
+  }
+
+  async function act(id, path, body) {
+    document.querySelectorAll(`#my-incidents .incident-row[data-id="${id}"] button`).forEach((b) => { b.disabled = true; });
+    errors.delete(id);
+    try {
+      await api(path, { method: 'POST', body });
+    } catch (err) {
+      errors.set(id, err.status === 409 ? t('act.conflict') : t('act.failed', { msg: err.message }));
+    }
+    await load().catch(report);
+  }
+
+  async function start() {
+    try { await loadGrid(); } catch (err) { report(err); }
+    if (!KF.session()) return; // the token was refused meanwhile
+    renderHeader();
+    load().catch(report);
+    stream = KF.live({ onIncident: scheduleLoad, onOpen: scheduleLoad });
+    timers.push(setInterval(() => KF.tickCountdowns($('my-incidents')), 1000));
+    timers.push(setInterval(() => load().catch(report), 30000));
+  }
+
+  function stop() {
+    if (stream) stream.close();
+    stream = null;
+    timers.forEach(clearInterval);
+    timers = [];
+    mine = [];
+    loaded = false;
+    errors.clear();
+    $('my-incidents').replaceChildren();
+    $('worker-cell').textContent = '';
+  }
+
+  KF.onLanguage(render);
+  KF.setupSignIn({ onSignedIn: start, onSignedOut: stop });
+})();
