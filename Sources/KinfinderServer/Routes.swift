@@ -284,7 +284,9 @@ struct API {
     /// Views with report names and dispatch state; `onlyFor` keeps the incidents whose responsible
     /// cell is the worker's cell or one below it.
     func views(_ incidents: [Incident], onlyFor worker: GridWorker? = nil) async throws -> [IncidentView] {
-        let names = Dictionary(try await store.reports(status: nil).compactMap { r in r.id.map { ($0, r.name) } }, uniquingKeysWith: { a, _ in a })
+        // Names of just the reports these incidents belong to (the report table keeps growing).
+        var names: [Int64: String] = [:]
+        for id in Set(incidents.map(\.reportID)) { names[id] = try await store.report(id: id)?.name }
         let dispatches = Dictionary(
             uniqueKeysWithValues: try await store.dispatches(incidentIDs: incidents.compactMap(\.id)).map { ($0.incidentID, $0) })
         let cells = Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) })
