@@ -40,7 +40,9 @@ public struct KinfinderServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         registry = Self.metricsRegistry
-        api = API(store: store, colourModel: colourModel, dataDirectory: dataDirectory, retro: configuration.retroSearch ? retro : nil)
+        api = API(
+            store: store, colourModel: colourModel, colourTable: colourModel.yuvTable(), dataDirectory: dataDirectory,
+            retro: configuration.retroSearch ? retro : nil)
     }
 
     /// One registry per process, bootstrapped into swift-metrics on first use.

@@ -11,6 +11,7 @@ import Vision
 struct API {
     let store: any GridStore
     let colourModel: ColourNameModel
+    let colourTable: [UInt8]
     let dataDirectory: String
     let retro: RetroSearch?
     let sessionLifetime: TimeInterval = 12 * 3600
@@ -27,6 +28,7 @@ struct API {
         api.patch("reports/{id}", use: updateReport)
         api.post("reports/{id}/close", use: closeReport)
         api.get("family/{token}", use: family)
+        api.post("photo-colours", use: photoColours)
         api.get("incidents", use: listIncidents)
         api.get("incidents/{id}", use: getIncident)
         api.get("incidents/{id}/snapshot", use: snapshot)
@@ -248,6 +250,29 @@ struct API {
         let id = try context.parameters.require("id", as: Int64.self)
         guard let r = try await store.report(id: id) else { throw HTTPError(.notFound, message: "no report \(id)") }
         return r
+    }
+
+    /// `POST /api/v1/photo-colours` with the photo as the body: the clothing colours the cameras'
+    /// colour model reads in it, for the family to confirm (nothing is stored).
+    @Sendable func photoColours(_ request: Request, context: ServerContext) async throws -> PhotoColoursView {
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        guard body.readableBytes > 0 else { throw HTTPError(.badRequest, message: "send the photo (JPEG or PNG) as the request body") }
+        let bytes = Data(body.readableBytesView)
+        let isJPEG = bytes.starts(with: [0xFF, 0xD8, 0xFF]), isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47])
+        guard isJPEG || isPNG else { throw HTTPError(.unsupportedMediaType, message: "the photo must be a JPEG or PNG") }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-photo-\(UUID().uuidString).\(isJPEG ? "jpg" : "png")")
+        try bytes.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result: PhotoColours.Result
+        do {
+            result = try PhotoColours.extract(path: file.path, table: colourTable)
+        } catch {
+            throw HTTPError(.badRequest, message: "the photo could not be read as an image")
+        }
+        func view(_ list: [(name: ColourName, share: Float)]) -> [PhotoColoursView.Share] {
+            list.map { .init(name: $0.name.english, chinese: $0.name.chinese, share: Double($0.share)) }
+        }
+        return PhotoColoursView(upper: view(result.upper), lower: view(result.lower))
     }
 
     // MARK: Incidents

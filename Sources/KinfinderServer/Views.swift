@@ -250,3 +250,14 @@ public struct ReportInput: Decodable, Sendable {
     public var contact: String?
     public var notes: String?
 }
+
+/// Colours read from a photo: suggestions for the report form.
+public struct PhotoColoursView: ResponseEncodable, Decodable, Sendable {
+    public struct Share: Codable, Sendable {
+        public var name: String
+        public var chinese: String
+        public var share: Double
+    }
+    public var upper: [Share]
+    public var lower: [Share]
+}

@@ -261,6 +261,28 @@ struct ServeTests {
         r = try await http("GET", server.base + "/api/v1/grid", token: token)
         #expect((r.json?["workers"] as? [Any])?.count == 3)
 
+        // A family's photo: the child from the gate clip, cut out and enlarged with the ffmpeg CLI.
+        let photo = folder.appendingPathComponent("child.jpg")
+        let ffmpeg = Process()
+        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        ffmpeg.arguments = ["-loglevel", "error", "-y", "-i", repoRoot.appendingPathComponent("SampleClips/scenic-gate-640.mp4").path,
+                            "-vf", "select=eq(n\\,161),crop=70:80:399:176,scale=280:320:flags=lanczos", "-frames:v", "1", photo.path]
+        try ffmpeg.run()
+        ffmpeg.waitUntilExit()
+        var photoRequest = URLRequest(url: URL(string: server.base + "/api/v1/photo-colours")!)
+        photoRequest.httpMethod = "POST"
+        photoRequest.httpBody = try Data(contentsOf: photo)
+        photoRequest.setValue("image/jpeg", forHTTPHeaderField: "Content-Type")
+        let (photoData, photoResponse) = try await URLSession.shared.data(for: photoRequest)
+        #expect((photoResponse as? HTTPURLResponse)?.statusCode == 200)
+        let colours = try #require(try JSONSerialization.jsonObject(with: photoData) as? [String: [[String: Any]]])
+        #expect(colours["upper"]?.first?["name"] as? String == "red", "\(String(decoding: photoData, as: UTF8.self))")
+        #expect(colours["lower"]?.first?["name"] as? String == "blue", "\(String(decoding: photoData, as: UTF8.self))")
+        r = try await http("POST", server.base + "/api/v1/photo-colours", body: Data("GIF89a not a photo".utf8))
+        #expect(r.status == 415)
+        r = try await http("POST", server.base + "/api/v1/photo-colours", body: Data([0xFF, 0xD8, 0xFF, 0x00, 0x01]))
+        #expect(r.status == 400 && r.text.contains("could not be read"))
+
         r = try await http("GET", server.base + "/openapi.yaml")
         #expect(r.status == 200 && r.text.hasPrefix("openapi: 3"))
         #expect(await server.stop() == 0)

@@ -233,10 +233,19 @@ def main():
         check(len(browser.finds("#upper-swatches button[data-colour]")) == 12, "expected 12 upper-body swatches")
         check(len(browser.finds("#lower-swatches button[data-colour]")) == 12, "expected 12 lower-body swatches")
         browser.type("report-name", "小明")
-        browser.find('#upper-swatches button[data-colour="red"]').click()
-        browser.find('#lower-swatches button[data-colour="blue"]').click()
+        # The family's photo (the child cut out of the gate clip with the ffmpeg CLI): the server reads its
+        # colours and the form offers them; one tap selects the swatches.
+        photo = temp / "child.jpg"
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(REPO / "SampleClips/scenic-gate-640.mp4"), "-vf",
+                        "select=eq(n\\,161),crop=70:80:399:176,scale=280:320:flags=lanczos", "-frames:v", "1", str(photo)],
+                       check=True)
+        browser.by_id("report-photo").send_keys(str(photo))
+        browser.wait(lambda: browser.visible("photo-use"), "the photo's colours were not offered")
+        browser.by_id("photo-use").click()
         check(browser.find('#upper-swatches button[data-colour="red"]').get_attribute("aria-pressed") == "true",
-              "the red swatch did not show as selected")
+              "the photo did not select red for the top: " + browser.by_id("photo-colours").text)
+        check(browser.find('#lower-swatches button[data-colour="blue"]').get_attribute("aria-pressed") == "true",
+              "the photo did not select blue for the trousers: " + browser.by_id("photo-colours").text)
         Select(browser.by_id("report-age")).select_by_value("child")
         Select(browser.by_id("report-last-seen-cell")).select_by_value("XH-BS-DQ-01")
         browser.type("report-contact", "138 0000 0000")

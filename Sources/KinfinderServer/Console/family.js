@@ -123,6 +123,46 @@
     }
   }
 
+  // A photo's colours, read by the server with the cameras' colour model: a suggestion the family
+  // confirms with one tap (nothing is stored).
+  let photoPick = null;
+
+  async function readPhoto() {
+    const file = $('report-photo').files[0];
+    const box = $('photo-suggestion'), text = $('photo-colours'), use = $('photo-use');
+    photoPick = null;
+    use.hidden = true;
+    if (!file) { box.hidden = true; return; }
+    box.hidden = false;
+    text.textContent = t('fam.photoReading');
+    try {
+      const res = await fetch('/api/v1/photo-colours', { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file });
+      const data = await res.json().catch(() => ({}));
+      if (!res.ok) throw new Error((data.error && data.error.message) || res.statusText);
+      // The strongest colours: the first, and the next ones with at least a quarter of the band.
+      const pick = (list) => list.filter((c, i) => i === 0 || c.share >= 0.25).slice(0, 2);
+      photoPick = { upper: pick(data.upper || []), lower: pick(data.lower || []) };
+      const say = (list) => list.length ? list.map((c) => t('colour.' + c.name) + ' ' + Math.round(c.share * 100) + '%').join(', ') : t('fam.photoNone');
+      text.textContent = t('fam.photoFound', { upper: say(photoPick.upper), lower: say(photoPick.lower) });
+      use.hidden = !(photoPick.upper.length || photoPick.lower.length);
+    } catch (err) {
+      text.textContent = t('fam.photoFailed', { msg: err.message });
+    }
+  }
+
+  function usePhotoColours() {
+    if (!photoPick) return;
+    for (const [container, list] of [['upper-swatches', photoPick.upper], ['lower-swatches', photoPick.lower]]) {
+      const names = new Set(list.map((c) => c.name));
+      if (!names.size) continue;
+      $(container).querySelectorAll('.swatch').forEach((b) => {
+        const on = names.has(b.dataset.colour);
+        b.setAttribute('aria-pressed', String(on));
+        b.classList.toggle('selected', on);
+      });
+    }
+  }
+
   function formMode() {
     $('report-form').hidden = false;
     buildSwatches($('upper-swatches'));
@@ -133,6 +173,8 @@
     fillPlaces();
     loadGrid().then(fillPlaces).catch((err) => console.error(err));
     $('report-form').addEventListener('submit', submit);
+    $('report-photo').addEventListener('change', readPhoto);
+    $('photo-use').addEventListener('click', usePhotoColours);
     KF.onLanguage(fillPlaces);
   }
 
