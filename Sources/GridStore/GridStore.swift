@@ -42,6 +42,8 @@ public protocol GridStore: Sendable {
     func tracks(afterSequence sequence: Int64, limit: Int) async throws -> [StoredTrack]
     /// The tracks with these ids (missing ids are left out), in no particular order.
     func tracks(ids: [Int64]) async throws -> [StoredTrack]
+    /// Tracks stored per camera.
+    func trackCounts() async throws -> [String: Int]
 
     // Incidents
     /// Records an incident unless one already exists for the same report and track; returns the

@@ -84,4 +84,14 @@ extension SQLiteGridStore {
         }
         return found
     }
+
+    public func trackCounts() async throws -> [String: Int] {
+        try await read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT camera_id, count(*) AS n FROM track GROUP BY camera_id") {
+                counts[row["camera_id"]] = row["n"]
+            }
+            return counts
+        }
+    }
 }

@@ -28,10 +28,13 @@ import Yams
 public struct GridFile: Sendable {
     public var cells: [GridCell]
     public var cameras: [Camera]
+    /// Duty posts and volunteer stations (`posts:`, each with id, name, cell, kind, optional lat/lon).
+    public var posts: [DutyPost]
 
-    public init(cells: [GridCell], cameras: [Camera]) {
+    public init(cells: [GridCell], cameras: [Camera], posts: [DutyPost] = []) {
         self.cells = cells
         self.cameras = cameras
+        self.posts = posts
     }
 
     private struct CellEntry: Decodable {
@@ -53,9 +56,19 @@ public struct GridFile: Sendable {
         var lon: Double?
     }
 
+    private struct PostEntry: Decodable {
+        var id: String
+        var name: String?
+        var cell: String
+        var kind: String?
+        var lat: Double?
+        var lon: Double?
+    }
+
     private struct Document: Decodable {
         var cells: [CellEntry]?
         var cameras: [CameraEntry]?
+        var posts: [PostEntry]?
     }
 
     public static func load(path: String) throws -> GridFile {
@@ -102,10 +115,20 @@ public struct GridFile: Sendable {
                 id: $0.id, name: $0.name ?? $0.id, cellID: $0.cell, url: $0.url,
                 location: try position($0.lat, $0.lon, of: "camera '\($0.id)'", file: file))
         }
-        if cells.isEmpty && cameras.isEmpty {
-            throw KinfinderError.gridFileInvalid(file: file, reason: "no cells and no cameras")
+        let posts = try (doc.posts ?? []).map { p -> DutyPost in
+            let kindText = p.kind ?? "duty-post"
+            guard let kind = DutyPost.Kind(rawValue: kindText) else {
+                throw KinfinderError.gridFileInvalid(
+                    file: file, reason: "post '\(p.id)': unknown kind '\(kindText)' (use duty-post or volunteer-station)")
+            }
+            return DutyPost(
+                id: p.id, name: p.name ?? p.id, cellID: p.cell, kind: kind,
+                location: try position(p.lat, p.lon, of: "post '\(p.id)'", file: file))
         }
-        return GridFile(cells: cells, cameras: cameras)
+        if cells.isEmpty && cameras.isEmpty && posts.isEmpty {
+            throw KinfinderError.gridFileInvalid(file: file, reason: "no cells, cameras or posts")
+        }
+        return GridFile(cells: cells, cameras: cameras, posts: posts)
     }
 
     /// A map position from optional `lat`/`lon`: both or neither, in range.

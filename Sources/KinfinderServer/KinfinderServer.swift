@@ -156,6 +156,9 @@ public struct KinfinderServer: Sendable {
             registry.makeGauge(name: "kinfinder_camera_live", labels: labels).set(Double(s.state == .live ? 1 : 0))
             registry.makeGauge(name: "kinfinder_camera_lag_p99_seconds", labels: labels).set((s.lagP99 ?? 0) / 1000)
         }
+        for (camera, n) in try await store.trackCounts() {
+            registry.makeGauge(name: "kinfinder_camera_tracks_stored", labels: [("camera", camera)]).set(Double(n))
+        }
         let open = try await store.incidents(IncidentFilter(status: .open, limit: 100_000)).count
         registry.makeGauge(name: "kinfinder_incidents_open").set(Double(open))
         var buffer: [UInt8] = []

@@ -20,7 +20,9 @@ struct Grid: AsyncParsableCommand {
             let db = try store.openStore()
             try await db.upsertCells(grid.cells)
             for c in grid.cameras { try await db.upsertCamera(c) }
-            print("imported \(grid.cells.count) cells and \(grid.cameras.count) cameras into \(store.databasePath)")
+            for p in grid.posts { try await db.upsertDutyPost(p) }
+            print("imported \(grid.cells.count) cells and \(grid.cameras.count) cameras into \(store.databasePath)"
+                + (grid.posts.isEmpty ? "" : " (and \(grid.posts.count) duty posts)"))
         }
     }
 

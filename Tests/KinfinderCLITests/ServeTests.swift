@@ -208,7 +208,8 @@ struct ServeTests {
         r = try await http("GET", server.base + "/metrics")
         #expect(r.status == 200)
         for metric in ["kinfinder_incidents_assigned_total 1", "kinfinder_incidents_escalated_total", "kinfinder_incident_response_seconds",
-                       "kinfinder_camera_frames_decoded{camera=\"cam-gate\"} 400", "http_server_request_duration", "hb_requests"] {
+                       "kinfinder_camera_frames_decoded{camera=\"cam-gate\"} 400", "kinfinder_camera_tracks_stored{camera=\"cam-gate\"}",
+                       "http_server_request_duration", "hb_requests"] {
             let present = r.text.contains(metric)
             #expect(present, "\(metric) missing from /metrics")
         }
@@ -260,6 +261,8 @@ struct ServeTests {
         #expect(r.status == 200 && r.json?["workers"] == nil)
         r = try await http("GET", server.base + "/api/v1/grid", token: token)
         #expect((r.json?["workers"] as? [Any])?.count == 3)
+        #expect((r.json?["posts"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["duty-post", "volunteer-station"])
+        #expect((r.json?["cells"] as? [[String: Any]])?.first?["id"] as? String == "XH", "cells as a tree from the district")
 
         // A family's photo: the child from the gate clip, cut out and enlarged with the ffmpeg CLI.
         let photo = folder.appendingPathComponent("child.jpg")
