@@ -76,6 +76,8 @@ public final class DescriptorIndex: Sendable {
     /// Appends the tracks saved since the watermark. Returns how many records were appended.
     @discardableResult
     public func catchUp(from store: any GridStore, progress: (@Sendable (Int) -> Void)? = nil) async throws -> Int {
+        // Nothing new (the common case when searches come in bursts): no lock, one indexed query.
+        if try await store.tracks(afterSequence: try readWatermark(), limit: 1).isEmpty { return 0 }
         let lock = try await SegmentFile.Lock.acquire(directory + "/lock")
         defer { lock.unlock() }
         var watermark = try readWatermark()

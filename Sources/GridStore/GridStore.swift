@@ -28,6 +28,8 @@ public protocol GridStore: Sendable {
     func addReport(_ report: MissingPersonReport) async throws -> MissingPersonReport
     func report(id: Int64) async throws -> MissingPersonReport?
     func reports(status: ReportStatus?) async throws -> [MissingPersonReport]
+    /// The reports with these ids (missing ids left out).
+    func reports(ids: [Int64]) async throws -> [MissingPersonReport]
     func setReportStatus(id: Int64, status: ReportStatus) async throws
     /// Replaces a report's description fields (not its status or creation time).
     func updateReport(_ report: MissingPersonReport) async throws

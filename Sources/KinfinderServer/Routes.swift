@@ -311,7 +311,7 @@ struct API {
     func views(_ incidents: [Incident], onlyFor worker: GridWorker? = nil) async throws -> [IncidentView] {
         // Names of just the reports these incidents belong to (the report table keeps growing).
         var names: [Int64: String] = [:]
-        for id in Set(incidents.map(\.reportID)) { names[id] = try await store.report(id: id)?.name }
+        for r in try await store.reports(ids: Array(Set(incidents.map(\.reportID)))) { if let id = r.id { names[id] = r.name } }
         let dispatches = Dictionary(
             uniqueKeysWithValues: try await store.dispatches(incidentIDs: incidents.compactMap(\.id)).map { ($0.incidentID, $0) })
         let cells = Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) })
