@@ -42,9 +42,7 @@ struct BenchRecord: Codable {
         detectMs = Double(obs.timings.detect) / n
         trackMs = Double(obs.timings.track) / n
         describeMs = Double(obs.timings.describe) / n
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        maxrssKiB = Int(usage.ru_maxrss)
+        maxrssKiB = peakResidentKiB()
         tracks = obs.descriptors.count
         guard let acc, let truth else { return }
         people = truth.identities.count
@@ -73,4 +71,19 @@ struct BenchRecord: Codable {
             chinese ? "\(u.chinese)色上衣 \(l.chinese)色裤子 小孩" : "child in a \(u.english) top and \(l.english) trousers"
         }
     }
+}
+
+/// Peak resident memory of this process image in KiB: `VmHWM` from /proc/self/status.
+/// getrusage's `ru_maxrss` is not used: Linux carries the parent's peak across fork and exec, so a
+/// benchmark child started by a larger parent would report the parent's peak.
+func peakResidentKiB() -> Int {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kib = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+    {
+        return kib
+    }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss)
 }

@@ -106,14 +106,9 @@ struct BenchSearch: AsyncParsableCommand {
         let first = latencies[0]
         let sorted = latencies.sorted()
         func pct(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))] }
-        // Peak RSS of this process image (VmHWM): getrusage's ru_maxrss would include the parent's
-        // peak, which Linux carries across fork and exec.
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let hwmKB = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
-            .flatMap { Double($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
         let object: [String: Any] = [
             "first_ms": first, "p50_ms": pct(0.5), "p95_ms": pct(0.95), "max_ms": sorted.last!, "bytes": Double(bytes),
-            "rss_mib": hwmKB / 1024, "scan_p50_ms": scans.sorted()[scans.count / 2],
+            "rss_mib": Double(peakResidentKiB()) / 1024, "scan_p50_ms": scans.sorted()[scans.count / 2],
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
     }
