@@ -181,15 +181,10 @@ extension SQLiteGridStore {
     }
 
     public func dispatches(incidentIDs: [Int64]?) async throws -> [Dispatch] {
-        if let ids = incidentIDs, ids.isEmpty { return [] }
-        return try await read { db in
-            if let ids = incidentIDs {
-                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                return try Row.fetchAll(db, sql: "SELECT * FROM dispatch WHERE incident_id IN (\(marks))", arguments: StatementArguments(ids))
-                    .map(Dispatch.init(row:))
-            }
-            return try Row.fetchAll(db, sql: "SELECT * FROM dispatch").map(Dispatch.init(row:))
+        guard let ids = incidentIDs else {
+            return try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM dispatch").map(Dispatch.init(row:)) }
         }
+        return try await fetch("dispatch", where: "incident_id", in: ids, Dispatch.init(row:))
     }
 
     public func events(incidentID: Int64) async throws -> [IncidentEvent] {

@@ -98,16 +98,6 @@ extension SQLiteGridStore {
     }
 
     public func reports(ids: [Int64]) async throws -> [MissingPersonReport] {
-        guard !ids.isEmpty else { return [] }
-        var found: [MissingPersonReport] = []
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            found += try await read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM report WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
-                    .map(MissingPersonReport.init(row:))
-            }
-        }
-        return found
+        try await fetch("report", in: ids, MissingPersonReport.init(row:))
     }
 }

@@ -72,17 +72,7 @@ extension SQLiteGridStore {
 
     /// The tracks with these ids; ids not in the database are left out.
     public func tracks(ids: [Int64]) async throws -> [StoredTrack] {
-        guard !ids.isEmpty else { return [] }
-        var found: [StoredTrack] = []
-        // SQLite's default limit on bound parameters is far above this chunk.
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            found += try await read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM track WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
-                    .map(StoredTrack.init(row:))
-            }
-        }
-        return found
+        try await fetch("track", in: ids, StoredTrack.init(row:))
     }
 
     public func trackCounts() async throws -> [String: Int] {
