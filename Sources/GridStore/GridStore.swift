@@ -89,6 +89,8 @@ public protocol GridStore: Sendable {
     func events(incidentID: Int64) async throws -> [IncidentEvent]
     /// Every event after `id`, oldest first: what live views follow.
     func events(after id: Int64, limit: Int) async throws -> [IncidentEvent]
+    /// The id of the newest event (0 when there is none): where a live view starts.
+    func latestEventID() async throws -> Int64
     /// Incidents acknowledged at each level of the grid.
     func handledCounts() async throws -> [GridLevel: Int]
 

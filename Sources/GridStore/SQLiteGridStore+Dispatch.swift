@@ -201,6 +201,10 @@ extension SQLiteGridStore {
         }
     }
 
+    public func latestEventID() async throws -> Int64 {
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM incident_event") ?? 0 }
+    }
+
     public func handledCounts() async throws -> [GridLevel: Int] {
         try await read { db in
             var counts: [GridLevel: Int] = [:]

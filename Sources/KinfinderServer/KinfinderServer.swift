@@ -105,7 +105,7 @@ public struct KinfinderServer: Sendable {
             guard let v = Int64(text), v >= 0 else { throw HTTPError(.badRequest, message: "after: an event id") }
             after = v
         } else {
-            after = try await store.events(after: 0, limit: Int.max).last?.id ?? 0
+            after = try await store.latestEventID()
         }
         let store = self.store, api = self.api, poll = configuration.eventPoll
         let encoder = JSONEncoder()
