@@ -356,13 +356,14 @@ struct API {
         let i = try await incident(context)
         let acked = try await act { try await store.acknowledge(incidentID: i.id ?? 0, by: worker.id, at: Date()) }
         Counter(label: "kinfinder_incidents_acknowledged_total").increment()
-        if let d = try await store.dispatch(incidentID: i.id ?? 0), let at = d.acknowledgedAt {
+        let d = try await store.dispatch(incidentID: i.id ?? 0)
+        if let at = d?.acknowledgedAt,
+            let assigned = try await store.events(incidentID: i.id ?? 0).first(where: { $0.kind == .assigned })
+        {
             // From dispatch (the first event) to acknowledgement.
-            if let assigned = try await store.events(incidentID: i.id ?? 0).first(where: { $0.kind == .assigned }) {
-                Timer(label: "kinfinder_incident_response_seconds").recordSeconds(at.timeIntervalSince(assigned.at))
-            }
+            Timer(label: "kinfinder_incident_response_seconds").recordSeconds(at.timeIntervalSince(assigned.at))
         }
-        return IncidentView(acked, reportName: nil, dispatch: try await store.dispatch(incidentID: i.id ?? 0), level: nil)
+        return IncidentView(acked, reportName: nil, dispatch: d, level: nil)
     }
 
     @Sendable func resolve(_ request: Request, context: ServerContext) async throws -> IncidentView {
