@@ -115,9 +115,7 @@ public final class DescriptorIndex: Sendable {
     public func append(_ tracks: [StoredTrack]) async throws {
         let lock = try await SegmentFile.Lock.acquire(directory + "/lock")
         defer { lock.unlock() }
-        for start in stride(from: 0, to: tracks.count, by: Self.batch) {
-            try appendLocked(Array(tracks[start..<min(start + Self.batch, tracks.count)]))
-        }
+        try appendLocked(tracks)
     }
 
     /// Appends ready-made records (camera numbers from ``cameraNumbers(for:)``): the synthetic
@@ -125,13 +123,7 @@ public final class DescriptorIndex: Sendable {
     public func append(records: [DescriptorRecord]) async throws {
         let lock = try await SegmentFile.Lock.acquire(directory + "/lock")
         defer { lock.unlock() }
-        var byDay: [Int64: [DescriptorRecord]] = [:]
-        for r in records { byDay[Self.day(r.lastSeenMS), default: []].append(r) }
-        for (day, dayRecords) in byDay.sorted(by: { $0.key < $1.key }) {
-            for start in stride(from: 0, to: dayRecords.count, by: Self.batch) {
-                try write(dayRecords[start..<min(start + Self.batch, dayRecords.count)], day: day)
-            }
-        }
+        try writeByDay(records)
     }
 
     /// Camera numbers for these ids, adding unknown ones to the camera list.
@@ -144,13 +136,16 @@ public final class DescriptorIndex: Sendable {
 
     private func appendLocked(_ tracks: [StoredTrack]) throws {
         var cameras = try cameraList()
-        var byDay: [Int64: [DescriptorRecord]] = [:]
-        for track in tracks where track.id != nil {
-            let record = DescriptorRecord(track, camera: try number(of: track.cameraID, in: &cameras))
-            byDay[Self.day(record.lastSeenMS), default: []].append(record)
-        }
-        for (day, records) in byDay.sorted(by: { $0.key < $1.key }) {
-            try write(records[...], day: day)
+        try writeByDay(tracks.filter { $0.id != nil }.map { DescriptorRecord($0, camera: try number(of: $0.cameraID, in: &cameras)) })
+    }
+
+    /// Appends records to the files of their days, at most ``batch`` per write (the tail check's bound).
+    private func writeByDay(_ records: [DescriptorRecord]) throws {
+        let byDay = Dictionary(grouping: records) { Self.day($0.lastSeenMS) }
+        for (day, dayRecords) in byDay.sorted(by: { $0.key < $1.key }) {
+            for start in stride(from: 0, to: dayRecords.count, by: Self.batch) {
+                try write(dayRecords[start..<min(start + Self.batch, dayRecords.count)], day: day)
+            }
         }
     }
 
