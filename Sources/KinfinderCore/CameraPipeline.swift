@@ -25,6 +25,11 @@ public struct PipelineConfiguration: Sendable {
     public var regionOfInterest: Box?
 
     public init() {}
+
+    /// The earlier sighting (of one report on one camera) that a sighting at `at` repeats, if any.
+    public func repeatedSighting(_ at: Date, among earlier: [Date]) -> Date? {
+        earlier.first { abs($0.timeIntervalSince(at)) < sightingWindow }
+    }
 }
 
 /// Progress of a running pipeline, for progress bars and health.
@@ -274,7 +279,7 @@ public final class CameraPipeline {
                 score.total >= configuration.match.threshold
             else { continue }
             raised.insert(key)
-            if let previous = sightings[reportID]?.first(where: { abs($0.timeIntervalSince(seenAt)) < configuration.sightingWindow }) {
+            if let previous = configuration.repeatedSighting(seenAt, among: sightings[reportID] ?? []) {
                 logger.info("same sighting already raised", metadata: [
                     "report": "\(reportID)", "track": "\(d.trackID)", "previous": "\(previous)",
                 ])

@@ -253,10 +253,13 @@ public struct RetroSearch: Sendable {
         }
     }
 
-    /// Raises incidents for the hits at or above the threshold (match × prior), with the live rules:
-    /// one per (report, track), and one per camera within `sightingWindow` seconds of an earlier
-    /// one. Returns the incidents raised now, with the track's kept best view as snapshot.
-    public func raise(_ hits: [RetroHit], for report: MissingPersonReport, sightingWindow: Double = 120) async throws -> [Incident] {
+    /// Raises incidents for the hits at or above the threshold (match × prior), with the live rules
+    /// (``PipelineConfiguration/repeatedSighting(_:among:)``): one per (report, track), and one per
+    /// camera within the sighting window of an earlier one. Returns the incidents raised now, with
+    /// the track's kept best view as snapshot.
+    public func raise(
+        _ hits: [RetroHit], for report: MissingPersonReport, rules: PipelineConfiguration = PipelineConfiguration()
+    ) async throws -> [Incident] {
         guard let reportID = report.id else { return [] }
         var sightings: [String: [Date]] = [:]
         for i in try await store.incidents(IncidentFilter(reportID: reportID)) { sightings[i.cameraID, default: []].append(i.seenAt) }
@@ -264,7 +267,7 @@ public struct RetroSearch: Sendable {
         let above = hits.filter { $0.total >= matcher.configuration.threshold }.sorted { $0.track.firstSeenAt < $1.track.firstSeenAt }
         for hit in above {
             guard let trackID = hit.track.id else { continue }
-            if sightings[hit.track.cameraID, default: []].contains(where: { abs($0.timeIntervalSince(hit.seenAt)) < sightingWindow }) {
+            if rules.repeatedSighting(hit.seenAt, among: sightings[hit.track.cameraID] ?? []) != nil {
                 continue
             }
             var why = "retro search: " + hit.score.explanation
