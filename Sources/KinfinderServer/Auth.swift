@@ -35,12 +35,16 @@ struct Authenticator: RouterMiddleware {
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-            guard let worker = try await store.sessionWorker(tokenDigest: Secrets.digest(token), now: Date()) else {
-                throw HTTPError(.unauthorized, message: "the sign-in token is unknown or expired: sign in again")
-            }
-            context.worker = worker
+            context.worker = try await Self.worker(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), store: store)
         }
         return try await next(request, context)
+    }
+
+    /// The worker signed in with `token`; 401 when it is unknown or expired.
+    static func worker(token: String, store: any GridStore) async throws -> GridWorker {
+        guard let worker = try await store.sessionWorker(tokenDigest: Secrets.digest(token), now: Date()) else {
+            throw HTTPError(.unauthorized, message: "the sign-in token is unknown or expired: sign in again")
+        }
+        return worker
     }
 }

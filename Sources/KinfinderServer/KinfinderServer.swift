@@ -97,7 +97,7 @@ public struct KinfinderServer: Sendable {
     func events(_ request: Request, context: ServerContext) async throws -> Response {
         var context = context
         if context.worker == nil, let token = request.uri.queryParameters.get("token") {
-            context.worker = try await store.sessionWorker(tokenDigest: Secrets.digest(token), now: Date())
+            context.worker = try await Authenticator.worker(token: token, store: store)
         }
         _ = try context.requireWorker()
         var after: Int64
