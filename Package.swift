@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The one C boundary: FFmpeg 5.1 (Debian 12) through pkg-config, with a shim for macros.
@@ -44,7 +46,12 @@ let package = Package(
         .target(name: "Accuracy", dependencies: ["Vision"], swiftSettings: swiftSettings),
         .target(
             name: "GridStore",
-            dependencies: ["Vision", "Matching", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Vision", "Matching", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Track descriptors as compact segment files for retro search: layout, crash safety, SIMD scan.
@@ -91,14 +98,25 @@ let package = Package(
         .testTarget(name: "VisionTests", dependencies: ["Vision"], swiftSettings: swiftSettings),
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "Vision"], swiftSettings: swiftSettings),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Vision"], swiftSettings: swiftSettings),
-        .testTarget(name: "GridStoreTests", dependencies: ["GridStore", "Matching", "Vision"], swiftSettings: swiftSettings),
+        // A real PostgreSQL for the tests (scripts/postgres-test-server), shared by the test targets.
+        .target(
+            name: "KinfinderTestSupport",
+            dependencies: [
+                "GridStore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support"),
+        .testTarget(
+            name: "GridStoreTests", dependencies: ["GridStore", "Matching", "Vision", "KinfinderTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "DescriptorIndexTests", dependencies: ["DescriptorIndex", "GridStore", "Matching", "Vision"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "KinfinderCLITests", dependencies: ["kinfinder"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KinfinderCLITests", dependencies: ["kinfinder", "GridStore", "Matching", "Vision", "KinfinderTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "KinfinderCoreTests",
-            dependencies: ["KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "DescriptorIndex"],
+            dependencies: ["KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "DescriptorIndex", "KinfinderTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -36,7 +36,9 @@ public protocol GridStore: Sendable {
 
     // Tracks
     /// Inserts or updates a track, keyed by (camera, run, track number); returns it with its id.
-    func saveTrack(_ track: StoredTrack) async throws -> StoredTrack
+    /// With a `fence`, the write is refused (``GridStoreError/Code/leaseLost``) unless the camera's
+    /// lease still carries that holder and token, checked inside the write's transaction.
+    func saveTrack(_ track: StoredTrack, fence: LeaseFence?) async throws -> StoredTrack
     /// Tracks last seen at or after `since`, optionally of one camera, oldest first.
     func tracks(since: Date?, cameraID: String?) async throws -> [StoredTrack]
     /// Up to `limit` tracks saved (inserted or updated) after change number `sequence`, in change
@@ -48,9 +50,12 @@ public protocol GridStore: Sendable {
     func trackCounts() async throws -> [String: Int]
 
     // Incidents
-    /// Records an incident unless one already exists for the same report and track; returns the
-    /// stored incident, or `nil` when it was a duplicate.
-    func raiseIncident(_ incident: Incident) async throws -> Incident?
+    /// Records an incident unless one already exists for the same report and track, or — with a
+    /// `sightingWindow` > 0 — for the same report seen (on any camera) less than that many seconds
+    /// from this sighting; returns the stored incident, or `nil` when it was a duplicate. Exactly
+    /// one of many concurrent callers (processes, hosts) raising the same sighting gets it.
+    /// A `fence` is checked as for ``saveTrack(_:fence:)``.
+    func raiseIncident(_ incident: Incident, sightingWindow: TimeInterval, fence: LeaseFence?) async throws -> Incident?
     func incidents(_ filter: IncidentFilter) async throws -> [Incident]
     func incident(id: Int64) async throws -> Incident?
     func setIncidentStatus(id: Int64, status: IncidentStatus) async throws
@@ -100,4 +105,32 @@ public protocol GridStore: Sendable {
     func deleteSession(tokenDigest: String) async throws
     func createReportLink(reportID: Int64, tokenDigest: String, at: Date) async throws
     func report(linkDigest: String) async throws -> MissingPersonReport?
+
+    // Camera leases (hosts sharing cameras; see `CameraLease`)
+    /// Marks `holder` alive until `ttl` seconds from now; returns how many hosts are alive.
+    func heartbeat(holder: String, ttl: TimeInterval) async throws -> Int
+    /// Removes `holder` from the live hosts (clean shutdown).
+    func leaveHosts(holder: String) async throws
+    /// Grants `holder` up to `limit` of `cameraIDs` whose lease is free or expired, each with a new
+    /// fencing token, for `ttl` seconds. Never takes a lease that has not expired.
+    func acquireLeases(holder: String, cameraIDs: [String], limit: Int, ttl: TimeInterval) async throws -> [LeaseFence]
+    /// Extends the leases `holder` still has (same token) by `ttl` seconds from now; returns them.
+    /// A lease missing from the answer was taken over: stop that camera.
+    func renewLeases(_ fences: [LeaseFence], ttl: TimeInterval) async throws -> [LeaseFence]
+    /// Gives leases up at once (expired now, token kept) so another host can take them.
+    func releaseLeases(_ fences: [LeaseFence]) async throws
+    /// Every camera lease.
+    func cameraLeases() async throws -> [CameraLease]
+}
+
+extension GridStore {
+    /// ``saveTrack(_:fence:)`` without a lease (single process, files, CLI).
+    public func saveTrack(_ track: StoredTrack) async throws -> StoredTrack {
+        try await saveTrack(track, fence: nil)
+    }
+
+    /// ``raiseIncident(_:sightingWindow:fence:)`` deduplicated by (report, track) only, without a lease.
+    public func raiseIncident(_ incident: Incident) async throws -> Incident? {
+        try await raiseIncident(incident, sightingWindow: 0, fence: nil)
+    }
 }

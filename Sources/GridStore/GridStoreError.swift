@@ -7,7 +7,7 @@ public struct GridStoreError: Error, Sendable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String {
             case cannotOpen, newerDatabase, busy, invalidGrid, unknownCell, unknownCamera, notFound, invalidValue,
-                corruptData
+                corruptData, leaseLost
         }
 
         private let value: Value
@@ -31,6 +31,9 @@ public struct GridStoreError: Error, Sendable, CustomStringConvertible {
         public static var invalidValue: Code { Code(.invalidValue) }
         /// The database holds something this version cannot read (e.g. a histogram of the wrong size).
         public static var corruptData: Code { Code(.corruptData) }
+        /// A fenced write came from a process that no longer holds the camera's lease (another host
+        /// took the camera over); the writer must stop analysing that camera.
+        public static var leaseLost: Code { Code(.leaseLost) }
 
         /// The code's name, e.g. "notFound".
         public var description: String { value.rawValue }
@@ -90,6 +93,14 @@ extension GridStoreError {
 
     static func invalidValue(_ message: String) -> GridStoreError {
         GridStoreError(.invalidValue, message)
+    }
+
+    static func leaseLost(_ fence: LeaseFence, holder: String?, token: Int64?) -> GridStoreError {
+        let now = holder.map { "is held by \($0) with token \(token ?? 0)" } ?? "is not held by anyone"
+        return GridStoreError(
+            .leaseLost,
+            "camera '\(fence.cameraID)' \(now), not by \(fence.holder) with token \(fence.token): this process lost the lease "
+                + "and must stop analysing it")
     }
 
     static func corrupt(_ message: String) -> GridStoreError {

@@ -22,7 +22,8 @@ enum GridSchema {
     static let v2 = "v2-camera-status"
     static let v3 = "v3-locations-track-sequence"
     static let v4 = "v4-workers-dispatch-events"
-    static let all = [v1, v2, v3, v4]
+    static let v5 = "v5-camera-leases"
+    static let all = [v1, v2, v3, v4, v5]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -37,6 +38,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v4) { db in
             try db.execute(sql: v4SQL)
+        }
+        migrator.registerMigration(v5) { db in
+            try db.execute(sql: v5SQL)
         }
         return migrator
     }
@@ -228,5 +232,21 @@ enum GridSchema {
             report_id INTEGER NOT NULL REFERENCES report(id),
             created_at TEXT NOT NULL
         );
+        """
+
+    /// Camera leases for hosts sharing cameras (fencing token per grant), the live hosts, and an
+    /// index for the per-report sighting window of incidents.
+    private static let v5SQL = """
+        CREATE TABLE camera_lease (
+            camera_id TEXT PRIMARY KEY NOT NULL REFERENCES camera(id) ON DELETE CASCADE,
+            holder TEXT,
+            token INTEGER NOT NULL DEFAULT 0,
+            expires_at TEXT
+        );
+        CREATE TABLE ingest_host (
+            id TEXT PRIMARY KEY NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX incident_report_seen ON incident(report_id, seen_at);
         """
 }

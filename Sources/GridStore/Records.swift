@@ -132,6 +132,39 @@ extension MissingPersonReport {
     }
 }
 
+/// Report columns in insert order, and a report's values in that order.
+enum ReportColumns {
+    static let all = [
+        "name", "age_group", "height_cm", "upper", "lower", "described_as", "notes", "last_seen_cell", "last_seen_at",
+        "contact", "status", "created_at",
+    ]
+    static let marks = Array(repeating: "?", count: all.count).joined(separator: ", ")
+
+    static func values(of report: MissingPersonReport) -> [(any DatabaseValueConvertible)?] {
+        [
+            report.name, report.ageGroup?.rawValue, report.heightCM, ColourList.encode(report.upper),
+            ColourList.encode(report.lower), report.describedAs, report.notes, report.lastSeenCell, report.lastSeenAt,
+            report.contact, report.status.rawValue, report.createdAt,
+        ]
+    }
+}
+
+extension CameraStatus {
+    init(row: Row) throws {
+        let raw: String = row["state"]
+        guard let state = CameraState(rawValue: raw) else {
+            throw GridStoreError.corrupt("unknown camera state '\(raw)' in camera_status")
+        }
+        self.init(
+            cameraID: row["camera_id"], state: state, reason: row["reason"], stateSince: row["state_since"],
+            reporter: row["reporter"], inputFPS: row["input_fps"], analysedFPS: row["analysed_fps"],
+            framesIn: row["frames_in"], framesAnalysed: row["frames_analysed"], framesDropped: row["frames_dropped"],
+            framesSkipped: row["frames_skipped"], corruptPackets: row["corrupt_packets"], reconnects: row["reconnects"],
+            lagP50: row["lag_p50_ms"], lagP99: row["lag_p99_ms"], lastFrameAt: row["last_frame_at"],
+            updatedAt: row["updated_at"])
+    }
+}
+
 /// Track columns in insert order (the upsert key first).
 enum TrackColumns {
     static let key = ["camera_id", "run_id", "track_no"]
@@ -145,36 +178,21 @@ enum TrackColumns {
 }
 
 extension StoredTrack {
+    /// Column values in `TrackColumns.all` order.
+    var databaseValues: [(any DatabaseValueConvertible)?] {
+        let d = descriptor
+        return [
+            cameraID, runID, d.trackID,
+            firstSeenAt, lastSeenAt, d.firstSeen, d.lastSeen,
+            HistogramBlob.encode(d.upper.bins), d.upper.pixels, HistogramBlob.encode(d.lower.bins), d.lower.pixels, d.lowerVisibility,
+            d.heightPixels, d.heightFraction, d.relativeHeight, d.speed, d.heading, d.loiterSeconds, d.observations,
+            d.bestBox.x, d.bestBox.y, d.bestBox.width, d.bestBox.height, d.bestTime,
+        ]
+    }
+
     /// Column values by name, for `TrackColumns`.
     var databaseArguments: StatementArguments {
-        let d = descriptor
-        let values: [String: (any DatabaseValueConvertible)?] = [
-            "camera_id": cameraID,
-            "run_id": runID,
-            "track_no": d.trackID,
-            "first_seen_at": firstSeenAt,
-            "last_seen_at": lastSeenAt,
-            "first_seen": d.firstSeen,
-            "last_seen": d.lastSeen,
-            "upper_hist": HistogramBlob.encode(d.upper.bins),
-            "upper_pixels": d.upper.pixels,
-            "lower_hist": HistogramBlob.encode(d.lower.bins),
-            "lower_pixels": d.lower.pixels,
-            "lower_visibility": d.lowerVisibility,
-            "height_px": d.heightPixels,
-            "height_fraction": d.heightFraction,
-            "relative_height": d.relativeHeight,
-            "speed": d.speed,
-            "heading": d.heading,
-            "loiter_s": d.loiterSeconds,
-            "observations": d.observations,
-            "best_x": d.bestBox.x,
-            "best_y": d.bestBox.y,
-            "best_w": d.bestBox.width,
-            "best_h": d.bestBox.height,
-            "best_time": d.bestTime,
-        ]
-        return StatementArguments(values)
+        StatementArguments(Dictionary(uniqueKeysWithValues: zip(TrackColumns.all, databaseValues)))
     }
 
     init(row: Row) throws {

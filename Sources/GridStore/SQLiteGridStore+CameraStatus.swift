@@ -29,19 +29,7 @@ extension SQLiteGridStore {
     /// Every reported camera status, by camera id.
     public func cameraStatuses() async throws -> [CameraStatus] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM camera_status ORDER BY camera_id").map { row in
-                let raw: String = row["state"]
-                guard let state = CameraState(rawValue: raw) else {
-                    throw GridStoreError.corrupt("unknown camera state '\(raw)' in camera_status")
-                }
-                return CameraStatus(
-                    cameraID: row["camera_id"], state: state, reason: row["reason"], stateSince: row["state_since"],
-                    reporter: row["reporter"], inputFPS: row["input_fps"], analysedFPS: row["analysed_fps"],
-                    framesIn: row["frames_in"], framesAnalysed: row["frames_analysed"], framesDropped: row["frames_dropped"],
-                    framesSkipped: row["frames_skipped"], corruptPackets: row["corrupt_packets"], reconnects: row["reconnects"],
-                    lagP50: row["lag_p50_ms"], lagP99: row["lag_p99_ms"], lastFrameAt: row["last_frame_at"],
-                    updatedAt: row["updated_at"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM camera_status ORDER BY camera_id").map(CameraStatus.init(row:))
         }
     }
 }

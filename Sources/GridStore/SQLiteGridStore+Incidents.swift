@@ -1,3 +1,4 @@
+public import FoundationEssentials
 import GRDB
 
 extension SQLiteGridStore {
@@ -11,17 +12,24 @@ extension SQLiteGridStore {
     ///   track does not exist, ``GridStoreError/Code/unknownCamera`` or
     ///   ``GridStoreError/Code/unknownCell`` for an unknown camera or cell,
     ///   ``GridStoreError/Code/invalidValue`` when the score is not a finite number.
-    public func raiseIncident(_ incident: Incident) async throws -> Incident? {
-        guard incident.score.isFinite else {
-            throw GridStoreError.invalidValue("an incident's score must be a number, got \(incident.score)")
-        }
+    public func raiseIncident(_ incident: Incident, sightingWindow: TimeInterval, fence: LeaseFence?) async throws -> Incident? {
+        try StoreRules.validate(incident, sightingWindow: sightingWindow)
         return try await write { db in
+            try Self.check(fence, camera: incident.cameraID, db)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE id = ?", arguments: [incident.reportID]) != nil
             else { throw GridStoreError.notFound("report", id: incident.reportID) }
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM track WHERE id = ?", arguments: [incident.trackID]) != nil
             else { throw GridStoreError.notFound("track", id: incident.trackID) }
             try Self.requireCamera(incident.cameraID, usedBy: "the incident", db)
             try Self.requireCell(incident.cellID, subject: "the incident is in", db)
+            // Writes are serialised, so nothing can slip in between this check and the insert.
+            if sightingWindow > 0,
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM incident WHERE report_id = ? AND seen_at > ? AND seen_at < ? LIMIT 1",
+                    arguments: [incident.reportID, incident.seenAt - sightingWindow, incident.seenAt + sightingWindow]) != nil
+            {
+                return nil
+            }
 
             try db.execute(
                 sql: """

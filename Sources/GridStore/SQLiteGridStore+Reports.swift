@@ -28,20 +28,7 @@ extension SQLiteGridStore {
     }
 
     private static func columns(of report: MissingPersonReport) -> [String: (any DatabaseValueConvertible)?] {
-        [
-            "name": report.name,
-            "age_group": report.ageGroup?.rawValue,
-            "height_cm": report.heightCM,
-            "upper": ColourList.encode(report.upper),
-            "lower": ColourList.encode(report.lower),
-            "described_as": report.describedAs,
-            "notes": report.notes,
-            "last_seen_cell": report.lastSeenCell,
-            "last_seen_at": report.lastSeenAt,
-            "contact": report.contact,
-            "status": report.status.rawValue,
-            "created_at": report.createdAt,
-        ]
+        Dictionary(uniqueKeysWithValues: zip(ReportColumns.all, ReportColumns.values(of: report)))
     }
 
     /// The report with this id, or `nil`.

@@ -11,10 +11,11 @@ extension SQLiteGridStore {
     ///
     /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/unknownCamera`` when the camera
     ///   is not in the database.
-    public func saveTrack(_ track: StoredTrack) async throws -> StoredTrack {
+    public func saveTrack(_ track: StoredTrack, fence: LeaseFence?) async throws -> StoredTrack {
         try await write { db in
             try Self.requireCamera(
                 track.cameraID, usedBy: "track \(track.descriptor.trackID) of run '\(track.runID)'", db)
+            try Self.check(fence, camera: track.cameraID, db)
             try db.execute(sql: Self.upsertTrackSQL, arguments: track.databaseArguments)
             guard
                 let row = try Row.fetchOne(

@@ -170,19 +170,7 @@ public final class SQLiteGridStore: GridStore {
     ///   offending cell.
     public func upsertCells(_ cells: [GridCell]) async throws {
         guard !cells.isEmpty else { return }
-        var seen = Set<String>()
-        for cell in cells {
-            guard !cell.id.isEmpty else {
-                throw GridStoreError.invalidGrid("a grid cell has an empty id (named '\(cell.name)')")
-            }
-            guard seen.insert(cell.id).inserted else {
-                throw GridStoreError.invalidGrid("grid cell '\(cell.id)' is listed twice")
-            }
-        }
-        // Parents first; within a level keep the given order.
-        let ordered = cells.enumerated()
-            .sorted { ($0.element.level.depth, $0.offset) < ($1.element.level.depth, $1.offset) }
-            .map(\.element)
+        let ordered = try StoreRules.parentsFirst(cells)
         try await write { db in
             for cell in ordered {
                 try Self.checkParent(of: cell, db)
@@ -200,48 +188,16 @@ public final class SQLiteGridStore: GridStore {
                 let children = try Row.fetchAll(
                     db, sql: "SELECT * FROM grid_cell WHERE parent_id = ?", arguments: [cell.id]
                 ).map(GridCell.init(row:))
-                for child in children where child.level.depth != cell.level.depth + 1 {
-                    throw GridStoreError.invalidGrid(
-                        "grid cell '\(child.id)' is \(Self.article(child.level)) whose parent '\(cell.id)' would be "
-                            + "\(Self.article(cell.level)); \(Self.parentRule(for: child.level))")
-                }
+                try StoreRules.checkChildren(children, of: cell)
             }
         }
     }
 
     private static func checkParent(of cell: GridCell, _ db: Database) throws {
-        guard let parentID = cell.parentID else {
-            if cell.level == .district { return }
-            throw GridStoreError.invalidGrid(
-                "grid cell '\(cell.id)' is \(article(cell.level)) without a parent; \(parentRule(for: cell.level))")
+        let parent = try cell.parentID.flatMap { id in
+            try Row.fetchOne(db, sql: "SELECT * FROM grid_cell WHERE id = ?", arguments: [id]).map(GridCell.init(row:))
         }
-        if cell.level == .district {
-            throw GridStoreError.invalidGrid(
-                "grid cell '\(cell.id)' is a district, the top level, so it cannot have a parent (it names '\(parentID)')")
-        }
-        guard parentID != cell.id else {
-            throw GridStoreError.invalidGrid("grid cell '\(cell.id)' names itself as its parent")
-        }
-        guard let parentRow = try Row.fetchOne(db, sql: "SELECT * FROM grid_cell WHERE id = ?", arguments: [parentID])
-        else {
-            throw GridStoreError.invalidGrid(
-                "grid cell '\(cell.id)' names unknown parent '\(parentID)' "
-                    + "(list the parent in the same import, or import it first)")
-        }
-        let parent = try GridCell(row: parentRow)
-        guard parent.level.depth == cell.level.depth - 1 else {
-            throw GridStoreError.invalidGrid(
-                "grid cell '\(cell.id)' is \(article(cell.level)) but its parent '\(parentID)' is "
-                    + "\(article(parent.level)); \(parentRule(for: cell.level))")
-        }
-    }
-
-    private static func article(_ level: GridLevel) -> String { "a \(level.rawValue)" }
-
-    private static func parentRule(for level: GridLevel) -> String {
-        guard level.depth > 0 else { return "a district has no parent" }
-        let parent = GridLevel.allCases[level.depth - 1]
-        return "the parent of \(article(level)) must be \(article(parent))"
+        try StoreRules.checkParent(of: cell, parent: parent)
     }
 
     /// All cells, parents before children (by level, then id).

@@ -1,12 +1,13 @@
 import Foundation
+import KinfinderTestSupport
 import Testing
 @testable import GridStore
 
 @Suite("Grid store: camera status")
 struct CameraStatusTests {
-    @Test("a camera's status is replaced, not appended, and reads back field for field")
-    func roundTrip() async throws {
-        try await withStore { store in
+    @Test("a camera's status is replaced, not appended, and reads back field for field", arguments: Engine.all)
+    func roundTrip(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             var s = CameraStatus(
                 cameraID: "CAM1", state: .live, stateSince: Fixture.t0, reporter: "host-a:42", inputFPS: 25, analysedFPS: 10,
@@ -22,9 +23,9 @@ struct CameraStatusTests {
         }
     }
 
-    @Test("a status for a camera that is not in the grid is refused with the camera's name")
-    func unknownCamera() async throws {
-        try await withStore { store in
+    @Test("a status for a camera that is not in the grid is refused with the camera's name", arguments: Engine.all)
+    func unknownCamera(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             await #expect(throws: GridStoreError.self) {
                 try await store.updateCameraStatus(CameraStatus(

@@ -1,4 +1,6 @@
 import Foundation
+import KinfinderTestSupport
+import Testing
 @testable import GridStore
 import Matching
 import Vision
@@ -17,6 +19,15 @@ func withTemporaryDatabase<T>(_ body: (String) async throws -> T) async throws -
 func withStore<T>(_ body: (SQLiteGridStore) async throws -> T) async throws -> T {
     try await withTemporaryDatabase { path in
         try await body(SQLiteGridStore(path: path))
+    }
+}
+
+typealias Engine = StoreEngine
+
+/// A fresh store of `engine`: a temporary SQLite file, or a new database on the test PostgreSQL.
+func withStore<T>(on engine: Engine, _ body: (any GridStore) async throws -> T) async throws -> T {
+    try await withTemporaryDatabase { path in
+        try await body(try await engine.open(try await engine.freshLocation(sqlitePath: path)))
     }
 }
 
@@ -40,7 +51,7 @@ enum Fixture {
         Camera(id: "CAM2", name: "Temple gate", cellID: "C2"),
     ]
 
-    static func seed(_ store: SQLiteGridStore) async throws {
+    static func seed(_ store: any GridStore) async throws {
         try await store.upsertCells(cells)
         for camera in cameras { try await store.upsertCamera(camera) }
     }

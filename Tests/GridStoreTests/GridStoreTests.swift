@@ -1,6 +1,7 @@
 import Foundation
 @testable import GridStore
 import Matching
+import KinfinderTestSupport
 import Testing
 import Vision
 
@@ -13,8 +14,8 @@ struct GridStoreTests {
             let first = try SQLiteGridStore(path: path)
             #expect(FileManager.default.fileExists(atPath: path))
             #expect(try await first.tableNames() == [
-                "auth_session", "camera", "camera_status", "dispatch", "duty_post", "grdb_migrations", "grid_cell", "grid_worker", "incident",
-                "incident_event", "report", "report_link", "track",
+                "auth_session", "camera", "camera_lease", "camera_status", "dispatch", "duty_post", "grdb_migrations", "grid_cell",
+                "grid_worker", "incident", "incident_event", "ingest_host", "report", "report_link", "track",
             ])
             #expect(try await first.appliedMigrations() == GridSchema.all)
             try await Fixture.seed(first)
@@ -24,6 +25,30 @@ struct GridStoreTests {
             #expect(try await second.cells().count == Fixture.cells.count)
             #expect(try await second.integerRaw("PRAGMA foreign_keys") == 1)
         }
+    }
+
+    @Test("PostgreSQL: the same migrations by the same names; reopening is a no-op; a newer schema is refused")
+    func postgresMigrations() async throws {
+        guard TestPostgres.available else { return }
+        let url = try await TestPostgres.freshDatabase()
+        let first = try await PostgresGridStore.connect(url: url)
+        #expect(try await first.appliedMigrations() == GridSchema.all)
+        try await Fixture.seed(first)
+        // Hosts starting together migrate once (advisory lock).
+        let again = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 { group.addTask { try await PostgresGridStore.connect(url: url).appliedMigrations() } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(again.allSatisfy { $0 == GridSchema.all })
+        #expect(try await first.cells().count == Fixture.cells.count)
+        try await first.execute("INSERT INTO kinfinder_migrations (id) VALUES ('v99-from-the-future')")
+        let error = await #expect(throws: GridStoreError.self) { try await PostgresGridStore.connect(url: url) }
+        #expect(error?.code == .newerDatabase)
+        let unreachable = await #expect(throws: GridStoreError.self) {
+            try await PostgresGridStore.connect(url: "postgres://kinfinder@127.0.0.1:1/nowhere")
+        }
+        #expect(unreachable?.code == .cannotOpen)
+        #expect(unreachable?.description.contains("postgres://kinfinder@127.0.0.1:1/nowhere") == true)
     }
 
     @Test func databaseFromANewerKinfinderIsRefused() async throws {
@@ -57,8 +82,8 @@ struct GridStoreTests {
 
     // MARK: Grid and cameras
 
-    @Test func gridRoundTripInAnyOrder() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func gridRoundTripInAnyOrder(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await store.upsertCells(Fixture.cells.reversed())  // children before parents
             let cells = try await store.cells()
             #expect(Set(cells) == Set(Fixture.cells))
@@ -74,8 +99,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test func parentMustBeExactlyOneLevelUp() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func parentMustBeExactlyOneLevelUp(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await store.upsertCells(Fixture.cells)
             let rejected: [(GridCell, String)] = [
                 (GridCell(id: "C9", name: "x", level: .community, parentID: "D1"), "parent 'D1' is a district"),
@@ -109,8 +134,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test func cameraRoundTripAndUnknownCell() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func cameraRoundTripAndUnknownCell(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             #expect(try await store.cameras() == Fixture.cameras)
             #expect(try await store.camera(id: "CAM2") == Fixture.cameras[1])
@@ -135,8 +160,8 @@ struct GridStoreTests {
 
     // MARK: Reports
 
-    @Test func reportRoundTrip() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func reportRoundTrip(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             var full = Fixture.report()
             full.upper = [.white, .red, .grey]  // order kept
@@ -169,8 +194,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test func reportStatusFilterAndUpdate() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func reportStatusFilterAndUpdate(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             let a = try await store.addReport(Fixture.report(name: "A"))
             let b = try await store.addReport(Fixture.report(name: "B"))
@@ -191,8 +216,8 @@ struct GridStoreTests {
 
     // MARK: Tracks
 
-    @Test func trackUpsertRoundTripKeepsTheID() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func trackUpsertRoundTripKeepsTheID(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             var track = Fixture.track()
             // Awkward bit patterns: subnormal, negative zero, a NaN with payload, the largest float.
@@ -245,8 +270,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test func nanMeasurementsSurvive() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func nanMeasurementsSurvive(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             var track = Fixture.track()
             track.descriptor.speed = .nan
@@ -258,8 +283,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test func trackFromUnknownCameraIsRejected() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func trackFromUnknownCameraIsRejected(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             let error = await #expect(throws: GridStoreError.self) {
                 try await store.saveTrack(Fixture.track(camera: "CAM404"))
@@ -269,8 +294,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test func tracksSinceAndCameraFilters() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func tracksSinceAndCameraFilters(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             let t = Fixture.t0
             let a = try await store.saveTrack(Fixture.track(camera: "CAM1", trackNo: 1, lastSeenAt: t.addingTimeInterval(30)))
@@ -322,15 +347,15 @@ struct GridStoreTests {
     // MARK: Incidents
 
     /// Seeds the grid, one report and one track; returns their ids.
-    private func seedForIncidents(_ store: SQLiteGridStore) async throws -> (report: Int64, track: Int64) {
+    private func seedForIncidents(_ store: any GridStore) async throws -> (report: Int64, track: Int64) {
         try await Fixture.seed(store)
         let report = try #require(try await store.addReport(Fixture.report()).id)
         let track = try #require(try await store.saveTrack(Fixture.track()).id)
         return (report, track)
     }
 
-    @Test func incidentIsRaisedOnce() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func incidentIsRaisedOnce(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             let (report, track) = try await seedForIncidents(store)
             let incident = Fixture.incident(report: report, track: track)
             let first = try #require(try await store.raiseIncident(incident))
@@ -346,8 +371,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test func eightConcurrentRaisesStoreOneIncident() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func eightConcurrentRaisesStoreOneIncident(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             let (report, track) = try await seedForIncidents(store)
             let incident = Fixture.incident(report: report, track: track)
             let results = try await withThrowingTaskGroup(of: Incident?.self) { group in
@@ -360,12 +385,12 @@ struct GridStoreTests {
             }
             #expect(results.count == 8)
             #expect(results.compactMap { $0 }.count == 1)
-            #expect(try await store.integerRaw("SELECT COUNT(*) FROM incident") == 1)
+            #expect(try await store.incidents(IncidentFilter(limit: 100)).count == 1)
         }
     }
 
-    @Test func incidentReferencesAreChecked() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func incidentReferencesAreChecked(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             let (report, track) = try await seedForIncidents(store)
             let cases: [(Incident, GridStoreError.Code, String)] = [
                 (Fixture.incident(report: 777, track: track), .notFound, "report #777"),
@@ -383,8 +408,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test func incidentStatusUpdates() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func incidentStatusUpdates(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             let (report, track) = try await seedForIncidents(store)
             let incident = try #require(try await store.raiseIncident(Fixture.incident(report: report, track: track)))
             let id = try #require(incident.id)
@@ -400,8 +425,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test func incidentFilters() async throws {
-        try await withStore { store in
+    @Test(arguments: Engine.all) func incidentFilters(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             let t = Fixture.t0
             let r1 = try #require(try await store.addReport(Fixture.report(name: "Lily")).id)

@@ -1,12 +1,13 @@
 import Foundation
 @testable import GridStore
+import KinfinderTestSupport
 import Testing
 
 @Suite("Grid store: map positions and track change order")
 struct LocationSequenceTests {
-    @Test("cells and cameras keep their positions; saving without one keeps the stored position")
-    func positions() async throws {
-        try await withStore { store in
+    @Test("cells and cameras keep their positions; saving without one keeps the stored position", arguments: Engine.all)
+    func positions(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             let bridge = try #require(GeoPoint(latitude: 30.2590, longitude: 120.1516))
             var cell = try #require(try await store.cell(id: "M1"))
@@ -30,9 +31,9 @@ struct LocationSequenceTests {
         }
     }
 
-    @Test("every save of a track takes the next change number; the index reads changes in order and by id")
-    func sequence() async throws {
-        try await withStore { store in
+    @Test("every save of a track takes the next change number; the index reads changes in order and by id", arguments: Engine.all)
+    func sequence(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
             try await Fixture.seed(store)
             let a = try await store.saveTrack(Fixture.track(trackNo: 1))
             let b = try await store.saveTrack(Fixture.track(trackNo: 2))

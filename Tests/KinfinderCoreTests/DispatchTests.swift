@@ -1,6 +1,7 @@
 import Foundation
 @testable import GridStore
 import GRDB
+import KinfinderTestSupport
 @testable import KinfinderCore
 import Matching
 import Testing
@@ -10,12 +11,15 @@ import Vision
 /// south-gate micro-grid.
 struct DispatchWorkspace {
     let folder: URL
-    var path: String { folder.appendingPathComponent("grid.sqlite").path }
+    let engine: StoreEngine
+    let location: String
     var incidentIDs: [Int64] = []
 
-    init(incidents: Int = 1) async throws {
+    init(_ engine: StoreEngine = .sqlite, incidents: Int = 1) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-dispatch-\(UUID().uuidString)")
-        let store = try SQLiteGridStore(path: folder.appendingPathComponent("grid.sqlite").path)
+        self.engine = engine
+        location = try await engine.freshLocation(sqlitePath: folder.appendingPathComponent("grid.sqlite").path)
+        let store = try await engine.open(location)
         let grid = try GridFile.load(path: repoRoot.appendingPathComponent("SampleClips/grid.yaml").path)
         try await store.upsertCells(grid.cells)
         for c in grid.cameras { try await store.upsertCamera(c) }
@@ -32,7 +36,8 @@ struct DispatchWorkspace {
         }
     }
 
-    func open() throws -> SQLiteGridStore { try SQLiteGridStore(path: path) }
+    /// A new connection to the workspace's database (as a restarted process would open it).
+    func open() async throws -> any GridStore { try await engine.open(location) }
     func remove() { try? FileManager.default.removeItem(at: folder) }
 }
 
@@ -40,12 +45,12 @@ struct DispatchWorkspace {
 struct DispatchTests {
     let t0 = Date(timeIntervalSince1970: 1_795_400_000)
 
-    @Test("unacknowledged: micro-grid → community → street → district, then overdue once; deadlines survive a restart")
-    func escalatesUpTheGrid() async throws {
-        let ws = try await DispatchWorkspace()
+    @Test("unacknowledged: micro-grid → community → street → district, then overdue once; deadlines survive a restart", arguments: StoreEngine.all)
+    func escalatesUpTheGrid(engine: StoreEngine) async throws {
+        let ws = try await DispatchWorkspace(engine)
         defer { ws.remove() }
         let id = ws.incidentIDs[0]
-        var dispatcher = Dispatcher(store: try ws.open())
+        var dispatcher = Dispatcher(store: try await ws.open())
 
         #expect(try await dispatcher.round(now: t0).assigned == [id])
         var d = try #require(try await dispatcher.store.dispatch(incidentID: id))
@@ -59,7 +64,7 @@ struct DispatchTests {
         #expect(d.cellID == "XH-BS-DQ" && d.escalations == 1 && d.respondBy == t1.addingTimeInterval(300))
 
         // The server stops in the middle of the community's deadline; a new process opens the same file.
-        dispatcher = Dispatcher(store: try ws.open())
+        dispatcher = Dispatcher(store: try await ws.open())
         #expect(try await dispatcher.round(now: t1.addingTimeInterval(200)) == DispatchRound())
         let t2 = t1.addingTimeInterval(300)
         #expect(try await dispatcher.round(now: t2).escalated == [id])
@@ -78,11 +83,11 @@ struct DispatchTests {
         #expect(events[1].detail.contains("not acknowledged by XH-BS-DQ-01 in 5 min"))
     }
 
-    @Test("acknowledged at community level: counted there, no more response escalation; the resolution deadline still climbs")
-    func acknowledgedAndResolution() async throws {
-        let ws = try await DispatchWorkspace(incidents: 2)
+    @Test("acknowledged at community level: counted there, no more response escalation; the resolution deadline still climbs", arguments: StoreEngine.all)
+    func acknowledgedAndResolution(engine: StoreEngine) async throws {
+        let ws = try await DispatchWorkspace(engine, incidents: 2)
         defer { ws.remove() }
-        let store = try ws.open()
+        let store = try await ws.open()
         let policy = DispatchPolicy(response: [.microGrid: 60], resolution: [.microGrid: 3600, .community: 1800])
         let dispatcher = Dispatcher(store: store, policy: policy)
         let (a, b) = (ws.incidentIDs[0], ws.incidentIDs[1])
@@ -111,11 +116,11 @@ struct DispatchTests {
         #expect(try await dispatcher.round(now: late.addingTimeInterval(100_000)) == DispatchRound(), "closed incidents rest")
     }
 
-    @Test("two dispatchers on one database assign and escalate each incident once")
-    func concurrentDispatchers() async throws {
-        let ws = try await DispatchWorkspace(incidents: 5)
+    @Test("two dispatchers on one database assign and escalate each incident once", arguments: StoreEngine.all)
+    func concurrentDispatchers(engine: StoreEngine) async throws {
+        let ws = try await DispatchWorkspace(engine, incidents: 5)
         defer { ws.remove() }
-        let one = Dispatcher(store: try ws.open()), two = Dispatcher(store: try ws.open())
+        let one = Dispatcher(store: try await ws.open()), two = Dispatcher(store: try await ws.open())
         async let r1 = one.round(now: t0)
         async let r2 = two.round(now: t0)
         let (x, y) = try await (r1, r2)
@@ -131,7 +136,7 @@ struct DispatchTests {
     func appendOnly() async throws {
         let ws = try await DispatchWorkspace()
         defer { ws.remove() }
-        let store = try ws.open()
+        let store = try SQLiteGridStore(path: ws.location)
         _ = try await Dispatcher(store: store).round(now: t0)
         #expect(throws: (any Error).self) { try store.pool.write { try $0.execute(sql: "UPDATE incident_event SET actor = 'me'") } }
         #expect(throws: (any Error).self) { try store.pool.write { try $0.execute(sql: "DELETE FROM incident_event") } }

@@ -1,0 +1,165 @@
+public import FoundationEssentials
+import GRDB
+import PostgresNIO
+import Vision
+
+// Tracks and incidents on PostgreSQL.
+extension PostgresGridStore {
+    // MARK: Tracks
+
+    /// As ``SQLiteGridStore/saveTrack(_:fence:)``. Many hosts save at once here, so the change
+    /// number is taken under a transaction-scoped advisory lock: saves take numbers in commit order,
+    /// and the descriptor index, which catches up by "changes after my watermark", never skips a
+    /// save that committed late with a smaller number.
+    public func saveTrack(_ track: StoredTrack, fence: LeaseFence?) async throws -> StoredTrack {
+        try await transaction { c in
+            try await self.requireCamera(track.cameraID, usedBy: "track \(track.descriptor.trackID) of run '\(track.runID)'", c)
+            try await self.check(fence, camera: track.cameraID, c)
+            try await self.execute("SELECT pg_advisory_xact_lock(?)", [PostgresSchema.trackSequenceLock], on: c)
+            let columns = TrackColumns.all
+            let row = try await self.row(
+                """
+                INSERT INTO track (\(columns.joined(separator: ", ")), seq)
+                VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")), (SELECT coalesce(max(seq), 0) + 1 FROM track))
+                ON CONFLICT (\(TrackColumns.key.joined(separator: ", "))) DO UPDATE SET
+                    \(TrackColumns.values.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")), seq = excluded.seq
+                RETURNING id, seq
+                """, track.databaseValues, on: c)
+            guard let row, let id: Int64 = row["id"] else { throw GridStoreError.corrupt("no row for the track just saved") }
+            var saved = track
+            saved.id = id
+            saved.sequence = row["seq"]
+            return saved
+        }
+    }
+
+    public func tracks(since: Date?, cameraID: String?) async throws -> [StoredTrack] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let since {
+            conditions.append("last_seen_at >= ?")
+            arguments.append(since)
+        }
+        if let cameraID {
+            conditions.append("camera_id = ?")
+            arguments.append(cameraID)
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let bound = arguments
+        return try await read {
+            try await rows("SELECT * FROM track \(whereClause) ORDER BY last_seen_at, id", bound).map(StoredTrack.init(row:))
+        }
+    }
+
+    public func tracks(afterSequence sequence: Int64, limit: Int) async throws -> [StoredTrack] {
+        try await read {
+            try await rows("SELECT * FROM track WHERE seq > ? ORDER BY seq LIMIT ?", [sequence, max(0, limit)]).map(StoredTrack.init(row:))
+        }
+    }
+
+    public func tracks(ids: [Int64]) async throws -> [StoredTrack] {
+        try await read { try await rows(byIDs: "track", ids).map(StoredTrack.init(row:)) }
+    }
+
+    public func trackCounts() async throws -> [String: Int] {
+        try await read {
+            var counts: [String: Int] = [:]
+            for row in try await rows("SELECT camera_id, count(*) AS n FROM track GROUP BY camera_id") {
+                counts[row["camera_id"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    // MARK: Incidents
+
+    /// As ``SQLiteGridStore/raiseIncident(_:sightingWindow:fence:)``. Concurrent raises for one
+    /// report (two hosts, two cameras seeing the person at once) are serialised by locking the
+    /// report's row, so the sighting-window check and the insert act as one; the (report, track)
+    /// pair is UNIQUE as well, with `ON CONFLICT DO NOTHING`.
+    public func raiseIncident(_ incident: Incident, sightingWindow: TimeInterval, fence: LeaseFence?) async throws -> Incident? {
+        try StoreRules.validate(incident, sightingWindow: sightingWindow)
+        return try await transaction { c in
+            try await self.check(fence, camera: incident.cameraID, c)
+            guard try await self.row("SELECT id FROM report WHERE id = ? FOR UPDATE", [incident.reportID], on: c) != nil
+            else { throw GridStoreError.notFound("report", id: incident.reportID) }
+            guard try await self.row("SELECT 1 AS one FROM track WHERE id = ?", [incident.trackID], on: c) != nil
+            else { throw GridStoreError.notFound("track", id: incident.trackID) }
+            try await self.requireCamera(incident.cameraID, usedBy: "the incident", c)
+            try await self.requireCell(incident.cellID, subject: "the incident is in", c)
+            if sightingWindow > 0,
+                try await self.row(
+                    "SELECT 1 AS one FROM incident WHERE report_id = ? AND seen_at > ? AND seen_at < ? LIMIT 1",
+                    [incident.reportID, incident.seenAt - sightingWindow, incident.seenAt + sightingWindow], on: c) != nil
+            {
+                return nil
+            }
+            let row = try await self.row(
+                """
+                INSERT INTO incident (report_id, track_id, camera_id, cell_id, seen_at, score, snapshot_path,
+                    status, created_at, explanation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (report_id, track_id) DO NOTHING
+                RETURNING id
+                """,
+                [
+                    incident.reportID, incident.trackID, incident.cameraID, incident.cellID, incident.seenAt,
+                    incident.score, incident.snapshotPath, incident.status.rawValue, incident.createdAt, incident.explanation,
+                ], on: c)
+            guard let id: Int64 = row?["id"] else { return nil }
+            var saved = incident
+            saved.id = id
+            return saved
+        }
+    }
+
+    public func incidents(_ filter: IncidentFilter) async throws -> [Incident] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let status = filter.status {
+            conditions.append("status = ?")
+            arguments.append(status.rawValue)
+        }
+        if let reportID = filter.reportID {
+            conditions.append("report_id = ?")
+            arguments.append(reportID)
+        }
+        if let cameraID = filter.cameraID {
+            conditions.append("camera_id = ?")
+            arguments.append(cameraID)
+        }
+        if let cellID = filter.cellID {
+            conditions.append("cell_id = ?")
+            arguments.append(cellID)
+        }
+        if let since = filter.since {
+            conditions.append("created_at >= ?")
+            arguments.append(since)
+        }
+        arguments.append(max(0, filter.limit))
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let bound = arguments
+        return try await read {
+            try await rows("SELECT * FROM incident \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?", bound).map(Incident.init(row:))
+        }
+    }
+
+    public func incident(id: Int64) async throws -> Incident? {
+        try await read { try await row("SELECT * FROM incident WHERE id = ?", [id]).map(Incident.init(row:)) }
+    }
+
+    public func setIncidentStatus(id: Int64, status: IncidentStatus) async throws {
+        let changed = try await transaction { c in
+            try await self.rows("UPDATE incident SET status = ? WHERE id = ? RETURNING id", [status.rawValue, id], on: c).count
+        }
+        if changed == 0 { throw GridStoreError.notFound("incident", id: id) }
+    }
+
+    /// Inside a write transaction: refuses the write unless `fence` matches the camera's lease; the
+    /// row is share-locked, so no grant can slip in before this transaction commits.
+    func check(_ fence: LeaseFence?, camera: String, _ c: PostgresConnection) async throws {
+        guard let fence else { return }
+        let row = try await row("SELECT holder, token FROM camera_lease WHERE camera_id = ? FOR SHARE", [camera], on: c)
+        try StoreRules.check(fence, camera: camera, holder: row?["holder"], token: row?["token"])
+    }
+}

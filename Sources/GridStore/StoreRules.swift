@@ -1,0 +1,95 @@
+import FoundationEssentials
+
+/// Checks every engine makes before writing, so both refuse the same input with the same words.
+enum StoreRules {
+    static func validate(_ incident: Incident, sightingWindow: TimeInterval) throws {
+        guard incident.score.isFinite else {
+            throw GridStoreError.invalidValue("an incident's score must be a number, got \(incident.score)")
+        }
+        guard sightingWindow.isFinite, sightingWindow >= 0 else {
+            throw GridStoreError.invalidValue("a sighting window is a number of seconds ≥ 0, got \(sightingWindow)")
+        }
+    }
+
+    static func validateLease(holder: String, ttl: TimeInterval) throws {
+        guard !holder.isEmpty else { throw GridStoreError.invalidValue("a lease holder needs a non-empty name") }
+        guard ttl.isFinite, ttl > 0, ttl <= 3600 else {
+            throw GridStoreError.invalidValue("a lease lasts more than 0 and at most 3600 seconds, got \(ttl)")
+        }
+    }
+
+    /// Refuses a write whose fence does not match the camera's lease (`nil` holder/token: no lease row).
+    static func check(_ fence: LeaseFence, camera: String, holder: String?, token: Int64?) throws {
+        guard fence.cameraID == camera else {
+            throw GridStoreError.invalidValue("a write for camera '\(camera)' carries the lease of camera '\(fence.cameraID)'")
+        }
+        guard holder == fence.holder, token == fence.token else {
+            throw GridStoreError.leaseLost(fence, holder: holder, token: token)
+        }
+    }
+
+    /// Dates to whole milliseconds, rounded down: what every engine stores (SQLite's text format keeps
+    /// milliseconds), so a value reads back the same from both.
+    static func milliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    /// Checks ids and returns the cells parents first (by level; within a level in the given order).
+    static func parentsFirst(_ cells: [GridCell]) throws -> [GridCell] {
+        var seen = Set<String>()
+        for cell in cells {
+            guard !cell.id.isEmpty else {
+                throw GridStoreError.invalidGrid("a grid cell has an empty id (named '\(cell.name)')")
+            }
+            guard seen.insert(cell.id).inserted else {
+                throw GridStoreError.invalidGrid("grid cell '\(cell.id)' is listed twice")
+            }
+        }
+        return cells.enumerated()
+            .sorted { ($0.element.level.depth, $0.offset) < ($1.element.level.depth, $1.offset) }
+            .map(\.element)
+    }
+
+    /// `parent`: the stored cell `cell.parentID` names, `nil` when there is none.
+    static func checkParent(of cell: GridCell, parent: GridCell?) throws {
+        guard let parentID = cell.parentID else {
+            if cell.level == .district { return }
+            throw GridStoreError.invalidGrid(
+                "grid cell '\(cell.id)' is \(article(cell.level)) without a parent; \(parentRule(for: cell.level))")
+        }
+        if cell.level == .district {
+            throw GridStoreError.invalidGrid(
+                "grid cell '\(cell.id)' is a district, the top level, so it cannot have a parent (it names '\(parentID)')")
+        }
+        guard parentID != cell.id else {
+            throw GridStoreError.invalidGrid("grid cell '\(cell.id)' names itself as its parent")
+        }
+        guard let parent else {
+            throw GridStoreError.invalidGrid(
+                "grid cell '\(cell.id)' names unknown parent '\(parentID)' "
+                    + "(list the parent in the same import, or import it first)")
+        }
+        guard parent.level.depth == cell.level.depth - 1 else {
+            throw GridStoreError.invalidGrid(
+                "grid cell '\(cell.id)' is \(article(cell.level)) but its parent '\(parentID)' is "
+                    + "\(article(parent.level)); \(parentRule(for: cell.level))")
+        }
+    }
+
+    /// A cell whose level changed must not strand children stored earlier.
+    static func checkChildren(_ children: [GridCell], of cell: GridCell) throws {
+        for child in children where child.level.depth != cell.level.depth + 1 {
+            throw GridStoreError.invalidGrid(
+                "grid cell '\(child.id)' is \(article(child.level)) whose parent '\(cell.id)' would be "
+                    + "\(article(cell.level)); \(parentRule(for: child.level))")
+        }
+    }
+
+    private static func article(_ level: GridLevel) -> String { "a \(level.rawValue)" }
+
+    private static func parentRule(for level: GridLevel) -> String {
+        guard level.depth > 0 else { return "a district has no parent" }
+        let parent = GridLevel.allCases[level.depth - 1]
+        return "the parent of \(article(level)) must be \(article(parent))"
+    }
+}
