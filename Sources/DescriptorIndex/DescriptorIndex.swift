@@ -67,8 +67,12 @@ public final class DescriptorIndex: Sendable {
 
     /// The index folder for a grid database file: `descriptors/` beside it.
     public static func directory(forDatabase path: String) -> String {
-        let url = URL(fileURLWithPath: path)
-        return url.deletingLastPathComponent().appendingPathComponent("descriptors").path
+        directory(inDataFolder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    /// The index's folder in a host's data folder.
+    public static func directory(inDataFolder folder: String) -> String {
+        URL(fileURLWithPath: folder).appendingPathComponent("descriptors").path
     }
 
     // MARK: Writing

@@ -72,6 +72,9 @@ public final class CameraPipeline {
     private let logger: Logger
     private let matcher: Matcher
     private let encoder = JPEGEncoder()
+    /// The camera's lease when hosts share cameras: every write carries it, and the database
+    /// refuses it (``GridStoreError/Code/leaseLost``) once another host has taken the camera.
+    public var fence: LeaseFence?
 
     // Per-run state.
     private var reports: [MissingPersonReport] = []
@@ -259,10 +262,12 @@ public final class CameraPipeline {
     }
 
     private func save(_ d: TrackDescriptor, startTime: Date, runID: String) async throws -> Int64 {
-        let stored = try await store.saveTrack(StoredTrack(
-            id: storedIDs[d.trackID], cameraID: camera.id, runID: runID,
-            firstSeenAt: startTime.addingTimeInterval(d.firstSeen), lastSeenAt: startTime.addingTimeInterval(d.lastSeen),
-            descriptor: d))
+        let stored = try await store.saveTrack(
+            StoredTrack(
+                id: storedIDs[d.trackID], cameraID: camera.id, runID: runID,
+                firstSeenAt: startTime.addingTimeInterval(d.firstSeen), lastSeenAt: startTime.addingTimeInterval(d.lastSeen),
+                descriptor: d),
+            fence: fence)
         if storedIDs[d.trackID] == nil { tracksStored += 1 }
         guard let id = stored.id else { throw KinfinderError.snapshotFailed("the store returned a track without id") }
         storedIDs[d.trackID] = id
@@ -291,7 +296,8 @@ public final class CameraPipeline {
             let incident = Incident(
                 reportID: reportID, trackID: trackRowID, cameraID: camera.id, cellID: camera.cellID, seenAt: seenAt,
                 score: score.total, snapshotPath: snapshot, explanation: score.explanation)
-            if let stored = try await store.raiseIncident(incident) {
+            // The database applies the sighting window across cameras and hosts too.
+            if let stored = try await store.raiseIncident(incident, sightingWindow: configuration.sightingWindow, fence: fence) {
                 incidents.append(stored)
                 sightings[reportID, default: []].append(seenAt)
                 logger.notice("incident raised", metadata: [

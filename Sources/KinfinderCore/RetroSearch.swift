@@ -128,17 +128,16 @@ public struct RetroSearch: Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    /// The index beside an SQLite grid database, and the database's folder for snapshots.
-    public init(store: SQLiteGridStore, matcher: Matcher = Matcher()) throws {
+    /// The index in this host's data folder (`descriptors/` under it, where snapshots live too),
+    /// caught up from `store` — beside the SQLite file, or one per host with PostgreSQL.
+    public init(store: any GridStore, dataDirectory: String, matcher: Matcher = Matcher()) throws {
         let index: DescriptorIndex
         do {
-            index = try DescriptorIndex(directory: DescriptorIndex.directory(forDatabase: store.path))
+            index = try DescriptorIndex(directory: DescriptorIndex.directory(inDataFolder: dataDirectory))
         } catch {
             throw KinfinderError.invalidArgument("descriptor index: \(error)")
         }
-        self.init(
-            store: store, index: index, matcher: matcher,
-            dataDirectory: URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
+        self.init(store: store, index: index, matcher: matcher, dataDirectory: dataDirectory)
     }
 
     /// Searches for `report`; `since` overrides its last-seen time minus the margin.

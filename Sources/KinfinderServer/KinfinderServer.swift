@@ -31,6 +31,7 @@ public struct KinfinderServer: Sendable {
     let api: API
     let registry: PrometheusCollectorRegistry
     let logger: Logger
+    let changes = ChangeSignal()
 
     public init(
         store: any GridStore, colourModel: ColourNameModel, dataDirectory: String, retro: RetroSearch?,
@@ -83,17 +84,29 @@ public struct KinfinderServer: Sendable {
         Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kinfinder"),
-            services: [DispatchService(dispatcher: Dispatcher(store: store, policy: configuration.policy), interval: configuration.dispatchInterval, logger: logger)],
+            services: backgroundServices(),
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// The dispatch loop, and with PostgreSQL the notification listener.
+    private func backgroundServices() -> [any Service] {
+        var services: [any Service] = [
+            DispatchService(dispatcher: Dispatcher(store: store, policy: configuration.policy), interval: configuration.dispatchInterval, logger: logger)
+        ]
+        if let postgres = store as? PostgresGridStore {
+            services.append(ChangeListener(store: postgres, signal: changes, logger: logger))
+        }
+        return services
     }
 
     // MARK: Live updates (Server-Sent Events)
 
     /// `GET /api/v1/events[?after=ID][&token=…]`: every incident event after `after` (default: from
     /// now), as `event: incident` messages whose data is the event and the incident's current view;
-    /// a comment every 15 s keeps proxies from closing the stream. The SQLite engine has no
-    /// notifications, so the stream polls the event table (it is indexed; a poll is one query).
+    /// a comment every 15 s keeps proxies from closing the stream. With PostgreSQL the stream reads
+    /// the event table when the database announces a change (LISTEN/NOTIFY, any host); SQLite has
+    /// no notifications between processes, so there it polls (the table is indexed; one query).
     func events(_ request: Request, context: ServerContext) async throws -> Response {
         var context = context
         if context.worker == nil, let token = request.uri.queryParameters.get("token") {
@@ -107,7 +120,7 @@ public struct KinfinderServer: Sendable {
         } else {
             after = try await store.latestEventID()
         }
-        let store = self.store, api = self.api, poll = configuration.eventPoll
+        let store = self.store, api = self.api, poll = configuration.eventPoll, changes = self.changes
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
@@ -118,6 +131,7 @@ public struct KinfinderServer: Sendable {
             try await writer.write(ByteBuffer(string: ": kinfinder live incidents\n\n"))
             // Ends when the client goes (the write fails) or the server shuts down.
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let seen = changes.generation
                 let fresh = try await store.events(after: last, limit: 200)
                 for e in fresh {
                     guard let incident = try await store.incident(id: e.incidentID), let view = try await api.views([incident]).first else { continue }
@@ -134,8 +148,11 @@ public struct KinfinderServer: Sendable {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     quiet = 0
                 }
-                try? await Task.sleep(for: .seconds(poll))
-                quiet += poll
+                let rest = changes.isListening && fresh.count < 200 ? 15 - quiet : poll
+                let before = ContinuousClock.now
+                await changes.wait(since: seen, upTo: max(rest, 0.02))
+                let waited = ContinuousClock.now - before
+                quiet += Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
             }
             try await writer.finish(nil)
         }

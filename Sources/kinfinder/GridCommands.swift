@@ -17,7 +17,7 @@ struct Grid: AsyncParsableCommand {
 
         func run() async throws {
             let grid = try GridFile.load(path: absolute(file))
-            let db = try store.openStore()
+            let db = try await store.openStore()
             try await db.upsertCells(grid.cells)
             for c in grid.cameras { try await db.upsertCamera(c) }
             for p in grid.posts { try await db.upsertDutyPost(p) }
@@ -31,7 +31,7 @@ struct Grid: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let db = try store.openStore()
+            let db = try await store.openStore()
             let cells = try await db.cells()
             let cameras = try await db.cameras()
             guard !cells.isEmpty else {
@@ -70,7 +70,7 @@ struct CameraCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let db = try store.openStore()
+            let db = try await store.openStore()
             guard try await db.cell(id: cell) != nil else { throw KinfinderError.unknownCell(cell) }
             try await db.upsertCamera(Camera(id: id, name: name ?? id, cellID: cell, url: url.map(StreamURL.redacted)))
             print("camera \(id) in cell \(cell)")
@@ -82,7 +82,7 @@ struct CameraCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let db = try store.openStore()
+            let db = try await store.openStore()
             let cams = try await db.cameras()
             printTable(["ID", "NAME", "CELL", "URL"], cams.map { [$0.id, $0.name, $0.cellID, StreamURL.redacted($0.url ?? "")] })
         }

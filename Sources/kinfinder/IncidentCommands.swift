@@ -14,7 +14,7 @@ struct Incidents: AsyncParsableCommand {
     @Flag(help: "JSON output.") var json = false
 
     func run() async throws {
-        let db = try store.openStore()
+        let db = try await store.openStore()
         let list = try await db.incidents(IncidentFilter(status: status, reportID: report, cameraID: camera, cellID: cell, limit: limit))
         if json {
             let enc = JSONEncoder()

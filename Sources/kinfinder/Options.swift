@@ -10,28 +10,60 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The grid database file (SQLite). Default: $KINFINDER_DATABASE, else ~/.local/share/kinfinder/grid.sqlite.",
-            valueName: "path"))
+            "The grid database: an SQLite file, or a PostgreSQL URL (postgres://user@host:5432/db) shared by several hosts. "
+                + "Default: $KINFINDER_DATABASE, else ~/.local/share/kinfinder/grid.sqlite.",
+            valueName: "path|url"))
     var database: String?
+
+    @Option(name: .long, help: ArgumentHelp("Same as --database, for a PostgreSQL URL.", valueName: "url"))
+    var databaseURL: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where this host keeps snapshots and the retro-search index. Default: the SQLite file's folder, "
+                + "or ~/.local/share/kinfinder with PostgreSQL.",
+            valueName: "folder"))
+    var dataDir: String?
 
     @Flag(name: .shortAndLong, help: "Log what happens (info level) to standard error.")
     var verbose = false
 
-    var databasePath: String {
-        if let database { return absolute(database) }
+    /// The database as given: a file path (made absolute) or a postgres:// URL.
+    var databaseLocation: String {
+        if let url = databaseURL ?? database {
+            return PostgresGridStore.handles(url) ? url : absolute(url)
+        }
         let env = ProcessInfo.processInfo.environment
-        if let e = env["KINFINDER_DATABASE"], !e.isEmpty { return absolute(e) }
-        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
-        return (base as NSString).appendingPathComponent("kinfinder/grid.sqlite")
+        if let e = env["KINFINDER_DATABASE"], !e.isEmpty { return PostgresGridStore.handles(e) ? e : absolute(e) }
+        return (Self.defaultDataHome as NSString).appendingPathComponent("grid.sqlite")
     }
 
-    /// The folder of the database: snapshots live under it.
-    var dataDirectory: String { (databasePath as NSString).deletingLastPathComponent }
+    var usesPostgres: Bool { PostgresGridStore.handles(databaseLocation) }
 
-    func openStore() throws -> SQLiteGridStore {
+    /// The database for messages (a URL's password hidden).
+    var databasePath: String { usesPostgres ? PostgresGridStore.redacted(databaseLocation) : databaseLocation }
+
+    private static var defaultDataHome: String {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        return (base as NSString).appendingPathComponent("kinfinder")
+    }
+
+    /// This host's data folder: snapshots and the descriptor index live under it.
+    var dataDirectory: String {
+        if let dataDir { return absolute(dataDir) }
+        return usesPostgres ? Self.defaultDataHome : (databaseLocation as NSString).deletingLastPathComponent
+    }
+
+    func openStore() async throws -> any GridStore {
         bootstrapLogging()
-        return try SQLiteGridStore(path: databasePath)
+        let location = databaseLocation
+        if PostgresGridStore.handles(location) {
+            return try await PostgresGridStore.connect(url: location, logger: Logger(label: "kinfinder.postgres"))
+        }
+        return try SQLiteGridStore(path: location)
     }
 
     func bootstrapLogging() {

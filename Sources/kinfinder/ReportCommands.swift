@@ -58,7 +58,7 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ValidationError("no clothing colour understood; give --upper/--lower with colour words (red, 红, navy …)")
             }
             report.lastSeenAt = try at.map { try TimeParsing.parse($0) } ?? Date()
-            let db = try store.openStore()
+            let db = try await store.openStore()
             if let lastSeen {
                 guard try await db.cell(id: lastSeen) != nil else { throw KinfinderError.unknownCell(lastSeen) }
                 report.lastSeenCell = lastSeen
@@ -67,7 +67,7 @@ struct ReportCommand: AsyncParsableCommand {
             print("report \(saved.id ?? 0) filed: \(summary(saved))")
             guard !noSearch else { return }
             // The person may already have walked past cameras: search what they stored, raise what fits.
-            let search = try RetroSearch(store: db)
+            let search = try RetroSearch(store: db, dataDirectory: store.dataDirectory)
             let result = try await search.search(saved, limit: 5)
             print("")
             printRetroResult(result, threshold: search.matcher.configuration.threshold)
@@ -84,7 +84,7 @@ struct ReportCommand: AsyncParsableCommand {
         @Flag(help: "Include found and withdrawn reports.") var all = false
 
         func run() async throws {
-            let db = try store.openStore()
+            let db = try await store.openStore()
             let reports = try await db.reports(status: all ? nil : .open)
             printTable(["ID", "STATUS", "NAME", "LOOKS LIKE", "LAST SEEN"], reports.map { r in
                 [String(r.id ?? 0), r.status.rawValue, r.name, summary(r),
@@ -101,7 +101,7 @@ struct ReportCommand: AsyncParsableCommand {
         enum Outcome: String, EnumerableFlag { case found, withdrawn }
 
         func run() async throws {
-            let db = try store.openStore()
+            let db = try await store.openStore()
             try await db.setReportStatus(id: id, status: outcome == .found ? .found : .withdrawn)
             print("report \(id) \(outcome.rawValue)")
         }

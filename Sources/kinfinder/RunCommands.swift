@@ -20,11 +20,35 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var model: ModelOptions
     @Option(help: ArgumentHelp("The configuration file (YAML).", valueName: "file")) var config: String
     @Flag(help: "Log warnings and errors only.") var quiet = false
+    @Flag(help: "Share the configured cameras with other `kinfinder run --shared` hosts on the same database (camera leases).")
+    var shared = false
+    @Option(help: ArgumentHelp("This host's name in the lease table (default: hostname:pid).", valueName: "name"))
+    var hostID: String?
+    @Option(help: ArgumentHelp("Seconds a camera lease lasts without renewal (default 9): a dead host's cameras move within this.", valueName: "seconds"))
+    var leaseTTL: Double?
+    @Option(help: ArgumentHelp("One incident per report within this many seconds, across cameras (default 120).", valueName: "seconds"))
+    var sightingWindow: Double?
+
+    func validate() throws {
+        if let t = leaseTTL, !(2...300).contains(t) { throw ValidationError("--lease-ttl: 2 to 300 seconds, got \(t)") }
+        if let w = sightingWindow, !(0...86_400).contains(w) { throw ValidationError("--sighting-window: 0 to 86400 seconds, got \(w)") }
+        if let h = hostID, h.isEmpty { throw ValidationError("--host-id: a non-empty name") }
+    }
 
     func run() async throws {
         LoggingBootstrap.once(level: quiet ? .warning : (store.verbose ? .debug : .info))
         let path = absolute(config)
-        let configuration = try RunConfiguration.load(path: path)
+        var configuration = try RunConfiguration.load(path: path)
+        if shared || hostID != nil || leaseTTL != nil {
+            var sharing = configuration.sharing ?? SharingSettings()
+            if let hostID { sharing.hostID = hostID }
+            if let leaseTTL {
+                sharing.leaseTTL = leaseTTL
+                sharing.renewInterval = min(sharing.renewInterval, leaseTTL / 3)
+            }
+            configuration.sharing = sharing
+        }
+        if let sightingWindow { configuration.sightingWindow = sightingWindow }
         var storeOptions = store
         if storeOptions.database == nil, ProcessInfo.processInfo.environment["KINFINDER_DATABASE"]?.isEmpty ?? true,
             let db = configuration.database
@@ -33,12 +57,13 @@ struct Run: AsyncParsableCommand {
         }
         var modelOptions = model
         if modelOptions.models == nil, let m = configuration.models { modelOptions.models = m }
-        let db = try storeOptions.openStore()
+        let db = try await storeOptions.openStore()
         let colourModel = try modelOptions.load()
         let logger = Logger(label: "kinfinder.run")
         logger.info("starting", metadata: [
             "config": "\(path)", "database": "\(storeOptions.databasePath)",
             "cameras": "\(configuration.cameras.filter(\.enabled).count)",
+            "mode": "\(configuration.sharing.map { "shared (lease \($0.leaseTTL) s)" } ?? "all cameras here")",
         ])
         let supervisor = CameraSupervisor(
             configPath: path, configuration: configuration, store: db, colourTable: colourModel.yuvTable(),
@@ -57,7 +82,7 @@ struct Cameras: AsyncParsableCommand {
     var staleAfter: Double = 30
 
     func run() async throws {
-        let db = try store.openStore()
+        let db = try await store.openStore()
         let cams = try await db.cameras()
         let statuses = Dictionary(uniqueKeysWithValues: try await db.cameraStatuses().map { ($0.cameraID, $0) })
         let now = Date()

@@ -34,7 +34,7 @@ struct Search: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let db = try store.openStore()
+        let db = try await store.openStore()
         var query: MissingPersonReport
         var from: Date? = try since.map { try TimeParsing.parse($0) }
         if let id = report {
@@ -53,7 +53,7 @@ struct Search: AsyncParsableCommand {
             }
             from = from ?? Date().addingTimeInterval(-24 * 3600)
         }
-        let search = try RetroSearch(store: db)
+        let search = try RetroSearch(store: db, dataDirectory: store.dataDirectory)
         let result = try await search.search(query, since: from, limit: top)
         var raised: [Incident] = []
         if raise { raised = try await search.raise(result.hits, for: query) }
@@ -132,8 +132,8 @@ struct Reindex: AsyncParsableCommand {
     @Flag(help: "Verify every record's checksum instead of rebuilding.") var check = false
 
     func run() async throws {
-        let db = try store.openStore()
-        let directory = DescriptorIndex.directory(forDatabase: db.path)
+        let db = try await store.openStore()
+        let directory = DescriptorIndex.directory(inDataFolder: store.dataDirectory)
         let index: DescriptorIndex
         do {
             index = try DescriptorIndex(directory: directory)

@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
             file = run.serve
             if storeOptions.database == nil, let db = run.database { storeOptions.database = db }
         }
-        let db = try storeOptions.openStore()
+        let db = try await storeOptions.openStore()
         var config = ServeConfiguration()
         config.host = host ?? file.host ?? "127.0.0.1"
         config.port = port ?? file.port ?? 8080
@@ -75,7 +75,7 @@ struct Serve: AsyncParsableCommand {
         config.dispatchInterval = dispatchInterval ?? file.dispatchInterval ?? 1
         config.retroSearch = !noRetroSearch
         let server = KinfinderServer(
-            store: db, colourModel: try model.load(), dataDirectory: storeOptions.dataDirectory, retro: try RetroSearch(store: db),
+            store: db, colourModel: try model.load(), dataDirectory: storeOptions.dataDirectory, retro: try RetroSearch(store: db, dataDirectory: store.dataDirectory),
             configuration: config, logger: logger)
         let host = config.host
         let app = server.application { port in
@@ -85,7 +85,7 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let deadlines = GridLevel.allCases.reversed().map { "\($0.rawValue) \(Int(config.policy.response($0))) s" }.joined(separator: ", ")
-        say("kinfinder serve: database \(db.path); dispatch every \(config.dispatchInterval) s; acknowledge within \(deadlines)")
+        say("kinfinder serve: database \(storeOptions.databasePath); dispatch every \(config.dispatchInterval) s; acknowledge within \(deadlines)")
         try await group.run()
         say("kinfinder serve: stopped")
     }
@@ -109,7 +109,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let role = WorkerRole(rawValue: role) else { throw ValidationError("--role must be grid-worker or operator") }
-            let db = try store.openStore()
+            let db = try await store.openStore()
             guard try await db.cell(id: cell) != nil else { throw KinfinderError.unknownCell(cell) }
             var hash: String? = nil
             if passwordStdin {

@@ -28,7 +28,7 @@ struct Watch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let db = try store.openStore()
+        let db = try await store.openStore()
         guard let cam = try await db.camera(id: camera) else { throw KinfinderError.unknownCamera(camera) }
         let colourModel = try model.load()
         var config = PipelineConfiguration()

@@ -191,7 +191,7 @@ struct RetroSearchTests {
         let report = try await ws.report("红色上衣 蓝色裤子 小孩", name: "小明", lastSeen: t0.addingTimeInterval(-300))
         #expect(try await ws.store.incidents(IncidentFilter(reportID: report.id)).isEmpty, "no open report while the cameras ran")
 
-        let search = try RetroSearch(store: ws.store)
+        let search = try RetroSearch(store: ws.store, dataDirectory: ws.folder.path)
         let result = try await search.search(report, limit: 50)
         #expect(result.indexed == result.scanned && result.scanned > 10, "the index caught up with every stored track")
         let threshold = search.matcher.configuration.threshold

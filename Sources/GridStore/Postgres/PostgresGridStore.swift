@@ -72,7 +72,7 @@ public final class PostgresGridStore: GridStore {
         location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
     }
 
-    static func redacted(_ url: String) -> String {
+    public static func redacted(_ url: String) -> String {
         guard var c = URLComponents(string: url), c.password != nil else { return url }
         c.password = "***"
         return c.string ?? url

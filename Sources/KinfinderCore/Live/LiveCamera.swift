@@ -25,11 +25,15 @@ public final class LiveCamera: Service, Sendable {
     private let replaced = Atomic<Bool>(false)
     private let currentInterrupt = Mutex<StreamInterrupt?>(nil)
     private let runPrefix: String
+    /// The camera's lease when hosts share cameras (`kinfinder run --shared`).
+    public let fence: LeaseFence?
+    private let done = Atomic<Bool>(false)
 
     public init(
         spec: CameraSpec, store: any GridStore, colourTable: [UInt8], dataDirectory: String,
-        pipeline: PipelineConfiguration = PipelineConfiguration(), reporter: String, logger: Logger
+        pipeline: PipelineConfiguration = PipelineConfiguration(), reporter: String, fence: LeaseFence? = nil, logger: Logger
     ) {
+        self.fence = fence
         self.spec = spec
         self.store = store
         self.colourTable = colourTable
@@ -53,7 +57,11 @@ public final class LiveCamera: Service, Sendable {
 
     var isStopping: Bool { stopRequested.load(ordering: .acquiring) }
 
+    /// True once `run()` has returned: the camera's last tracks are stored (or refused).
+    public var hasFinished: Bool { done.load(ordering: .acquiring) }
+
     public func run() async throws {
+        defer { done.store(true, ordering: .releasing) }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await supervise()
@@ -123,6 +131,12 @@ public final class LiveCamera: Service, Sendable {
         let pipeline = CameraPipeline(
             camera: camera, store: store, colourTable: colourTable, dataDirectory: dataDirectory,
             configuration: configuration, logger: logger)
+        pipeline.fence = fence
+        if let fence, fence.token > 1 {
+            // Another host analysed this camera before: raise what it stored but did not get to raise.
+            await TakeoverRecovery(store: store, camera: camera, configuration: configuration, dataDirectory: dataDirectory, logger: logger)
+                .run(fence: fence)
+        }
         var backoff = Backoff(initial: spec.backoffInitial, maximum: spec.backoffMaximum)
         let epoch = Date()
         var session = 0
@@ -206,6 +220,10 @@ public final class LiveCamera: Service, Sendable {
                 lastTime = time
                 do {
                     try await pipeline.analyse(frame, time: time)
+                } catch let error as GridStoreError where error.code == .leaseLost {
+                    // Another host analyses this camera now: stop at once, write nothing more.
+                    logger.warning("camera lease lost; stopping", metadata: ["error": "\(error)"])
+                    stop(replaced: true)
                 } catch {
                     // The database can be briefly unavailable; the camera keeps running.
                     logger.error("analysis step failed", metadata: ["error": "\(error)"])

@@ -4,12 +4,29 @@ public import Ingest
 public import Vision
 import Yams
 
+/// How `kinfinder run` hosts share cameras (see `CameraSupervisor`).
+public struct SharingSettings: Sendable, Equatable {
+    /// A lease lapses this many seconds after its last renewal: the longest a dead host's cameras
+    /// wait before another host may take them.
+    public var leaseTTL: Double = 9
+    /// Seconds between renewals (and between looks for free cameras).
+    public var renewInterval: Double = 2
+    /// This host's name in the lease table; default hostname:pid.
+    public var hostID: String?
+
+    public init() {}
+}
+
 /// The configuration of a `kinfinder run` process: its cameras and how they are analysed.
 ///
 /// ```yaml
 /// database: grid.sqlite          # optional; relative to this file; --database overrides
 /// models: ../Models              # optional
 /// status_interval: 2             # seconds between camera status writes
+/// sighting_window: 120           # one incident per report within this many seconds, any camera
+/// shared:                        # several hosts share these cameras (leases in the database)
+///   lease_ttl: 9                 # a dead host's cameras move after at most this many seconds
+///   renew_every: 2
 /// defaults:                      # for every camera unless it says otherwise
 ///   analysis_fps: 10             # frames analysed per second (0 = every frame)
 ///   transport: tcp               # tcp | udp
@@ -43,6 +60,11 @@ public struct RunConfiguration: Sendable, Equatable {
     public var statusInterval: Double = 2
     public var cameras: [CameraSpec] = []
     public var serve = ServeSettings()
+    /// Hosts share the cameras through leases in the grid database (`shared:`); `nil` runs every
+    /// enabled camera here.
+    public var sharing: SharingSettings?
+    /// One incident per report within this many seconds, across cameras (`sighting_window:`).
+    public var sightingWindow: Double?
 
     public init(cameras: [CameraSpec] = []) { self.cameras = cameras }
 
@@ -72,9 +94,29 @@ public struct RunConfiguration: Sendable, Equatable {
         guard let top = root as? [String: Any] else {
             throw reader.fail("", "the file must be a mapping with a 'cameras' list")
         }
-        try reader.allow(top, ["database", "models", "status_interval", "defaults", "cameras", "serve"], at: "")
+        try reader.allow(top, ["database", "models", "status_interval", "defaults", "cameras", "serve", "shared", "sighting_window"], at: "")
         var config = RunConfiguration()
-        config.database = try reader.string(top, "database", at: "").map { resolve($0, base: baseDirectory) }
+        config.database = try reader.string(top, "database", at: "").map {
+            $0.hasPrefix("postgres://") || $0.hasPrefix("postgresql://") ? $0 : resolve($0, base: baseDirectory)
+        }
+        config.sightingWindow = try reader.number(top, "sighting_window", at: "", range: 0...86_400)
+        if let shared = top["shared"] {
+            if let on = shared as? Bool {
+                config.sharing = on ? SharingSettings() : nil
+            } else if let m = shared as? [String: Any] {
+                try reader.allow(m, ["lease_ttl", "renew_every", "host"], at: "shared")
+                var sharing = SharingSettings()
+                if let ttl = try reader.number(m, "lease_ttl", at: "shared", range: 2...300) { sharing.leaseTTL = ttl }
+                if let renew = try reader.number(m, "renew_every", at: "shared", range: 0.2...100) { sharing.renewInterval = renew }
+                guard sharing.renewInterval * 2 <= sharing.leaseTTL else {
+                    throw reader.fail("shared", "renew_every (\(sharing.renewInterval) s) must be at most half of lease_ttl (\(sharing.leaseTTL) s)")
+                }
+                sharing.hostID = try reader.string(m, "host", at: "shared")
+                config.sharing = sharing
+            } else {
+                throw reader.fail("shared", "must be true, false or a mapping with lease_ttl, renew_every, host")
+            }
+        }
         config.models = try reader.string(top, "models", at: "").map { resolve($0, base: baseDirectory) }
         config.statusInterval = try reader.number(top, "status_interval", at: "", range: 0.2...3600) ?? 2
         var defaults = CameraSpec(id: "", url: "", cellID: "")
