@@ -29,13 +29,16 @@ public struct CameraLease: Sendable, Hashable, Codable {
     public var holder: String?
     /// Incremented on every grant: the fencing token.
     public var token: Int64
+    /// When the current holder was granted it (database clock).
+    public var grantedAt: Date?
     /// When it lapses unless renewed (database clock).
     public var expiresAt: Date?
 
-    public init(cameraID: String, holder: String?, token: Int64, expiresAt: Date?) {
+    public init(cameraID: String, holder: String?, token: Int64, grantedAt: Date? = nil, expiresAt: Date?) {
         self.cameraID = cameraID
         self.holder = holder
         self.token = token
+        self.grantedAt = grantedAt
         self.expiresAt = expiresAt
     }
 }

@@ -241,6 +241,7 @@ enum GridSchema {
             camera_id TEXT PRIMARY KEY NOT NULL REFERENCES camera(id) ON DELETE CASCADE,
             holder TEXT,
             token INTEGER NOT NULL DEFAULT 0,
+            granted_at TEXT,
             expires_at TEXT
         );
         CREATE TABLE ingest_host (

@@ -32,10 +32,10 @@ extension SQLiteGridStore {
                 try db.execute(sql: "INSERT INTO camera_lease (camera_id) VALUES (?) ON CONFLICT DO NOTHING", arguments: [id])
                 try db.execute(
                     sql: """
-                        UPDATE camera_lease SET holder = ?, token = token + 1, expires_at = ?
+                        UPDATE camera_lease SET holder = ?, token = token + 1, granted_at = ?, expires_at = ?
                         WHERE camera_id = ? AND (holder IS NULL OR expires_at IS NULL OR expires_at <= ?)
                         """,
-                    arguments: [holder, now + ttl, id, now])
+                    arguments: [holder, now, now + ttl, id, now])
                 guard db.changesCount > 0 else { continue }
                 let token = try Int64.fetchOne(db, sql: "SELECT token FROM camera_lease WHERE camera_id = ?", arguments: [id]) ?? 0
                 granted.append(LeaseFence(cameraID: id, holder: holder, token: token))
@@ -90,6 +90,7 @@ extension CameraLease {
     init(row: Row) throws {
         self.init(
             cameraID: try row.decode(forColumn: "camera_id"), holder: try row.decode(forColumn: "holder"),
-            token: try row.decode(forColumn: "token"), expiresAt: try row.decode(forColumn: "expires_at"))
+            token: try row.decode(forColumn: "token"), grantedAt: try row.decode(forColumn: "granted_at"),
+            expiresAt: try row.decode(forColumn: "expires_at"))
     }
 }

@@ -24,11 +24,11 @@ final class ChangeSignal: Sendable {
         bump()  // streams re-read on every change of mode
     }
 
-    /// Returns once the generation has moved past `seen`, or after `seconds`. Checks every 20 ms:
-    /// a load of one atomic, no database work.
+    /// Returns once the generation has moved past `seen`, after `seconds`, or when the server
+    /// begins to shut down. Checks every 20 ms: a load of one atomic, no database work.
     func wait(since seen: UInt64, upTo seconds: Double) async {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while generation == seen, ContinuousClock.now < deadline, !Task.isCancelled {
+        while generation == seen, ContinuousClock.now < deadline, !Task.isCancelled, !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: .milliseconds(20))
         }
     }

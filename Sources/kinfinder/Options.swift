@@ -57,11 +57,13 @@ struct StoreOptions: ParsableArguments {
         return usesPostgres ? Self.defaultDataHome : (databaseLocation as NSString).deletingLastPathComponent
     }
 
-    func openStore() async throws -> any GridStore {
+    /// Opens the database; `openTimeout`: how long to wait for a PostgreSQL server (services that
+    /// may start alongside it, `run` and `serve`, wait longer than one-off commands).
+    func openStore(openTimeout: Double = PostgresGridStore.openTimeout) async throws -> any GridStore {
         bootstrapLogging()
         let location = databaseLocation
         if PostgresGridStore.handles(location) {
-            return try await PostgresGridStore.connect(url: location, logger: Logger(label: "kinfinder.postgres"))
+            return try await PostgresGridStore.connect(url: location, openTimeout: openTimeout, logger: Logger(label: "kinfinder.postgres"))
         }
         return try SQLiteGridStore(path: location)
     }

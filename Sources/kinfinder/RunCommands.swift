@@ -57,7 +57,7 @@ struct Run: AsyncParsableCommand {
         }
         var modelOptions = model
         if modelOptions.models == nil, let m = configuration.models { modelOptions.models = m }
-        let db = try await storeOptions.openStore()
+        let db = try await storeOptions.openStore(openTimeout: 60)
         let colourModel = try modelOptions.load()
         let logger = Logger(label: "kinfinder.run")
         logger.info("starting", metadata: [
@@ -85,16 +85,24 @@ struct Cameras: AsyncParsableCommand {
         let db = try await store.openStore()
         let cams = try await db.cameras()
         let statuses = Dictionary(uniqueKeysWithValues: try await db.cameraStatuses().map { ($0.cameraID, $0) })
+        let leases = Dictionary(uniqueKeysWithValues: try await db.cameraLeases().map { ($0.cameraID, $0) })
         let now = Date()
+        /// The host analysing a shared camera now ("-" when its lease lapsed or it was never shared).
+        func host(_ id: String) -> String {
+            guard let l = leases[id], let holder = l.holder, let until = l.expiresAt, until > now else { return "-" }
+            return "\(holder) #\(l.token)"
+        }
         if json {
             struct Row: Encodable {
                 var camera: Camera
                 var status: CameraStatus?
                 var stale: Bool
+                var lease: CameraLease?
             }
             let rows = cams.map { c in
                 Row(camera: Camera(id: c.id, name: c.name, cellID: c.cellID, url: c.url.map(StreamURL.redacted)),
-                    status: statuses[c.id], stale: statuses[c.id].map { now.timeIntervalSince($0.updatedAt) > staleAfter } ?? false)
+                    status: statuses[c.id], stale: statuses[c.id].map { now.timeIntervalSince($0.updatedAt) > staleAfter } ?? false,
+                    lease: leases[c.id])
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -109,13 +117,13 @@ struct Cameras: AsyncParsableCommand {
         }
         func ms(_ v: Double?) -> String { v.map { String(format: "%.0f", $0) } ?? "-" }
         printTable(
-            ["CAMERA", "CELL", "STATE", "SINCE", "FPS IN/ANALYSED", "DROPPED", "LAG P50/P99 ms", "RECONNECTS", "LAST FRAME", "REASON"],
+            ["CAMERA", "CELL", "HOST (LEASE)", "STATE", "SINCE", "FPS IN/ANALYSED", "DROPPED", "LAG P50/P99 ms", "RECONNECTS", "LAST FRAME", "REASON"],
             cams.map { c in
-                guard let s = statuses[c.id] else { return [c.id, c.cellID, "never run", "-", "-", "-", "-", "-", "-", ""] }
+                guard let s = statuses[c.id] else { return [c.id, c.cellID, host(c.id), "never run", "-", "-", "-", "-", "-", "-", ""] }
                 var state = s.state.rawValue
                 if s.state != .stopped, now.timeIntervalSince(s.updatedAt) > staleAfter { state += " (stale: no report " + ago(s.updatedAt) + ")" }
                 return [
-                    c.id, c.cellID, state, ago(s.stateSince), String(format: "%.1f/%.1f", s.inputFPS, s.analysedFPS),
+                    c.id, c.cellID, host(c.id), state, ago(s.stateSince), String(format: "%.1f/%.1f", s.inputFPS, s.analysedFPS),
                     "\(s.framesDropped)", "\(ms(s.lagP50))/\(ms(s.lagP99))", "\(s.reconnects)", ago(s.lastFrameAt), s.reason ?? "",
                 ]
             })

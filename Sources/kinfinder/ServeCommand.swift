@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
             file = run.serve
             if storeOptions.database == nil, let db = run.database { storeOptions.database = db }
         }
-        let db = try await storeOptions.openStore()
+        let db = try await storeOptions.openStore(openTimeout: 60)
         var config = ServeConfiguration()
         config.host = host ?? file.host ?? "127.0.0.1"
         config.port = port ?? file.port ?? 8080

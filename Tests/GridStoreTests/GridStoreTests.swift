@@ -31,21 +31,21 @@ struct GridStoreTests {
     func postgresMigrations() async throws {
         guard TestPostgres.available else { return }
         let url = try await TestPostgres.freshDatabase()
-        let first = try await PostgresGridStore.connect(url: url)
+        let first = try await PostgresGridStore.connect(url: url, openTimeout: TestPostgres.openTimeout)
         #expect(try await first.appliedMigrations() == GridSchema.all)
         try await Fixture.seed(first)
         // Hosts starting together migrate once (advisory lock).
         let again = try await withThrowingTaskGroup(of: [String].self) { group in
-            for _ in 0..<4 { group.addTask { try await PostgresGridStore.connect(url: url).appliedMigrations() } }
+            for _ in 0..<4 { group.addTask { try await PostgresGridStore.connect(url: url, openTimeout: TestPostgres.openTimeout).appliedMigrations() } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(again.allSatisfy { $0 == GridSchema.all })
         #expect(try await first.cells().count == Fixture.cells.count)
         try await first.execute("INSERT INTO kinfinder_migrations (id) VALUES ('v99-from-the-future')")
-        let error = await #expect(throws: GridStoreError.self) { try await PostgresGridStore.connect(url: url) }
+        let error = await #expect(throws: GridStoreError.self) { try await PostgresGridStore.connect(url: url, openTimeout: TestPostgres.openTimeout) }
         #expect(error?.code == .newerDatabase)
         let unreachable = await #expect(throws: GridStoreError.self) {
-            try await PostgresGridStore.connect(url: "postgres://kinfinder@127.0.0.1:1/nowhere")
+            try await PostgresGridStore.connect(url: "postgres://kinfinder@127.0.0.1:1/nowhere", openTimeout: 2)
         }
         #expect(unreachable?.code == .cannotOpen)
         #expect(unreachable?.description.contains("postgres://kinfinder@127.0.0.1:1/nowhere") == true)

@@ -102,7 +102,7 @@ struct LeaseTests {
     @Test("events are handed out in order once committed; a new event is announced on PostgreSQL")
     func eventsAndNotifications() async throws {
         guard TestPostgres.available else { return }
-        let store = try await PostgresGridStore.connect(url: try await TestPostgres.freshDatabase())
+        let store = try await PostgresGridStore.connect(url: try await TestPostgres.freshDatabase(), openTimeout: TestPostgres.openTimeout)
         try await Fixture.seed(store)
         let report = try await store.addReport(Fixture.report())
         let track = try await store.saveTrack(Fixture.track())

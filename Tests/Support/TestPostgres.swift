@@ -16,6 +16,9 @@ public enum TestPostgres {
         public let adminURL: String
     }
 
+    /// Seconds tests give a PostgreSQL store to open.
+    public static let openTimeout = 180.0
+
     /// The server, started on first use; `nil` when none can be started.
     public static let server: Server? = start()
 
@@ -126,7 +129,8 @@ public enum StoreEngine: String, Sendable, CustomStringConvertible {
     public func open(_ location: String) async throws -> any GridStore {
         switch self {
         case .sqlite: try SQLiteGridStore(path: location)
-        case .postgres: try await PostgresGridStore.connect(url: location)
+        // A loaded test machine (the whole suite at once on two cores) can take longer than a user's 10 s.
+        case .postgres: try await PostgresGridStore.connect(url: location, openTimeout: TestPostgres.openTimeout)
         }
     }
 }

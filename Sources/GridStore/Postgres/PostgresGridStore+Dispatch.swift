@@ -264,7 +264,7 @@ extension PostgresGridStore {
                 """, [list], on: c)
             let granted = try await self.rows(
                 """
-                UPDATE camera_lease SET holder = ?, token = token + 1, expires_at = now() + make_interval(secs => ?)
+                UPDATE camera_lease SET holder = ?, token = token + 1, granted_at = now(), expires_at = now() + make_interval(secs => ?)
                 WHERE camera_id IN (
                     SELECT camera_id FROM camera_lease
                     WHERE camera_id = ANY(string_to_array(?, E'\\n')) AND (holder IS NULL OR expires_at IS NULL OR expires_at <= now())

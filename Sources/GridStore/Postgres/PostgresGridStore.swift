@@ -16,7 +16,7 @@ public import PostgresNIO
 ///
 /// Rows are read into GRDB `Row` values so that both engines share one set of model decoders.
 public final class PostgresGridStore: GridStore {
-    /// How long opening waits for the server, in seconds.
+    /// How long opening waits for the server by default, in seconds.
     public static let openTimeout: Double = 10
 
     /// The server as given, with any password hidden.
@@ -33,10 +33,13 @@ public final class PostgresGridStore: GridStore {
     /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/cannotOpen`` when the URL is
     ///   malformed or the server cannot be reached or refuses the login,
     ///   ``GridStoreError/Code/newerDatabase`` when a newer Kinfinder migrated it.
-    public static func connect(url: String, logger: Logger = Logger(label: "kinfinder.postgres")) async throws -> PostgresGridStore {
+    /// - Parameter openTimeout: seconds to wait for the server and the migrations.
+    public static func connect(
+        url: String, openTimeout: Double = PostgresGridStore.openTimeout, logger: Logger = Logger(label: "kinfinder.postgres")
+    ) async throws -> PostgresGridStore {
         let store = try PostgresGridStore(url: url, logger: logger)
         // The pool retries connecting forever; opening must answer within a bound.
-        let deadline = Self.openTimeout
+        let deadline = openTimeout
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.migrate() }

@@ -212,6 +212,7 @@ enum PostgresSchema {
             camera_id TEXT PRIMARY KEY REFERENCES camera(id) ON DELETE CASCADE,
             holder TEXT,
             token BIGINT NOT NULL DEFAULT 0,
+            granted_at TIMESTAMPTZ,
             expires_at TIMESTAMPTZ
         );
         CREATE TABLE ingest_host (
