@@ -267,6 +267,11 @@ private struct StatusWriter: Service {
     }
 }
 
+private struct LeaseRoundTimeout: Error, CustomStringConvertible {
+    let seconds: Double
+    var description: String { "no answer from the grid database within \(seconds) s" }
+}
+
 /// Shared mode: keeps this host's camera leases (see ``CameraSupervisor``).
 private struct LeaseKeeper: Service {
     let supervisor: CameraSupervisor
@@ -281,7 +286,16 @@ private struct LeaseKeeper: Service {
         await pause()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try await supervisor.leaseRound(sharing)
+                // A round must not hang on an unreachable database: the lease clock keeps running.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await supervisor.leaseRound(sharing) }
+                    group.addTask {
+                        try await Task.sleep(for: .milliseconds(Int(sharing.leaseTTL * 500)))
+                        throw LeaseRoundTimeout(seconds: sharing.leaseTTL / 2)
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
                 lastRenewal = clock.now
             } catch {
                 supervisor.log.error("lease round failed", metadata: ["error": "\(error)"])
