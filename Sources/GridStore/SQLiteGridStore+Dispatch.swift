@@ -5,9 +5,7 @@ extension SQLiteGridStore {
     // MARK: Workers and posts
 
     public func upsertWorker(_ worker: GridWorker, passwordHash: String?) async throws {
-        guard !worker.id.isEmpty, worker.id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@".contains($0) }) else {
-            throw GridStoreError.invalidValue("a worker id needs letters, digits, '-', '_', '.' or '@' only, got '\(worker.id)'")
-        }
+        try StoreRules.validateWorkerID(worker.id)
         try await write { db in
             try Self.requireCell(worker.cellID, subject: "worker '\(worker.id)' is in", db)
             try db.execute(

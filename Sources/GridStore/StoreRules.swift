@@ -11,6 +11,12 @@ enum StoreRules {
         }
     }
 
+    static func validateWorkerID(_ id: String) throws {
+        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@".contains($0) }) else {
+            throw GridStoreError.invalidValue("a worker id needs letters, digits, '-', '_', '.' or '@' only, got '\(id)'")
+        }
+    }
+
     static func validateLease(holder: String, ttl: TimeInterval) throws {
         guard !holder.isEmpty else { throw GridStoreError.invalidValue("a lease holder needs a non-empty name") }
         guard ttl.isFinite, ttl > 0, ttl <= 3600 else {

@@ -92,14 +92,19 @@ final class RunProcess {
     let process: Process
     let log: URL
 
-    init(config: URL, database: URL) throws {
-        log = config.deletingLastPathComponent().appendingPathComponent("run-\(UUID().uuidString.prefix(6)).log")
+    convenience init(config: URL, database: URL) throws {
+        try self.init(arguments: ["run", "--config", config.path], logFolder: config.deletingLastPathComponent(), database: database.path)
+    }
+
+    /// `kinfinder ARGUMENTS` with `database` as $KINFINDER_DATABASE (when given), logging into a new file in `logFolder`.
+    init(arguments: [String], logFolder: URL, database: String? = nil, logName: String = "run") throws {
+        log = logFolder.appendingPathComponent("\(logName)-\(UUID().uuidString.prefix(6)).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process = Process()
         process.executableURL = binary
-        process.arguments = ["run", "--config", config.path]
+        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        env["KINFINDER_DATABASE"] = database.path
+        if let database { env["KINFINDER_DATABASE"] = database }
         env["KINFINDER_MODELS"] = repoRoot.appendingPathComponent("Models").path
         process.environment = env
         let handle = try FileHandle(forWritingTo: log)
@@ -111,6 +116,11 @@ final class RunProcess {
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     func signal(_ s: Int32) { kill(process.processIdentifier, s) }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
 
     /// SIGTERM and wait; returns the exit status.
     func stop(timeout: Double = 20) -> Int32? {

@@ -15,49 +15,20 @@ import Glibc
 /// A `kinfinder run --shared` host with its own data folder and log file.
 final class SharedHost {
     let name: String
-    let process: Process
-    let log: URL
+    private let run: RunProcess
 
     init(name: String, config: URL, databaseURL: String, folder: URL) throws {
         self.name = name
         let data = folder.appendingPathComponent("data-\(name)")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        log = folder.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(4)).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process = Process()
-        process.executableURL = binary
-        process.arguments = [
-            "run", "--config", config.path, "--database", databaseURL, "--data-dir", data.path, "--shared", "--host-id", name,
-        ]
-        var env = ProcessInfo.processInfo.environment
-        env["KINFINDER_MODELS"] = repoRoot.appendingPathComponent("Models").path
-        process.environment = env
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        run = try RunProcess(
+            arguments: ["run", "--config", config.path, "--database", databaseURL, "--data-dir", data.path, "--shared", "--host-id", name],
+            logFolder: folder, logName: name)
     }
 
-    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-
-    func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    /// SIGTERM and wait; the exit status, or nil when it had to be killed.
-    func stop(timeout: Double = 30) -> Int32? {
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
-            return nil
-        }
-        return process.terminationStatus
-    }
-
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    var logText: String { run.logText }
+    func kill9() { run.kill9() }
+    func stop() -> Int32? { run.stop(timeout: 30) }
 }
 
 @Suite("Several hosts share cameras through PostgreSQL", .serialized)

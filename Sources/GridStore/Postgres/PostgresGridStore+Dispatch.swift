@@ -9,9 +9,7 @@ extension PostgresGridStore {
     // MARK: Workers and posts
 
     public func upsertWorker(_ worker: GridWorker, passwordHash: String?) async throws {
-        guard !worker.id.isEmpty, worker.id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@".contains($0) }) else {
-            throw GridStoreError.invalidValue("a worker id needs letters, digits, '-', '_', '.' or '@' only, got '\(worker.id)'")
-        }
+        try StoreRules.validateWorkerID(worker.id)
         try await transaction { c in
             try await self.requireCell(worker.cellID, subject: "worker '\(worker.id)' is in", c)
             try await self.execute(
