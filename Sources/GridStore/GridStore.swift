@@ -112,7 +112,8 @@ public protocol GridStore: Sendable {
     /// Removes `holder` from the live hosts (clean shutdown).
     func leaveHosts(holder: String) async throws
     /// Grants `holder` up to `limit` of `cameraIDs` whose lease is free or expired, each with a new
-    /// fencing token, for `ttl` seconds. Never takes a lease that has not expired.
+    /// fencing token, for `ttl` seconds. Never takes a lease that has not expired; ids of cameras not in
+    /// the database are passed over.
     func acquireLeases(holder: String, cameraIDs: [String], limit: Int, ttl: TimeInterval) async throws -> [LeaseFence]
     /// Extends the leases `holder` still has (same token) by `ttl` seconds from now; returns them.
     /// A lease missing from the answer was taken over: stop that camera.

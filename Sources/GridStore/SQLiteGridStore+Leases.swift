@@ -28,7 +28,8 @@ extension SQLiteGridStore {
             let now = Date()
             var granted: [LeaseFence] = []
             for id in cameraIDs.sorted() where granted.count < limit {
-                try Self.requireCamera(id, usedBy: "a lease", db)
+                // Cameras not in the database are passed over, as on PostgreSQL.
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM camera WHERE id = ?", arguments: [id]) != nil else { continue }
                 try db.execute(sql: "INSERT INTO camera_lease (camera_id) VALUES (?) ON CONFLICT DO NOTHING", arguments: [id])
                 try db.execute(
                     sql: """

@@ -21,8 +21,8 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Where this host keeps snapshots and the retro-search index. Default: the SQLite file's folder, "
-                + "or ~/.local/share/kinfinder with PostgreSQL.",
+            "Where this host keeps snapshots and the retro-search index (one folder per database). Default: the SQLite "
+                + "file's folder, or ~/.local/share/kinfinder/postgres-HOST-PORT-DB with PostgreSQL.",
             valueName: "folder"))
     var dataDir: String?
 
@@ -51,10 +51,16 @@ struct StoreOptions: ParsableArguments {
         return (base as NSString).appendingPathComponent("kinfinder")
     }
 
-    /// This host's data folder: snapshots and the descriptor index live under it.
+    /// This host's data folder: snapshots and the descriptor index live under it. The index follows
+    /// one database's change numbers, so each database gets its own folder: the SQLite file's, or
+    /// for PostgreSQL one per server and database under the default data home.
     var dataDirectory: String {
         if let dataDir { return absolute(dataDir) }
-        return usesPostgres ? Self.defaultDataHome : (databaseLocation as NSString).deletingLastPathComponent
+        guard usesPostgres else { return (databaseLocation as NSString).deletingLastPathComponent }
+        let c = URLComponents(string: databaseLocation)
+        let name = "postgres-\(c?.host ?? "socket")-\(c?.port ?? 5432)-\((c?.path ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/")))"
+        let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" })
+        return (Self.defaultDataHome as NSString).appendingPathComponent(safe)
     }
 
     /// Opens the database; `openTimeout`: how long to wait for a PostgreSQL server (services that

@@ -12,7 +12,7 @@ struct LeaseTests {
             try await Fixture.seed(store)
             let cams = ["CAM1", "CAM2"]
             // Long leases while the test checks they hold (a loaded machine may pause it for seconds).
-            let a = try await store.acquireLeases(holder: "host-a", cameraIDs: cams, limit: 5, ttl: 60)
+            let a = try await store.acquireLeases(holder: "host-a", cameraIDs: cams + ["CAM404"], limit: 5, ttl: 60)
             #expect(a.map(\.cameraID) == cams && a.allSatisfy { $0.token == 1 && $0.holder == "host-a" })
             #expect(try await store.acquireLeases(holder: "host-b", cameraIDs: cams, limit: 5, ttl: 5).isEmpty, "live leases are never taken")
             #expect(try await store.renewLeases(a, ttl: 60) == a)
