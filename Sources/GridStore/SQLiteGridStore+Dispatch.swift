@@ -113,12 +113,7 @@ extension SQLiteGridStore {
     }
 
     public func markOverdue(incidentID: Int64, kind: IncidentEvent.Kind, detail: String, at: Date) async throws -> Bool {
-        let column: String
-        switch kind {
-        case .overdue: column = "response_overdue"
-        case .resolutionOverdue: column = "resolution_overdue"
-        default: throw GridStoreError.invalidValue("markOverdue takes overdue or resolution-overdue, not \(kind.rawValue)")
-        }
+        let column = try StoreRules.overdueColumn(kind)
         return try await write { db in
             try db.execute(sql: "UPDATE dispatch SET \(column) = 1 WHERE incident_id = ? AND \(column) = 0", arguments: [incidentID])
             guard db.changesCount > 0 else { return false }

@@ -53,34 +53,10 @@ extension SQLiteGridStore {
     /// Incidents matching every set field of `filter`, newest first (by creation time, then id).
     /// `since` compares with the creation time; at most `limit` are returned.
     public func incidents(_ filter: IncidentFilter) async throws -> [Incident] {
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        if let status = filter.status {
-            conditions.append("status = ?")
-            arguments += [status.rawValue]
-        }
-        if let reportID = filter.reportID {
-            conditions.append("report_id = ?")
-            arguments += [reportID]
-        }
-        if let cameraID = filter.cameraID {
-            conditions.append("camera_id = ?")
-            arguments += [cameraID]
-        }
-        if let cellID = filter.cellID {
-            conditions.append("cell_id = ?")
-            arguments += [cellID]
-        }
-        if let since = filter.since {
-            conditions.append("created_at >= ?")
-            arguments += [since]
-        }
-        arguments += [max(0, filter.limit)]
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT * FROM incident \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?"
-        let finalArguments = arguments
+        let query = StoreQueries.incidents(filter)
+        let sql = query.sql, arguments = StatementArguments(query.values)
         return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(Incident.init(row:))
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Incident.init(row:))
         }
     }
 

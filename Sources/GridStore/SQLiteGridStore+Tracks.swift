@@ -44,21 +44,10 @@ extension SQLiteGridStore {
     /// Tracks last seen at or after `since` (all when `nil`), optionally of one camera, oldest
     /// first (by last-seen time, then id).
     public func tracks(since: Date?, cameraID: String?) async throws -> [StoredTrack] {
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        if let since {
-            conditions.append("last_seen_at >= ?")
-            arguments += [since]
-        }
-        if let cameraID {
-            conditions.append("camera_id = ?")
-            arguments += [cameraID]
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT * FROM track \(whereClause) ORDER BY last_seen_at, id"
-        let finalArguments = arguments
+        let query = StoreQueries.tracks(since: since, cameraID: cameraID)
+        let sql = query.sql, arguments = StatementArguments(query.values)
         return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(StoredTrack.init(row:))
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(StoredTrack.init(row:))
         }
     }
 

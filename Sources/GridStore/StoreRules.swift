@@ -1,4 +1,5 @@
 import FoundationEssentials
+import GRDB
 
 /// Checks every engine makes before writing, so both refuse the same input with the same words.
 enum StoreRules {
@@ -14,6 +15,15 @@ enum StoreRules {
     static func validateWorkerID(_ id: String) throws {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@".contains($0) }) else {
             throw GridStoreError.invalidValue("a worker id needs letters, digits, '-', '_', '.' or '@' only, got '\(id)'")
+        }
+    }
+
+    /// The dispatch column that marks this kind of overdue.
+    static func overdueColumn(_ kind: IncidentEvent.Kind) throws -> String {
+        switch kind {
+        case .overdue: "response_overdue"
+        case .resolutionOverdue: "resolution_overdue"
+        default: throw GridStoreError.invalidValue("markOverdue takes overdue or resolution-overdue, not \(kind.rawValue)")
         }
     }
 
@@ -97,5 +107,47 @@ enum StoreRules {
         guard level.depth > 0 else { return "a district has no parent" }
         let parent = GridLevel.allCases[level.depth - 1]
         return "the parent of \(article(level)) must be \(article(parent))"
+    }
+}
+
+/// Queries both engines run as they are (`?` placeholders; PostgreSQL numbers them), so a filter
+/// means the same on each.
+enum StoreQueries {
+    typealias Query = (sql: String, values: [(any DatabaseValueConvertible)?])
+
+    /// Incidents matching every set field of `filter`, newest first, at most `filter.limit`.
+    static func incidents(_ filter: IncidentFilter) -> Query {
+        var conditions: [String] = []
+        var values: [(any DatabaseValueConvertible)?] = []
+        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            conditions.append(condition)
+            values.append(value)
+        }
+        if let status = filter.status { add("status = ?", status.rawValue) }
+        if let reportID = filter.reportID { add("report_id = ?", reportID) }
+        if let cameraID = filter.cameraID { add("camera_id = ?", cameraID) }
+        if let cellID = filter.cellID { add("cell_id = ?", cellID) }
+        if let since = filter.since { add("created_at >= ?", since) }
+        values.append(max(0, filter.limit))
+        return ("SELECT * FROM incident \(whereClause(conditions)) ORDER BY created_at DESC, id DESC LIMIT ?", values)
+    }
+
+    /// Tracks last seen at or after `since` (all when `nil`), optionally of one camera, oldest first.
+    static func tracks(since: Date?, cameraID: String?) -> Query {
+        var conditions: [String] = []
+        var values: [(any DatabaseValueConvertible)?] = []
+        if let since {
+            conditions.append("last_seen_at >= ?")
+            values.append(since)
+        }
+        if let cameraID {
+            conditions.append("camera_id = ?")
+            values.append(cameraID)
+        }
+        return ("SELECT * FROM track \(whereClause(conditions)) ORDER BY last_seen_at, id", values)
+    }
+
+    private static func whereClause(_ conditions: [String]) -> String {
+        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     }
 }

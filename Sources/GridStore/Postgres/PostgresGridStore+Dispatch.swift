@@ -112,12 +112,7 @@ extension PostgresGridStore {
     }
 
     public func markOverdue(incidentID: Int64, kind: IncidentEvent.Kind, detail: String, at: Date) async throws -> Bool {
-        let column: String
-        switch kind {
-        case .overdue: column = "response_overdue"
-        case .resolutionOverdue: column = "resolution_overdue"
-        default: throw GridStoreError.invalidValue("markOverdue takes overdue or resolution-overdue, not \(kind.rawValue)")
-        }
+        let column = try StoreRules.overdueColumn(kind)
         return try await transaction { c in
             let marked = try await self.rows(
                 "UPDATE dispatch SET \(column) = true WHERE incident_id = ? AND NOT \(column) RETURNING cell_id", [incidentID], on: c)

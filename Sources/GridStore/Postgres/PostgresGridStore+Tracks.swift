@@ -34,21 +34,8 @@ extension PostgresGridStore {
     }
 
     public func tracks(since: Date?, cameraID: String?) async throws -> [StoredTrack] {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let since {
-            conditions.append("last_seen_at >= ?")
-            arguments.append(since)
-        }
-        if let cameraID {
-            conditions.append("camera_id = ?")
-            arguments.append(cameraID)
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let bound = arguments
-        return try await read {
-            try await rows("SELECT * FROM track \(whereClause) ORDER BY last_seen_at, id", bound).map(StoredTrack.init(row:))
-        }
+        let query = StoreQueries.tracks(since: since, cameraID: cameraID)
+        return try await read { try await rows(query.sql, query.values).map(StoredTrack.init(row:)) }
     }
 
     public func tracks(afterSequence sequence: Int64, limit: Int) async throws -> [StoredTrack] {
@@ -114,34 +101,8 @@ extension PostgresGridStore {
     }
 
     public func incidents(_ filter: IncidentFilter) async throws -> [Incident] {
-        var conditions: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        if let status = filter.status {
-            conditions.append("status = ?")
-            arguments.append(status.rawValue)
-        }
-        if let reportID = filter.reportID {
-            conditions.append("report_id = ?")
-            arguments.append(reportID)
-        }
-        if let cameraID = filter.cameraID {
-            conditions.append("camera_id = ?")
-            arguments.append(cameraID)
-        }
-        if let cellID = filter.cellID {
-            conditions.append("cell_id = ?")
-            arguments.append(cellID)
-        }
-        if let since = filter.since {
-            conditions.append("created_at >= ?")
-            arguments.append(since)
-        }
-        arguments.append(max(0, filter.limit))
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let bound = arguments
-        return try await read {
-            try await rows("SELECT * FROM incident \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?", bound).map(Incident.init(row:))
-        }
+        let query = StoreQueries.incidents(filter)
+        return try await read { try await rows(query.sql, query.values).map(Incident.init(row:)) }
     }
 
     public func incident(id: Int64) async throws -> Incident? {
