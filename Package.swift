@@ -38,16 +38,23 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
         ),
-        // Ingest reuses Vision's 2×2 SIMD kernel to halve 720p/1080p frames without libswscale.
-        .target(name: "Ingest", dependencies: ["CFFmpeg", "Vision"], swiftSettings: swiftSettings),
-        .target(name: "Vision", swiftSettings: swiftSettings),
-        .target(name: "Matching", dependencies: ["Vision"], swiftSettings: swiftSettings),
+        // SIMD kernels over image planes, each with a scalar reference (tests compare them).
+        .target(name: "ImageKernels", swiftSettings: swiftSettings),
+        // Ingest halves 720p/1080p frames with the 2×2 SIMD kernel instead of libswscale.
+        .target(name: "Ingest", dependencies: ["CFFmpeg", "ImageKernels"], swiftSettings: swiftSettings),
+        // The frame's way through analysis, one stage per module (pure Swift, no I/O):
+        // motion stage and person candidates → tracks → descriptions, composed by Extraction.
+        .target(name: "Detection", dependencies: ["ImageKernels"], swiftSettings: swiftSettings),
+        .target(name: "Tracking", dependencies: ["Detection"], swiftSettings: swiftSettings),
+        .target(name: "Description", dependencies: ["Detection"], swiftSettings: swiftSettings),
+        .target(name: "Extraction", dependencies: ["Detection", "Tracking", "Description"], swiftSettings: swiftSettings),
+        .target(name: "Matching", dependencies: ["Description"], swiftSettings: swiftSettings),
         // Accuracy metrics (detection, CLEAR MOT, IDF1, colour confusion, retrieval): pure functions.
-        .target(name: "Accuracy", dependencies: ["Vision"], swiftSettings: swiftSettings),
+        .target(name: "Accuracy", dependencies: ["Detection", "Description"], swiftSettings: swiftSettings),
         .target(
             name: "GridStore",
             dependencies: [
-                "Vision", "Matching", .product(name: "GRDB", package: "GRDB.swift"),
+                "Detection", "Description", "Matching", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,11 +62,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Track descriptors as compact segment files for retro search: layout, crash safety, SIMD scan.
-        .target(name: "DescriptorIndex", dependencies: ["Vision", "Matching", "GridStore"], swiftSettings: swiftSettings),
+        .target(name: "DescriptorIndex", dependencies: ["Description", "Matching", "GridStore"], swiftSettings: swiftSettings),
         .target(
             name: "KinfinderCore",
             dependencies: [
-                "Ingest", "Vision", "Matching", "GridStore", "Accuracy", "DescriptorIndex",
+                "Ingest", "Detection", "Tracking", "Description", "Extraction", "Matching", "GridStore", "Accuracy", "DescriptorIndex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,7 +78,7 @@ let package = Package(
         .target(
             name: "KinfinderServer",
             dependencies: [
-                "KinfinderCore", "GridStore", "Matching", "Vision",
+                "KinfinderCore", "GridStore", "Matching", "Description",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -86,7 +93,8 @@ let package = Package(
         .executableTarget(
             name: "kinfinder",
             dependencies: [
-                "KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "Accuracy", "DescriptorIndex", "KinfinderServer",
+                "KinfinderCore", "GridStore", "Matching", "Detection", "Description", "Extraction", "Ingest", "Accuracy", "DescriptorIndex",
+                "KinfinderServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -95,9 +103,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: swiftSettings),
-        .testTarget(name: "VisionTests", dependencies: ["Vision"], swiftSettings: swiftSettings),
-        .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "Vision"], swiftSettings: swiftSettings),
-        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Vision"], swiftSettings: swiftSettings),
+        .testTarget(name: "ImageKernelsTests", dependencies: ["ImageKernels", "Detection"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExtractionTests", dependencies: ["ImageKernels", "Detection", "Tracking", "Description", "Extraction"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "Detection", "Description"], swiftSettings: swiftSettings),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Description"], swiftSettings: swiftSettings),
         // A real PostgreSQL for the tests (scripts/postgres-test-server), shared by the test targets.
         .target(
             name: "KinfinderTestSupport",
@@ -106,17 +117,19 @@ let package = Package(
             ],
             path: "Tests/Support"),
         .testTarget(
-            name: "GridStoreTests", dependencies: ["GridStore", "Matching", "Vision", "KinfinderTestSupport"],
+            name: "GridStoreTests", dependencies: ["GridStore", "Matching", "Detection", "Description", "KinfinderTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "DescriptorIndexTests", dependencies: ["DescriptorIndex", "GridStore", "Matching", "Vision"],
+            name: "DescriptorIndexTests", dependencies: ["DescriptorIndex", "GridStore", "Matching", "Detection", "Description"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "KinfinderCLITests", dependencies: ["kinfinder", "GridStore", "Matching", "Vision", "KinfinderTestSupport"],
+            name: "KinfinderCLITests", dependencies: ["kinfinder", "GridStore", "Matching", "Description", "KinfinderTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KinfinderCoreTests",
-            dependencies: ["KinfinderCore", "GridStore", "Matching", "Vision", "Ingest", "DescriptorIndex", "KinfinderTestSupport"],
+            dependencies: [
+                "KinfinderCore", "GridStore", "Matching", "Detection", "Description", "Ingest", "DescriptorIndex", "KinfinderTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

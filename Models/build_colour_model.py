@@ -12,7 +12,7 @@ and numpy:
     /tmp/cmvenv/bin/python Models/build_colour_model.py --chart /tmp/colour-chart.png
 
 Method (see Models/README.md for the reasoning):
- 1. Every XKCD name is mapped onto one of the 12 names of `ColourName` (Sources/Vision/ColourName.swift):
+ 1. Every XKCD name is mapped onto one of the 12 names of `ColourName` (Sources/Description/ColourName.swift):
     a whole-name table first (FULL_NAME), then the head noun, i.e. the last word ("dark navy blue"
     -> "blue", "lime green" -> "green"): a basic term stays itself, a non-basic head goes through
     HEAD_MAP; names whose head is neither ("bland", "dust", "green/blue") are dropped, and so are

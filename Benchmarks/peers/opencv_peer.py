@@ -18,7 +18,7 @@ import time
 import cv2
 import numpy as np
 
-# The twelve names Kinfinder uses (Sources/Vision/ColourName.swift), in its order.
+# The twelve names Kinfinder uses (Sources/Description/ColourName.swift), in its order.
 COLOUR_NAMES = ["red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink",
                 "brown", "black", "white", "grey"]
 

@@ -1,4 +1,4 @@
-public import Vision
+public import Description
 
 /// How well colour names were given: overall, per true colour, and which colours were taken for which.
 public struct ColourConfusion: Sendable, Hashable, Codable {

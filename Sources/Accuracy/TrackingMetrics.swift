@@ -1,4 +1,4 @@
-public import Vision
+public import Detection
 
 /// A labelled person in one annotated frame.
 public struct TruthBox: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import FoundationEssentials
 public import GridStore
-import Vision
+import Description
 
 /// One stored track, quantised into a fixed 64-byte record that the scan reads in place.
 ///

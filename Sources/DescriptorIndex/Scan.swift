@@ -1,7 +1,7 @@
 import Dispatch
 public import FoundationEssentials
 public import Matching
-import Vision
+import Description
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,5 +1,5 @@
 public import FoundationEssentials
-public import Vision
+public import Description
 
 /// Level of a grid cell, from the whole district down to a micro-grid of at most 500 households.
 public enum GridLevel: String, CaseIterable, Sendable, Codable, Comparable {

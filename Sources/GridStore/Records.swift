@@ -1,7 +1,8 @@
 import FoundationEssentials
 import GRDB
 import Matching
-import Vision
+import Detection
+import Description
 
 // Row ⇄ model conversions. Every decoder throws `GridStoreError.corruptData` on values this version
 // cannot read, so a damaged or foreign database never crashes a pipeline.

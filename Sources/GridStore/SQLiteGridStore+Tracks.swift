@@ -1,6 +1,6 @@
 public import FoundationEssentials
 import GRDB
-import Vision
+import Description
 
 extension SQLiteGridStore {
     /// Inserts or updates the track keyed by (camera, run, track number) and returns it with its

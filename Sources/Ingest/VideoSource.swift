@@ -1,5 +1,5 @@
 import CFFmpeg
-import Vision
+import ImageKernels
 #if canImport(Glibc)
 import Glibc
 #endif

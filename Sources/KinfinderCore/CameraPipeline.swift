@@ -3,7 +3,10 @@ public import GridStore
 public import Ingest
 public import Logging
 public import Matching
-public import Vision
+public import Detection
+public import Description
+public import Extraction
+import Tracking
 
 /// Settings of one camera pipeline, stage by stage.
 public struct PipelineConfiguration: Sendable {

@@ -1,5 +1,5 @@
 public import Ingest
-public import Vision
+public import Detection
 
 /// A copy of the region around a person from one frame (planar YUV 4:2:0, even-aligned), kept
 /// as the best view of a track until a snapshot is needed, with the person's box outlined.

@@ -2,7 +2,10 @@ import Foundation
 public import Ingest
 public import Matching
 public import Accuracy
-public import Vision
+public import Detection
+public import Description
+public import Extraction
+import Tracking
 
 /// What extraction saw in a clip: per-frame boxes of confirmed tracks, and every track's final
 /// descriptor. The input of the accuracy metrics.

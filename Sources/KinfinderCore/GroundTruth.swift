@@ -1,5 +1,5 @@
 import Foundation
-public import Vision
+public import Detection
 
 /// Ground truth of a sample clip (`SampleClips/<clip>.gt.json`; format in SampleClips/README.md).
 public struct GroundTruth: Sendable, Decodable {

@@ -1,6 +1,7 @@
 public import Foundation
 import Ingest
-public import Vision
+public import Detection
+public import Description
 
 /// Clothing colours read from a family's photo of the missing person, with the same colour table
 /// and sampler the cameras use, for the family to confirm.

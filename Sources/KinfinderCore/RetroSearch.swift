@@ -2,7 +2,7 @@ public import DescriptorIndex
 public import Foundation
 public import GridStore
 public import Matching
-import Vision
+import Description
 
 /// Map positions of cells and cameras, with fallbacks: a camera without a position stands at its
 /// cell's; a cell without one at the mean of its placed cameras, else at its parent's.

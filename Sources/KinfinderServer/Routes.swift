@@ -5,7 +5,7 @@ import KinfinderCore
 import Logging
 public import Matching
 import Metrics
-import Vision
+import Description
 
 /// The JSON API under `/api/v1`, documented in `docs/openapi.yaml` (served at `/openapi.yaml`).
 struct API {

@@ -2,7 +2,7 @@ public import Foundation
 public import GridStore
 public import Hummingbird
 public import Matching
-import Vision
+import Description
 
 // What the API returns and accepts. Dates are ISO 8601; colours are English names (the Chinese
 // name beside them in views).

@@ -1,5 +1,5 @@
 import FoundationEssentials
-public import Vision
+public import Description
 
 /// Errors of the colour-name model and the report parser, worded for the person at the keyboard.
 public enum MatchingError: Error, CustomStringConvertible, Equatable {

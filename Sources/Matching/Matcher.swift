@@ -1,5 +1,5 @@
 public import FoundationEssentials
-public import Vision
+public import Description
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,5 +1,5 @@
 public import FoundationEssentials
-public import Vision
+public import Description
 
 /// Age group as families say it; it sets the expected height and, later, walking speed.
 public enum AgeGroup: String, CaseIterable, Sendable, Codable, CustomStringConvertible {

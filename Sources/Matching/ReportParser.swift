@@ -1,4 +1,4 @@
-public import Vision
+public import Description
 
 /// What a family's free-text description says: clothing colours, age group and height.
 public struct ParsedDescription: Sendable, Equatable {

@@ -1,7 +1,8 @@
 import Foundation
 import KinfinderCore
 import Accuracy
-import Vision
+import Description
+import Extraction
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -4,7 +4,8 @@ import Foundation
 import GridStore
 import KinfinderCore
 import Matching
-import Vision
+import Detection
+import Description
 
 struct BenchSearch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,8 @@ import Foundation
 import GridStore
 import Logging
 import Matching
-import Vision
+import Detection
+import Description
 
 /// `kinfinder bench-store`: write throughput and latency of the grid database engine, for the two
 /// writes ingest hosts make: track descriptors (one per person per camera) and incidents.

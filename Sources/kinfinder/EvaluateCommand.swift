@@ -4,7 +4,8 @@ import Ingest
 import KinfinderCore
 import Matching
 import Accuracy
-import Vision
+import Detection
+import Extraction
 
 struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

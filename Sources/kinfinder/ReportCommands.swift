@@ -3,7 +3,7 @@ import Foundation
 import GridStore
 import KinfinderCore
 import Matching
-import Vision
+import Description
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

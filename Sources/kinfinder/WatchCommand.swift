@@ -5,9 +5,10 @@ import Ingest
 import KinfinderCore
 import Matching
 import Synchronization
-import Vision
 #if canImport(Glibc)
 import Glibc
+import Description
+import Extraction
 #endif
 
 struct Watch: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Testing
-import Vision
+import Detection
+import Description
 @testable import Accuracy
 
 func box(_ x: Float, _ y: Float = 0, w: Float = 10, h: Float = 20) -> Box { Box(x: x, y: y, width: w, height: h) }

@@ -3,7 +3,8 @@ import Testing
 @testable import DescriptorIndex
 import GridStore
 import Matching
-import Vision
+import Detection
+import Description
 
 /// A fresh folder, removed afterwards.
 func withFolder<T>(_ body: (String) async throws -> T) async throws -> T {

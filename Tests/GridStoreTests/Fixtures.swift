@@ -3,7 +3,8 @@ import KinfinderTestSupport
 import Testing
 @testable import GridStore
 import Matching
-import Vision
+import Detection
+import Description
 
 /// A database path in a fresh folder under the temporary directory (the folder does not exist yet,
 /// so opening also tests that the store creates it); the folder is removed afterwards.

@@ -3,7 +3,7 @@ import Foundation
 import Matching
 import KinfinderTestSupport
 import Testing
-import Vision
+import Description
 
 @Suite("SQLite grid store")
 struct GridStoreTests {

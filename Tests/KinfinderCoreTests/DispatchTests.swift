@@ -5,7 +5,8 @@ import KinfinderTestSupport
 @testable import KinfinderCore
 import Matching
 import Testing
-import Vision
+import Detection
+import Description
 
 /// A grid database with the sample grid, one report, one track and `incidents` incidents in the
 /// south-gate micro-grid.

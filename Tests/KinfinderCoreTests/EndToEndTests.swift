@@ -6,7 +6,8 @@ import KinfinderCore
 import Logging
 import Matching
 import Testing
-import Vision
+import Detection
+import Description
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 func sample(_ name: String) -> String { repoRoot.appendingPathComponent("SampleClips/\(name)").path }

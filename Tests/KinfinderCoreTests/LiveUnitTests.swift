@@ -2,7 +2,7 @@ import Foundation
 import GridStore
 import Ingest
 import Testing
-import Vision
+import Detection
 @testable import KinfinderCore
 
 /// A seeded generator so jitter tests are repeatable.

@@ -1,7 +1,7 @@
 import Foundation
 @testable import Matching
 import Testing
-import Vision
+import Description
 
 /// The repository's Models/ folder, found from this file.
 let modelsDirectory = URL(fileURLWithPath: #filePath)

@@ -1,6 +1,6 @@
 @testable import Matching
 import Testing
-import Vision
+import Description
 
 struct ParseCase: Sendable, CustomTestStringConvertible {
     var text: String

@@ -1,7 +1,7 @@
 public import FoundationEssentials
 import GRDB
 import PostgresNIO
-import Vision
+import Description
 
 // Tracks and incidents on PostgreSQL.
 extension PostgresGridStore {

@@ -1,7 +1,7 @@
 public import Foundation
 public import GridStore
 public import Ingest
-public import Vision
+public import Detection
 import Yams
 
 /// How `kinfinder run` hosts share cameras (see `CameraSupervisor`).

@@ -2,7 +2,7 @@ import Foundation
 import GridStore
 import Logging
 import Matching
-import Vision
+import Description
 
 /// The retry half of "no incident lost when a host dies": run by the host that takes a camera over,
 /// before it starts analysing.

@@ -1,3 +1,7 @@
+public import Detection
+public import Tracking
+public import Description
+
 /// All settings of the extraction stage for one camera.
 public struct ExtractorConfiguration: Sendable, Hashable {
     public var background = BackgroundConfiguration()

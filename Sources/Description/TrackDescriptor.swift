@@ -1,3 +1,5 @@
+public import Detection
+
 /// What Kinfinder knows about one person seen by one camera: the unit that is matched against
 /// missing-person reports, stored in the grid database and searched later.
 ///

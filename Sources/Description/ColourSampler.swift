@@ -1,3 +1,5 @@
+public import Detection
+
 /// Where on a person's box the clothing colours are read, as fractions of the box.
 public struct ColourSampling: Sendable, Hashable {
     /// Upper body: below the head and neck, down to the waist.

@@ -1,5 +1,9 @@
 import Testing
-@testable import Vision
+@testable import ImageKernels
+@testable import Detection
+@testable import Tracking
+@testable import Description
+@testable import Extraction
 
 /// A uniform colour table for tests: everything is "red" except dark pixels (black).
 func testTable() -> [UInt8] {

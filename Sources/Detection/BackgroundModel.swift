@@ -1,3 +1,5 @@
+import ImageKernels
+
 /// Settings of the background model. Every threshold is in 8-bit levels of the decoded image.
 public struct BackgroundConfiguration: Sendable, Hashable {
     /// Optional fast learning at the start (off by default: it half-absorbs people who enter

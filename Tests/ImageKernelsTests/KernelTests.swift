@@ -1,5 +1,6 @@
 import Testing
-@testable import Vision
+@testable import ImageKernels
+@testable import Detection
 
 /// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
 struct SeededBytes {

@@ -1,3 +1,5 @@
+public import Detection
+
 /// Settings of the multi-object tracker.
 public struct TrackerConfiguration: Sendable, Hashable {
     /// Detections in a row before a track counts as a person (filters flicker).

@@ -1,3 +1,5 @@
+import ImageKernels
+
 /// Which foreground blobs count as people.
 public struct DetectionConfiguration: Sendable, Hashable {
     /// Smallest person, as a fraction of the frame height.

@@ -1,28 +1,30 @@
-/// Everything gathered about one track while it lives; turned into a ``TrackDescriptor`` on demand.
-struct TrackAccumulator {
-    let id: Int
-    var firstSeen: Double
-    var lastSeen: Double
-    var upper = [Int](repeating: 0, count: ColourName.allCases.count)
-    var lower = [Int](repeating: 0, count: ColourName.allCases.count)
-    var upperForeground = 0
-    var upperArea = 0
-    var lowerForeground = 0
-    var lowerArea = 0
-    var heights = BoundedSamples<Float>()
-    var footHeights = BoundedSamples<SIMD2<Float>>()
-    var speeds = BoundedSamples<Float>()
-    var loiterSeconds: Double = 0
-    var firstFoot: SIMD2<Float>
-    var lastFoot: SIMD2<Float>
-    var lastVelocity: SIMD2<Float> = .zero
-    var observations = 0
-    var bestBox: Box
-    var bestArea: Float = 0
-    var bestTime: Double
-    var lastHeightSample: Double = -.infinity
+package import Detection
 
-    init(id: Int, box: Box, time: Double) {
+/// Everything gathered about one track while it lives; turned into a ``TrackDescriptor`` on demand.
+package struct TrackAccumulator {
+    package let id: Int
+    package var firstSeen: Double
+    package var lastSeen: Double
+    package var upper = [Int](repeating: 0, count: ColourName.allCases.count)
+    package var lower = [Int](repeating: 0, count: ColourName.allCases.count)
+    package var upperForeground = 0
+    package var upperArea = 0
+    package var lowerForeground = 0
+    package var lowerArea = 0
+    package var heights = BoundedSamples<Float>()
+    package var footHeights = BoundedSamples<SIMD2<Float>>()
+    package var speeds = BoundedSamples<Float>()
+    package var loiterSeconds: Double = 0
+    package var firstFoot: SIMD2<Float>
+    package var lastFoot: SIMD2<Float>
+    package var lastVelocity: SIMD2<Float> = .zero
+    package var observations = 0
+    package var bestBox: Box
+    package var bestArea: Float = 0
+    package var bestTime: Double
+    package var lastHeightSample: Double = -.infinity
+
+    package init(id: Int, box: Box, time: Double) {
         self.id = id
         firstSeen = time
         lastSeen = time
@@ -32,7 +34,7 @@ struct TrackAccumulator {
         bestTime = time
     }
 
-    mutating func add(_ s: ColourSample) {
+    package mutating func add(_ s: ColourSample) {
         for i in 0..<upper.count {
             upper[i] += s.upper[i]
             lower[i] += s.lower[i]
@@ -43,7 +45,7 @@ struct TrackAccumulator {
         lowerArea += s.lowerArea
     }
 
-    func descriptor(frameHeight: Int, heights model: PerspectiveHeightModel) -> TrackDescriptor {
+    package func descriptor(frameHeight: Int, heights model: PerspectiveHeightModel) -> TrackDescriptor {
         let medianHeight = heights.median ?? bestBox.height
         var relative: Float? = nil
         let ratios = footHeights.values.compactMap { s -> Float? in
@@ -79,13 +81,13 @@ struct TrackAccumulator {
 
 /// Samples kept for a median, bounded in memory: past `capacity`, every other one is dropped and
 /// only every second new one is kept (so a track that lasts hours stays small).
-struct BoundedSamples<T> {
-    private(set) var values: [T] = []
+package struct BoundedSamples<T> {
+    package private(set) var values: [T] = []
     private var keepEvery = 1
     private var seen = 0
-    let capacity = 256
+    package let capacity = 256
 
-    mutating func append(_ v: T) {
+    package mutating func append(_ v: T) {
         seen += 1
         guard seen % keepEvery == 0 else { return }
         values.append(v)
@@ -97,16 +99,16 @@ struct BoundedSamples<T> {
 }
 
 extension BoundedSamples where T == Float {
-    var median: Float? { values.isEmpty ? nil : Self.median(of: values) }
+    package var median: Float? { values.isEmpty ? nil : Self.median(of: values) }
 
-    static func median(of v: [Float]) -> Float {
+    package static func median(of v: [Float]) -> Float {
         let s = v.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }
 
 /// atan2 in degrees, 0…360, without Foundation: 0 = right, 90 = down (image rows grow downward).
-func atan2Degrees(_ y: Float, _ x: Float) -> Float {
+package func atan2Degrees(_ y: Float, _ x: Float) -> Float {
     // Polynomial atan on the octant, accurate to ~0.01 rad: ample for a heading.
     let ax = abs(x), ay = abs(y)
     let (small, large) = ax > ay ? (ay, ax) : (ax, ay)
