@@ -42,15 +42,21 @@ let package = Package(
         .target(name: "ImageKernels", swiftSettings: swiftSettings),
         // Ingest halves 720p/1080p frames with the 2×2 SIMD kernel instead of libswscale.
         .target(name: "Ingest", dependencies: ["CFFmpeg", "ImageKernels"], swiftSettings: swiftSettings),
-        // The frame's way through analysis, one stage per module (pure Swift, no I/O):
-        // motion stage and person candidates → tracks → descriptions, composed by Extraction.
-        .target(name: "Detection", dependencies: ["ImageKernels"], swiftSettings: swiftSettings),
-        .target(name: "Tracking", dependencies: ["Detection"], swiftSettings: swiftSettings),
+        // The second C boundary: ONNX Runtime's C API, loaded with dlopen at run time (the library
+        // comes from the onnxruntime wheel; see scripts/install-deps), so nothing links against it.
+        .target(name: "COnnxRuntime", linkerSettings: [.linkedLibrary("dl")]),
+        // Owns every ONNX Runtime object: the runtime, sessions, runs; typed errors.
+        .target(name: "Inference", dependencies: ["COnnxRuntime"], swiftSettings: swiftSettings),
+        // The frame's way through analysis, one stage per module (pure Swift, no I/O but loading a
+        // model): motion stage, crop planner and person network → tracks → descriptions, composed
+        // by Extraction.
+        .target(name: "Detection", dependencies: ["ImageKernels", "Inference"], swiftSettings: swiftSettings),
+        .target(name: "Tracking", dependencies: ["Detection", "ImageKernels"], swiftSettings: swiftSettings),
         .target(name: "Description", dependencies: ["Detection"], swiftSettings: swiftSettings),
         .target(name: "Extraction", dependencies: ["Detection", "Tracking", "Description"], swiftSettings: swiftSettings),
         .target(name: "Matching", dependencies: ["Description"], swiftSettings: swiftSettings),
         // Accuracy metrics (detection, CLEAR MOT, IDF1, colour confusion, retrieval): pure functions.
-        .target(name: "Accuracy", dependencies: ["Detection", "Description"], swiftSettings: swiftSettings),
+        .target(name: "Accuracy", dependencies: ["Detection", "Tracking", "Description"], swiftSettings: swiftSettings),
         .target(
             name: "GridStore",
             dependencies: [
@@ -66,7 +72,8 @@ let package = Package(
         .target(
             name: "KinfinderCore",
             dependencies: [
-                "Ingest", "Detection", "Tracking", "Description", "Extraction", "Matching", "GridStore", "Accuracy", "DescriptorIndex",
+                "Ingest", "Inference", "Detection", "Tracking", "Description", "Extraction", "Matching", "GridStore", "Accuracy",
+                "DescriptorIndex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,8 +100,9 @@ let package = Package(
         .executableTarget(
             name: "kinfinder",
             dependencies: [
-                "KinfinderCore", "GridStore", "Matching", "Detection", "Description", "Extraction", "Ingest", "Accuracy", "DescriptorIndex",
-                "KinfinderServer",
+                "KinfinderCore", "GridStore", "Matching", "Detection", "Tracking", "Description", "Extraction", "Ingest", "Accuracy",
+                "DescriptorIndex",
+                "KinfinderServer", "Inference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,10 +112,13 @@ let package = Package(
         ),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: swiftSettings),
         .testTarget(name: "ImageKernelsTests", dependencies: ["ImageKernels", "Detection"], swiftSettings: swiftSettings),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "Inference", "Ingest"], swiftSettings: swiftSettings),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExtractionTests", dependencies: ["ImageKernels", "Detection", "Tracking", "Description", "Extraction"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "Detection", "Description"], swiftSettings: swiftSettings),
+        .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "Detection", "Tracking", "Description"], swiftSettings: swiftSettings),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "Description"], swiftSettings: swiftSettings),
         // A real PostgreSQL for the tests (scripts/postgres-test-server), shared by the test targets.
         .target(

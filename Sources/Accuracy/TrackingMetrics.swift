@@ -1,4 +1,5 @@
 public import Detection
+import Tracking
 
 /// A labelled person in one annotated frame.
 public struct TruthBox: Sendable, Hashable {

@@ -16,6 +16,13 @@ public struct ColourSampling: Sendable, Hashable {
     /// saturated lawn). Neither is clothing.
     public var backgroundLuma: Int = 12
     public var backgroundChroma: Int = 10
+    /// A person whose moving pixels cover less than this share of the upper body counts as still
+    /// (see ``ColourSampler/sample(_:y:u:v:width:height:mask:maskWidth:background:withoutMotion:)``)…
+    public var stillMaskShare: Float = 0.25
+    /// …and is sampled in the centre of the box, this share of the width off each side…
+    public var stillSideMargin: Float = 0.25
+    /// …without the background test when it would keep less than this share of the pixels.
+    public var stillKeptShare: Float = 0.3
 
     public init() {}
 }
@@ -49,18 +56,41 @@ public struct ColourSampler: Sendable {
 
     /// Samples `box` of a `width`×`height` frame. `mask` is the foreground mask at half size
     /// (`maskWidth` wide); pixels that are background there are skipped.
+    ///
+    /// `withoutMotion`: the box is a whole person from the network, who may be standing still, so
+    /// the mask may hold little of them. When the mask covers less than `stillMaskShare` of the upper
+    /// body, the narrower centre of the box is sampled instead, dropping only pixels that match the
+    /// background model there — unless that drops most of them (the person has stood there so long
+    /// that the model learnt them), in which case every pixel of the centre counts.
+    ///
+    /// `hidden`: boxes of people in front of this one; their pixels are someone else's and are
+    /// neither sampled nor counted in the part's area.
     public func sample(
         _ box: Box, y: [UInt8], u: [UInt8], v: [UInt8], width: Int, height: Int, mask: [UInt8], maskWidth: Int,
-        background: (y: [UInt8], u: [UInt8], v: [UInt8])? = nil
+        background: (y: [UInt8], u: [UInt8], v: [UInt8])? = nil, withoutMotion: Bool = false, hidden: [Box] = []
+    ) -> ColourSample {
+        let moving = sample(box, y: y, u: u, v: v, width: width, height: height, mask: mask, maskWidth: maskWidth,
+                            background: background, useMask: true, useBackground: true, margin: regions.sideMargin, hidden: hidden)
+        guard withoutMotion, Float(moving.upperForeground) < regions.stillMaskShare * Float(max(1, moving.upperArea)) else { return moving }
+        let still = sample(box, y: y, u: u, v: v, width: width, height: height, mask: mask, maskWidth: maskWidth,
+                           background: background, useMask: false, useBackground: true, margin: regions.stillSideMargin, hidden: hidden)
+        if Float(still.upperForeground) >= regions.stillKeptShare * Float(max(1, still.upperArea)) { return still }
+        return sample(box, y: y, u: u, v: v, width: width, height: height, mask: mask, maskWidth: maskWidth,
+                      background: nil, useMask: false, useBackground: false, margin: regions.stillSideMargin, hidden: hidden)
+    }
+
+    private func sample(
+        _ box: Box, y: [UInt8], u: [UInt8], v: [UInt8], width: Int, height: Int, mask: [UInt8], maskWidth: Int,
+        background: (y: [UInt8], u: [UInt8], v: [UInt8])?, useMask: Bool, useBackground: Bool, margin: Float, hidden: [Box]
     ) -> ColourSample {
         var out = ColourSample()
         let cw = (width + 1) / 2
-        let x0 = max(0, Int(box.x + box.width * regions.sideMargin))
-        let x1 = min(width, Int(box.maxX - box.width * regions.sideMargin))
+        let x0 = max(0, Int(box.x + box.width * margin))
+        let x1 = min(width, Int(box.maxX - box.width * margin))
         guard x1 > x0 else { return out }
         let maskHeight = mask.count / max(1, maskWidth)
         let bg = background ?? ([], [], [])
-        let checkBackground = bg.y.count == mask.count && bg.u.count == mask.count && bg.v.count == mask.count
+        let checkBackground = useBackground && bg.y.count == mask.count && bg.u.count == mask.count && bg.v.count == mask.count
         let tl = regions.backgroundLuma, tc = regions.backgroundChroma
         bg.y.withUnsafeBufferPointer { by in bg.u.withUnsafeBufferPointer { bu in bg.v.withUnsafeBufferPointer { bv in
         y.withUnsafeBufferPointer { yp in
@@ -72,14 +102,22 @@ public struct ColourSampler: Sendable {
                                 let r0 = max(0, Int(box.y + box.height * top))
                                 let r1 = min(height, Int(box.y + box.height * bottom))
                                 guard r1 > r0 else { return (0, 0) }
-                                var fg = 0
+                                var fg = 0, area = 0
                                 for r in r0..<r1 {
                                     let mr = min(r >> 1, maskHeight - 1)
                                     let yRow = r * width, cRow = (r >> 1) * cw, mRow = mr * maskWidth
+                                    // The columns of this row that someone in front covers.
+                                    let fy = Float(r) + 0.5
+                                    let cover = hidden.filter { fy >= $0.y && fy < $0.maxY }
                                     for x in x0..<x1 {
+                                        if !cover.isEmpty {
+                                            let fx = Float(x) + 0.5
+                                            if cover.contains(where: { fx >= $0.x && fx < $0.maxX }) { continue }
+                                        }
+                                        area += 1
                                         let mx = min(x >> 1, maskWidth - 1)
                                         let m = mRow + mx
-                                        guard mp[m] != 0 else { continue }
+                                        guard !useMask || mp[m] != 0 else { continue }
                                         let py = Int(yp[yRow + x]), pu = Int(up[cRow + (x >> 1)]), pv = Int(vp[cRow + (x >> 1)])
                                         if checkBackground {
                                             let g = Int(by[m]), gu = Int(bu[m]) - 128, gv = Int(bv[m]) - 128
@@ -96,7 +134,7 @@ public struct ColourSampler: Sendable {
                                         fg += 1
                                     }
                                 }
-                                return (fg, (r1 - r0) * (x1 - x0))
+                                return (fg, area)
                             }
                             (out.upperForeground, out.upperArea) = region(regions.upperTop, regions.upperBottom, &out.upper)
                             (out.lowerForeground, out.lowerArea) = region(regions.lowerTop, regions.lowerBottom, &out.lower)

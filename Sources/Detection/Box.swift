@@ -28,6 +28,33 @@ public struct Box: Sendable, Hashable, Codable, CustomStringConvertible {
         return union > 0 ? inter / union : 0
     }
 
+    /// Area of the overlap of two boxes (0 when they do not overlap).
+    public func intersection(_ o: Box) -> Float {
+        max(0, min(maxX, o.maxX) - max(x, o.x)) * max(0, min(maxY, o.maxY) - max(y, o.y))
+    }
+
+    /// The smallest box holding both.
+    public func union(_ o: Box) -> Box {
+        let x0 = min(x, o.x), y0 = min(y, o.y)
+        return Box(x: x0, y: y0, width: max(maxX, o.maxX) - x0, height: max(maxY, o.maxY) - y0)
+    }
+
+    /// True when `o` lies entirely inside this box.
+    public func contains(_ o: Box) -> Bool {
+        o.x >= x && o.y >= y && o.maxX <= maxX && o.maxY <= maxY
+    }
+
+    /// The same box grown by `dx` on the left and right and `dy` above and below.
+    public func padded(dx: Float, dy: Float) -> Box {
+        Box(x: x - dx, y: y - dy, width: width + 2 * dx, height: height + 2 * dy)
+    }
+
+    /// The part of the box inside `0…width × 0…height`.
+    public func clipped(width w: Float, height h: Float) -> Box {
+        let x0 = min(max(0, x), w), y0 = min(max(0, y), h)
+        return Box(x: x0, y: y0, width: max(0, min(w, maxX) - x0), height: max(0, min(h, maxY) - y0))
+    }
+
     /// Same box scaled by factors (e.g. from working resolution to source resolution).
     public func scaled(x sx: Float, y sy: Float) -> Box {
         Box(x: x * sx, y: y * sy, width: width * sx, height: height * sy)

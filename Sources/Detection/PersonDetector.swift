@@ -1,185 +1,122 @@
-import ImageKernels
+/// A person candidate in one frame, in working-frame pixels.
+public struct Detection: Sendable, Hashable {
+    public var box: Box
+    /// The network's confidence (0…1); 1 for a motion-only candidate.
+    public var score: Float
+    /// Only part of the person may be in the box (cut by a crop's edge).
+    public var truncated: Bool
 
-/// Which foreground blobs count as people.
-public struct DetectionConfiguration: Sendable, Hashable {
-    /// Smallest person, as a fraction of the frame height.
-    public var minHeightFraction: Float = 0.05
-    /// Largest person, as a fraction of the frame height.
-    public var maxHeightFraction: Float = 0.95
-    /// Height/width limits: upright people are taller than wide; top-down views make them round.
-    public var minAspect: Float = 0.7
-    public var maxAspect: Float = 6
-    /// Smallest share of the box that must be foreground.
-    public var minFill: Float = 0.2
-    /// Fragments of one person (a grey top on grey paving leaves head and legs) are joined when
-    /// they overlap horizontally by this share of the narrower one…
-    public var groupOverlap: Float = 0.4
-    /// …and the vertical gap is at most this share of the taller one's height…
-    public var groupGap: Float = 0.6
-    /// …and the joined box is still at least this tall for its width.
-    public var groupAspect: Float = 1.3
-    /// Hysteresis: share of a blob that must be strong foreground for it to count (weak
-    /// differences alone are lighting or noise).
-    public var minStrongShare: Float = 0.2
-    /// Morphological clean-up: openings remove speckle, closings join a person's parts.
-    public var openings: Int = 1
-    public var closings: Int = 2
-    /// Extra vertical-only closings (3×1): join head, torso and legs of one person (split by a
-    /// belt or by clothes close to the ground's colour) without joining people side by side.
-    public var verticalClosings: Int = 0
+    public init(box: Box, score: Float = 1, truncated: Bool = false) {
+        self.box = box
+        self.score = score
+        self.truncated = truncated
+    }
+}
+
+/// What the detector needs to know of a tracked person to decide where to look.
+public struct TrackHint: Sendable, Hashable {
+    public var id: Int
+    /// Where the tracker expects the person now.
+    public var box: Box
+    public var confirmed: Bool
+    /// When the network last looked at the person (found or not), in stream seconds.
+    public var lastLooked: Double
+    /// Moving rather than standing still.
+    public var moving: Bool
+
+    public init(id: Int, box: Box, confirmed: Bool, lastLooked: Double, moving: Bool) {
+        self.id = id
+        self.box = box
+        self.confirmed = confirmed
+        self.lastLooked = lastLooked
+        self.moving = moving
+    }
+}
+
+/// What the detection stage found in one frame.
+public struct DetectorOutput: Sendable {
+    /// Person candidates; empty between the learned detector's rounds.
+    public var detections: [Detection]
+    /// True when `detections` is a fresh look at `looked`: a tracked person inside a looked-at region
+    /// without a detection was missed there. False between rounds (nothing was looked at).
+    public var isRound: Bool
+    /// Regions looked at this frame (working-frame pixels).
+    public var looked: [Box]
+    /// Regions of motion this frame (working-frame pixels), whatever their shape.
+    public var motion: [Box]
+    /// Tracks the round looked at (their predicted boxes were inside a crop).
+    public var lookedAtTracks: Set<Int>
+    /// Crops the network ran on this frame.
+    public var crops: [Box]
+
+    public init(
+        detections: [Detection], isRound: Bool, looked: [Box], motion: [Box], lookedAtTracks: Set<Int> = [], crops: [Box] = []
+    ) {
+        self.detections = detections
+        self.isRound = isRound
+        self.looked = looked
+        self.motion = motion
+        self.lookedAtTracks = lookedAtTracks
+        self.crops = crops
+    }
+}
+
+/// Cost counters of the learned detector.
+public struct NetworkStatistics: Sendable, Hashable {
+    /// Crops the network ran on, and the rounds they were grouped in.
+    public var crops = 0
+    public var rounds = 0
+    /// Nanoseconds spent resampling crops, running the network and decoding.
+    public var nanoseconds: Int64 = 0
 
     public init() {}
 }
 
-/// Turns a frame into person candidates. The default finds moving people through a background
-/// model; a stronger detector (a neural one, later) can replace or confirm it behind this protocol.
+/// Turns frames into person candidates. Two implementations: ``MotionDetector`` (moving blobs
+/// only, no model) and ``LearnedPersonDetector`` (the motion stage deciding where a person network
+/// looks). Swappable: a stronger detector can take their place.
 public protocol PersonDetector {
-    /// Candidates in working-frame pixels. `y` is the full-size luma plane, `u`/`v` the chroma
-    /// planes (half size each way).
-    mutating func detect(y: [UInt8], u: [UInt8], v: [UInt8], time: Double) -> [Box]
-    /// The foreground mask of the last frame at chroma resolution (0/255), so that colour
-    /// sampling can skip background pixels.
+    /// Candidates for the frame at `time`; `tracks` are the tracker's predictions for that time.
+    mutating func detect(_ frame: PlanarFrame, time: Double, tracks: [TrackHint]) throws -> DetectorOutput
+    /// The foreground mask of the last frame at chroma resolution (0/255).
     var foregroundMask: [UInt8] { get }
-    /// The cleaned mask blobs were cut from in the last frame (after closing), for inspection.
+    /// The cleaned mask blobs were cut from in the last frame, for inspection.
     var detectionMask: [UInt8] { get }
     var maskSize: (width: Int, height: Int) { get }
-    /// The background's colour at mask resolution (Y, U, V), so colour sampling can drop pixels
-    /// of a person's box that look like the ground behind them; `nil` if the detector has none.
+    /// The last frame's luma at mask resolution.
+    var halfLuma: [UInt8] { get }
+    /// The background's colour at mask resolution (Y, U, V); `nil` before the first frame.
     var background: (y: [UInt8], u: [UInt8], v: [UInt8])? { get }
-    /// After tracking: the boxes (working-frame pixels) of people who walked in and stopped.
-    /// Their pixels adapt slowly next frame, so a person who sits down stays visible; every other
-    /// pixel — walkers, and ghosts left by the first frames — adapts at the normal rate.
+    /// The boxes of people who should not fade into the background (see ``MotionStage/protect(_:)``).
     mutating func protect(_ boxes: [Box])
+    var networkStatistics: NetworkStatistics { get }
+    /// How tall a person appears at each row, once the camera has learnt it (sizes the crops).
+    var perspective: PerspectiveLine? { get set }
 }
 
-/// Background subtraction → morphology → connected components → size/shape filter, all at the
-/// chroma planes' resolution (a quarter of the working frame's pixels).
-///
-/// Known failure modes, measured on the sample clips: people walking side by side merge into one
-/// candidate; a person who stands still long enough fades into the background
-/// (`BackgroundConfiguration.foregroundSlowdown` sets how long).
-public struct ForegroundBlobDetector<Model: BackgroundModel>: PersonDetector {
-    public let width: Int
-    public let height: Int
-    public let configuration: DetectionConfiguration
-    public private(set) var model: Model
-    public var background: (y: [UInt8], u: [UInt8], v: [UInt8])? {
-        let b = model.backgroundPlanes
-        return b.y.isEmpty ? nil : b
-    }
-    public private(set) var foregroundMask: [UInt8]
-    public var maskSize: (width: Int, height: Int) { (mw, mh) }
-    public var detectionMask: [UInt8] { work }
-    private let mw: Int
-    private let mh: Int
-    private var lumaSmall: [UInt8]
-    private var work: [UInt8]
-    private var scratch: [UInt8]
-    private var morphOut: [UInt8]
-    private var components = ConnectedComponents()
+/// Motion only: the motion stage's person-shaped blobs, every frame. Needs no model or runtime;
+/// merges people side by side and loses people who stand still (see docs/background-model.md).
+public struct MotionDetector<Model: BackgroundModel>: PersonDetector {
+    public private(set) var stage: MotionStage<Model>
+    /// Not used: the motion stage needs no sizes.
+    public var perspective: PerspectiveLine?
 
-    /// `width`×`height` is the working frame; `background` must work at (width/2)×(height/2).
-    public init(width: Int, height: Int, background: Model, configuration: DetectionConfiguration = DetectionConfiguration()) {
-        self.width = width
-        self.height = height
-        self.configuration = configuration
-        self.model = background
-        mw = width / 2
-        mh = height / 2
-        precondition(background.size == (mw, mh), "the background model must work at half the frame size")
-        lumaSmall = [UInt8](repeating: 0, count: mw * mh)
-        foregroundMask = [UInt8](repeating: 0, count: mw * mh)
-        work = foregroundMask
-        scratch = foregroundMask
-        morphOut = foregroundMask
+    public init(stage: MotionStage<Model>) {
+        self.stage = stage
     }
 
-    public mutating func detect(y: [UInt8], u: [UInt8], v: [UInt8], time: Double) -> [Box] {
-        let cw = (width + 1) / 2, w = width, h = height
-        y.withUnsafeBufferPointer { src in
-            lumaSmall.withUnsafeMutableBufferPointer { Downsample.box2x2(src, width: w, height: h, into: $0) }
-        }
-        // Chroma planes may be one column wider than mw (odd width): use them as they are when
-        // aligned, else repack.
-        let (uu, vv) = cw == mw ? (u, v) : (Self.repack(u, from: cw, to: mw, rows: mh), Self.repack(v, from: cw, to: mw, rows: mh))
-        model.apply(y: lumaSmall, u: uu, v: vv, time: time, mask: &foregroundMask)
-        // Clean a copy of the raw mask for blobs.
-        Self.copy(foregroundMask, into: &work)
-        for _ in 0..<configuration.openings {
-            morph(.erode)
-            morph(.dilate)
-        }
-        // Publish the opened mask: colour sampling should not read isolated noise pixels (lawn
-        // texture flickering through compression), and it is next frame's slow-update selector.
-        Self.copy(work, into: &foregroundMask)
-        for _ in 0..<configuration.closings { morph(.dilate) }
-        for _ in 0..<configuration.closings { morph(.erode) }
-        for _ in 0..<configuration.verticalClosings { morph(.dilate, vertical: true) }
-        for _ in 0..<configuration.verticalClosings { morph(.erode, vertical: true) }
-        let minH = Int(configuration.minHeightFraction * Float(mh))
-        let blobs = work.withUnsafeBufferPointer { components.label($0, width: mw, height: mh, minimumArea: max(4, minH)) }
-        var boxes: [Box] = []
-        let seeded = blobs.filter { Float($0.strong) >= configuration.minStrongShare * Float($0.area) }
-        for b in BlobGrouping.group(seeded, overlap: configuration.groupOverlap, gap: configuration.groupGap, aspect: configuration.groupAspect) {
-            let h = Float(b.height), w = Float(b.width)
-            let aspect = h / w
-            guard h >= configuration.minHeightFraction * Float(mh), h <= configuration.maxHeightFraction * Float(mh),
-                aspect >= configuration.minAspect, aspect <= configuration.maxAspect, b.fill >= configuration.minFill
-            else { continue }
-            boxes.append(Box(x: Float(b.minX * 2), y: Float(b.minY * 2), width: w * 2, height: h * 2))
-        }
-        return boxes
+    public mutating func detect(_ frame: PlanarFrame, time: Double, tracks: [TrackHint]) throws -> DetectorOutput {
+        let boxes = stage.detect(y: frame.y, u: frame.u, v: frame.v, time: time)
+        return DetectorOutput(
+            detections: boxes.map { Detection(box: $0) }, isRound: true,
+            looked: [Box(x: 0, y: 0, width: Float(frame.width), height: Float(frame.height))], motion: stage.regions)
     }
 
-    public mutating func protect(_ boxes: [Box]) {
-        // The mask doubles as next frame's "adapt slowly" selector (see SigmaDelta.apply):
-        // keep it only inside the protected boxes.
-        let mw = self.mw, mh = self.mh
-        foregroundMask.withUnsafeMutableBufferPointer { m in
-            var keep = [Bool](repeating: false, count: mw * mh)
-            for b in boxes {
-                let x0 = max(0, Int(b.x) / 2), x1 = min(mw, Int(b.maxX.rounded(.up)) / 2 + 1)
-                let y0 = max(0, Int(b.y) / 2), y1 = min(mh, Int(b.maxY.rounded(.up)) / 2 + 1)
-                guard x1 > x0, y1 > y0 else { continue }
-                for y in y0..<y1 { for x in x0..<x1 { keep[y * mw + x] = true } }
-            }
-            for i in 0..<(mw * mh) where !keep[i] { m[i] = 0 }
-        }
-    }
-
-    private mutating func morph(_ op: Morphology.Operation, vertical: Bool = false) {
-        // Three distinct buffers: source (`work`), destination (`morphOut`), horizontal scratch.
-        let mw = self.mw, mh = self.mh
-        if vertical {
-            work.withUnsafeBufferPointer { src in
-                morphOut.withUnsafeMutableBufferPointer { out in Morphology.applyVertical(op, src, into: out, width: mw, height: mh) }
-            }
-            swap(&work, &morphOut)
-            return
-        }
-        work.withUnsafeBufferPointer { src in
-            scratch.withUnsafeMutableBufferPointer { tmp in
-                morphOut.withUnsafeMutableBufferPointer { out in
-                    Morphology.apply(op, src, into: out, scratch: tmp, width: mw, height: mh)
-                }
-            }
-        }
-        swap(&work, &morphOut)
-    }
-
-    /// Copies a mask into a buffer of the same size without reallocating it.
-    private static func copy(_ src: [UInt8], into dst: inout [UInt8]) {
-        precondition(src.count == dst.count, "mask sizes")
-        dst.withUnsafeMutableBufferPointer { d in
-            src.withUnsafeBufferPointer { s in d.baseAddress!.update(from: s.baseAddress!, count: s.count) }
-        }
-    }
-
-    private static func repack(_ plane: [UInt8], from stride: Int, to width: Int, rows: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: width * rows)
-        for r in 0..<rows {
-            for x in 0..<width { out[r * width + x] = plane[r * stride + x] }
-        }
-        return out
-    }
+    public var foregroundMask: [UInt8] { stage.foregroundMask }
+    public var detectionMask: [UInt8] { stage.detectionMask }
+    public var maskSize: (width: Int, height: Int) { stage.maskSize }
+    public var halfLuma: [UInt8] { stage.lumaSmall }
+    public var background: (y: [UInt8], u: [UInt8], v: [UInt8])? { stage.background }
+    public mutating func protect(_ boxes: [Box]) { stage.protect(boxes) }
+    public var networkStatistics: NetworkStatistics { NetworkStatistics() }
 }

@@ -2,19 +2,38 @@ public import Detection
 public import Tracking
 public import Description
 
+/// Which detector a camera uses.
+public enum DetectorKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The motion stage decides where a person network looks (needs the model and ONNX Runtime).
+    case learned
+    /// Moving blobs only: no model, no runtime; merges people side by side, loses still people.
+    case motion
+}
+
 /// All settings of the extraction stage for one camera.
 public struct ExtractorConfiguration: Sendable, Hashable {
     public var background = BackgroundConfiguration()
-    public var detection = DetectionConfiguration()
+    public var motion = MotionConfiguration()
+    public var learned = LearnedDetectorConfiguration()
+    /// The tracker of the motion-only detector.
     public var tracker = TrackerConfiguration()
+    /// The tracker of the learned detector.
+    public var detectionTracker = DetectionTrackerConfiguration()
     public var colour = ColourSampling()
-    /// Detections a track needs before its descriptor is worth matching or storing.
+    /// Detections a track needs before its descriptor is worth matching or storing: motion-only
+    /// candidates come every frame, network boxes a few times a second.
     public var minimumObservations = 6
+    public var minimumNetworkObservations = 3
     /// Below this speed (body heights per second) a person counts as standing still.
     public var loiterSpeed: Float = 0.15
-    /// Boxes overlapping another detection by more than this IoU give no colour samples (the
-    /// colours would be a mix of two people).
+    /// Motion detector: boxes overlapping another detection by more than this IoU give no colour
+    /// samples (the colours would be a mix of two people).
     public var overlapForColour: Float = 0.02
+    /// Learned detector: a box overlapping another by more than this IoU gives no colour samples;
+    /// below it, the parts hidden by people in front are left out and the rest is read.
+    public var mixedForColour: Float = 0.4
+    /// Network boxes below this score add no sample to the camera's perspective model.
+    public var heightSampleScore: Float = 0.5
     /// Only people whose feet are inside this box (working-frame pixels) are tracked; `nil` for the
     /// whole frame. Cameras that also see a road or a private yard leave those out.
     public var regionOfInterest: Box?
@@ -22,12 +41,17 @@ public struct ExtractorConfiguration: Sendable, Hashable {
     public init() {}
 }
 
-/// Time spent per stage, summed over frames, in nanoseconds.
+/// Time spent per stage, summed over frames, in nanoseconds; and the network's work.
 public struct StageTimings: Sendable, Hashable {
+    /// The motion stage and crop planning (the network's time is apart, in `network`).
     public var detect: Int64 = 0
+    public var network: Int64 = 0
     public var track: Int64 = 0
     public var describe: Int64 = 0
     public var frames = 0
+    /// Crops the network ran on, and in how many rounds.
+    public var crops = 0
+    public var rounds = 0
 
     public init() {}
 }
@@ -35,9 +59,11 @@ public struct StageTimings: Sendable, Hashable {
 /// What one frame produced.
 public struct FrameAnalysis: Sendable {
     public var time: Double
+    /// The detector's candidates (motion blobs every frame, or a network round's boxes).
     public var detections: [Box]
-    /// Confirmed tracks seen in this frame, with their boxes (tracks coasting through an
-    /// occlusion are alive but not listed).
+    /// Crops the network ran on in this frame (empty between rounds and for the motion detector).
+    public var crops: [Box]
+    /// Confirmed tracks shown in this frame, with their boxes.
     public var tracks: [TrackedPerson]
     /// Descriptors of confirmed tracks that ended this frame (with enough observations).
     public var ended: [TrackDescriptor]
@@ -56,8 +82,9 @@ public struct TrackView: Sendable, Hashable {
     }
 }
 
-/// The extraction stage of one camera: background model → person candidates → tracker →
-/// per-track descriptor. Pure Swift, no I/O. Not thread-safe: one camera pipeline owns one.
+/// The extraction stage of one camera: detector → tracker → per-track descriptor. Pure Swift, no
+/// I/O (the network's model is loaded by whoever makes it). Not thread-safe: one camera pipeline
+/// owns one.
 public final class PersonExtractor {
     public let width: Int
     public let height: Int
@@ -68,16 +95,40 @@ public final class PersonExtractor {
     private var tracker: any PersonTracker
     private let sampler: ColourSampler
     private var accumulators: [Int: TrackAccumulator] = [:]
+    private let learned: Bool
+    /// Which detector this extractor runs.
+    public var kind: DetectorKind { learned ? .learned : .motion }
 
-    /// `colourTable` is the 32,768-entry YUV → colour-name table of the colour-name model.
+    /// The motion-only extractor. `colourTable` is the 32,768-entry YUV → colour-name table of the
+    /// colour-name model.
     public init(width: Int, height: Int, colourTable: [UInt8], configuration: ExtractorConfiguration = ExtractorConfiguration()) {
         self.width = width
         self.height = height
-        self.configuration = configuration
-        let background = SigmaDeltaBackground(width: width / 2, height: height / 2, configuration: configuration.background)
-        detector = ForegroundBlobDetector(width: width, height: height, background: background, configuration: configuration.detection)
-        tracker = IoUTracker(configuration: configuration.tracker)
-        sampler = ColourSampler(table: colourTable, regions: configuration.colour)
+        let c = configuration
+        self.configuration = c
+        detector = MotionDetector(stage: Self.stage(width: width, height: height, c))
+        tracker = IoUTracker(configuration: c.tracker)
+        sampler = ColourSampler(table: colourTable, regions: c.colour)
+        learned = false
+    }
+
+    /// The learned extractor: `network` finds people in the crops the motion stage points at.
+    public init<Network: PersonNetwork>(
+        width: Int, height: Int, colourTable: [UInt8], network: Network, configuration: ExtractorConfiguration = ExtractorConfiguration()
+    ) {
+        self.width = width
+        self.height = height
+        let c = configuration
+        self.configuration = c
+        detector = LearnedPersonDetector(stage: Self.stage(width: width, height: height, c), network: network, configuration: c.learned)
+        tracker = DetectionTracker(width: width, height: height, configuration: c.detectionTracker)
+        sampler = ColourSampler(table: colourTable, regions: c.colour)
+        learned = true
+    }
+
+    private static func stage(width: Int, height: Int, _ c: ExtractorConfiguration) -> MotionStage<SigmaDeltaBackground> {
+        let background = SigmaDeltaBackground(width: width / 2, height: height / 2, configuration: c.background)
+        return MotionStage(width: width, height: height, background: background, configuration: c.motion)
     }
 
     /// The foreground mask of the last frame (half size), for display and tests.
@@ -90,27 +141,41 @@ public final class PersonExtractor {
         (detector.detectionMask, detector.maskSize.width, detector.maskSize.height)
     }
 
-    /// Analyses one frame (planes tightly packed, 4:2:0) taken at `time` seconds.
-    public func process(y: [UInt8], u: [UInt8], v: [UInt8], time: Double) -> FrameAnalysis {
+    private func insideRegion(_ b: Box) -> Bool {
+        guard let roi = configuration.regionOfInterest else { return true }
+        let f = b.foot
+        return f.x >= roi.x && f.x <= roi.maxX && f.y >= roi.y && f.y <= roi.maxY
+    }
+
+    /// Analyses one frame (planes tightly packed, 4:2:0) taken at `time` seconds. Throws only when the
+    /// person network fails to run.
+    public func process(y: [UInt8], u: [UInt8], v: [UInt8], time: Double) throws -> FrameAnalysis {
         let clock = ContinuousClock()
         let t0 = clock.now
-        var detections = detector.detect(y: y, u: u, v: v, time: time)
-        if let roi = configuration.regionOfInterest {
-            detections.removeAll { d in
-                let f = d.foot
-                return f.x < roi.x || f.x > roi.maxX || f.y < roi.y || f.y > roi.maxY
-            }
+        if learned, let fit = heightModel.coefficients {
+            detector.perspective = PerspectiveLine(a: fit.a, b: fit.b)
+        }
+        let frame = PlanarFrame(y: y, u: u, v: v, width: width, height: height)
+        let networkBefore = detector.networkStatistics
+        var output = try detector.detect(frame, time: time, tracks: tracker.hints(at: time))
+        let networkAfter = detector.networkStatistics
+        if configuration.regionOfInterest != nil {
+            output.detections.removeAll { !insideRegion($0.box) }
         }
         let t1 = clock.now
-        let update = tracker.update(detections: detections, time: time)
+        let mask = detector.foregroundMask
+        let maskWidth = detector.maskSize.width
+        let update = tracker.update(
+            output, foreground: ForegroundView(mask: mask, luma: detector.halfLuma, width: maskWidth, height: detector.maskSize.height),
+            time: time)
         let t2 = clock.now
 
         var improved: [TrackView] = []
-        let mask = detector.foregroundMask
-        let maskWidth = detector.maskSize.width
         let background = detector.background
         let active = Dictionary(uniqueKeysWithValues: tracker.active.map { ($0.id, $0) })
-        for (di, box) in detections.enumerated() {
+        let detections = output.detections
+        for (di, detection) in detections.enumerated() {
+            let box = detection.box
             let id = update.assignments[di]
             guard let person = active[id] else { continue }
             var acc = accumulators[id] ?? TrackAccumulator(id: id, box: box, time: time)
@@ -120,10 +185,20 @@ public final class PersonExtractor {
             acc.lastFoot = box.foot
             acc.lastVelocity = person.velocity
             let clipped = box.x <= 1 || box.y <= 1 || box.maxX >= Float(width - 1) || box.maxY >= Float(height - 1)
-            let overlaps = detections.enumerated().contains { j, other in j != di && other.iou(box) > configuration.overlapForColour }
-            if !clipped {
+            let overlaps = detections.enumerated().contains { j, other in j != di && other.box.iou(box) > configuration.overlapForColour }
+            // Learned detector: whole-body boxes overlap often in a crowd. People in front (their
+            // feet lower in the picture) hide part of this one; the rest is still theirs to read,
+            // unless the two are mostly one box.
+            let inFront = learned ? detections.enumerated().filter { j, other in
+                j != di && other.box.intersection(box) > 0 && other.box.maxY > box.maxY
+            }.map(\.element.box) : []
+            let mixed = learned ? detections.enumerated().contains { j, other in j != di && other.box.iou(box) > configuration.mixedForColour } : overlaps
+            let whole = !clipped && !detection.truncated
+            if whole {
                 acc.heights.append(box.height)
-                if person.confirmed, !overlaps, time - acc.lastHeightSample >= 0.2 {
+                if person.confirmed, !overlaps, detection.score >= (learned ? configuration.heightSampleScore : 0),
+                    time - acc.lastHeightSample >= 0.2
+                {
                     heightModel.add(footY: box.maxY, height: box.height, track: id)
                     acc.lastHeightSample = time
                 }
@@ -134,10 +209,10 @@ public final class PersonExtractor {
                 acc.speeds.append(speed)
                 if speed < configuration.loiterSpeed { acc.loiterSeconds += max(0, dt) }
             }
-            if !overlaps {
+            if !mixed && !detection.truncated {
                 acc.add(sampler.sample(
                     box, y: y, u: u, v: v, width: width, height: height, mask: mask, maskWidth: maskWidth,
-                    background: background))
+                    background: background, withoutMotion: learned, hidden: inFront))
                 // The best view is the largest upright box that is not much taller than the track's
                 // usual height (once it has one): not a box swollen by a shadow, nor one merged with
                 // a taller passer-by.
@@ -152,32 +227,44 @@ public final class PersonExtractor {
             }
             accumulators[id] = acc
         }
-        // People who walked in and stopped are protected from fading into the background. Walkers
-        // need no protection (they move on before they fade), and protecting them would keep alive
-        // the ghost of where they stood in the first frame; ghosts themselves never walked in.
-        detector.protect(tracker.active.compactMap { t in
-            guard t.confirmed, let acc = accumulators[t.id] else { return nil }
-            let d = acc.lastFoot - acc.firstFoot
-            let walkedIn = (d * d).sum() > 0.25 * t.box.height * t.box.height
-            return walkedIn && t.bodyHeightsPerSecond < configuration.loiterSpeed ? t.box : nil
-        })
+        detector.protect(protectedBoxes())
         var ended: [TrackDescriptor] = []
         for t in update.ended {
             if let d = finish(t) { ended.append(d) }
         }
         let t3 = clock.now
-        timings.detect += Self.nanoseconds(t1 - t0)
+        let network = networkAfter.nanoseconds - networkBefore.nanoseconds
+        timings.detect += Self.nanoseconds(t1 - t0) - network
+        timings.network += network
+        timings.crops += networkAfter.crops - networkBefore.crops
+        timings.rounds += networkAfter.rounds - networkBefore.rounds
         timings.track += Self.nanoseconds(t2 - t1)
         timings.describe += Self.nanoseconds(t3 - t2)
         timings.frames += 1
         return FrameAnalysis(
-            time: time, detections: detections, tracks: tracker.active.filter { $0.confirmed && $0.lastSeen == time }, ended: ended,
-            improvedViews: improved)
+            time: time, detections: detections.map(\.box), crops: output.crops,
+            tracks: tracker.visible.filter { insideRegion($0.box) }, ended: ended, improvedViews: improved)
     }
+
+    /// People whose pixels should adapt slowly into the background: with the motion detector, those
+    /// who walked in and stopped (walkers need no protection, and protecting them would keep alive
+    /// the ghost of where they stood in the first frame; ghosts themselves never walked in). With the
+    /// learned detector, everyone the network confirmed who stands still: ghosts are never confirmed.
+    private func protectedBoxes() -> [Box] {
+        tracker.active.compactMap { t in
+            guard t.confirmed, t.bodyHeightsPerSecond < configuration.loiterSpeed else { return nil }
+            if learned { return t.box }
+            guard let acc = accumulators[t.id] else { return nil }
+            let d = acc.lastFoot - acc.firstFoot
+            return (d * d).sum() > 0.25 * t.box.height * t.box.height ? t.box : nil
+        }
+    }
+
+    private var observationsNeeded: Int { learned ? configuration.minimumNetworkObservations : configuration.minimumObservations }
 
     /// The current descriptor of a live confirmed track with enough observations, for live matching.
     public func descriptor(ofTrack id: Int) -> TrackDescriptor? {
-        guard let acc = accumulators[id], acc.observations >= configuration.minimumObservations,
+        guard let acc = accumulators[id], acc.observations >= observationsNeeded,
             tracker.active.contains(where: { $0.id == id && $0.confirmed })
         else { return nil }
         return acc.descriptor(frameHeight: height, heights: heightModel)
@@ -190,7 +277,7 @@ public final class PersonExtractor {
 
     private func finish(_ t: TrackedPerson) -> TrackDescriptor? {
         guard let acc = accumulators.removeValue(forKey: t.id) else { return nil }
-        guard t.confirmed, acc.observations >= configuration.minimumObservations else { return nil }
+        guard t.confirmed, acc.observations >= observationsNeeded else { return nil }
         return acc.descriptor(frameHeight: height, heights: heightModel)
     }
 

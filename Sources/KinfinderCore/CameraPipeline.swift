@@ -12,6 +12,9 @@ import Tracking
 public struct PipelineConfiguration: Sendable {
     public var ingest = IngestConfiguration()
     public var extractor = ExtractorConfiguration()
+    /// Which detector, and where its runtime and model are (the library's default needs no files;
+    /// the command line defaults to the learned detector).
+    public var detector = DetectorSetup.motion
     public var match = MatchConfiguration()
     /// Live tracks are scored against open reports this often (seconds of video).
     public var matchInterval: Double = 1.0
@@ -195,7 +198,8 @@ public final class CameraPipeline {
             extractorConfiguration.regionOfInterest = Box(
                 x: roi.x * Float(width), y: roi.y * Float(height), width: roi.width * Float(width), height: roi.height * Float(height))
         }
-        let extractor = PersonExtractor(width: width, height: height, colourTable: colourTable, configuration: extractorConfiguration)
+        let extractor = try configuration.detector.makeExtractor(
+            width: width, height: height, colourTable: colourTable, configuration: extractorConfiguration)
         lastMatched = [:]
         crops = [:]
         storedIDs = [:]
@@ -209,7 +213,7 @@ public final class CameraPipeline {
     @discardableResult
     public func analyse(_ frame: VideoFrame, time: Double) async throws -> FrameAnalysis {
         guard let s = session else { throw KinfinderError.invalidArgument("analyse called without a session") }
-        let analysis = s.extractor.process(y: frame.y, u: frame.u, v: frame.v, time: time)
+        let analysis = try s.extractor.process(y: frame.y, u: frame.u, v: frame.v, time: time)
         for view in analysis.improvedViews {
             crops[view.id] = Crop(frame: frame, box: view.box, margin: configuration.snapshotMargin)
         }

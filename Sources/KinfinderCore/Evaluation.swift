@@ -11,6 +11,9 @@ import Tracking
 /// descriptor. The input of the accuracy metrics.
 public struct ClipObservation: Sendable {
     public var frameBoxes: [Int: [TrackView]] = [:]
+    /// Per frame: the detector's raw candidates and the crops the network ran on (for inspection).
+    public var frameDetections: [Int: [Box]] = [:]
+    public var frameCrops: [Int: [Box]] = [:]
     public var descriptors: [TrackDescriptor] = []
     public var frames = 0
     public var wallSeconds: Double = 0
@@ -18,6 +21,10 @@ public struct ClipObservation: Sendable {
     /// Time spent decoding and scaling, and per analysis stage (nanoseconds, summed over frames).
     public var decodeNanoseconds: Int64 = 0
     public var timings = StageTimings()
+    /// CPU time of the whole process over the run (every thread: decoding, analysis, the network).
+    public var cpuSeconds: Double = 0
+    /// Which detector ran.
+    public var detector: DetectorKind = .motion
 
     public init() {}
 }
@@ -42,6 +49,19 @@ public struct ClipAccuracy: Sendable {
     /// Each identity's description as a report → ranks of its tracks among all tracks.
     public var ranking = RetrievalScore()
     public var retrieval: [Retrieval] = []
+    /// What each track that belongs to a labelled person read, beside the labels.
+    public struct Reading: Sendable {
+        public var track: Int
+        public var identity: Int
+        public var truthUpper: String
+        public var truthLower: String
+        public var upper: ColourHistogram
+        public var lower: ColourHistogram
+        public var lowerVisibility: Float
+        public var relativeHeight: Float?
+        public var truthAge: String
+    }
+    public var readings: [Reading] = []
     /// Tracks scoring at or above the incident threshold for descriptions that match nobody.
     public var falseIncidents = 0
     public var decoyQueries = 0
@@ -55,22 +75,26 @@ public enum Evaluation {
     /// Runs decode + extraction over a clip, recording what it saw.
     public static func observe(
         clip: String, colourTable: [UInt8], ingest: IngestConfiguration = IngestConfiguration(),
-        extractor configuration: ExtractorConfiguration = ExtractorConfiguration(),
+        extractor configuration: ExtractorConfiguration = ExtractorConfiguration(), detector: DetectorSetup = .motion,
         maskFolder: String? = nil, maskFrames: Set<Int> = []
     ) throws -> ClipObservation {
         let source = try VideoSource(clip, configuration: ingest)
-        let extractor = PersonExtractor(
+        let extractor = try detector.makeExtractor(
             width: source.info.workingWidth, height: source.info.workingHeight, colourTable: colourTable,
             configuration: configuration)
         var obs = ClipObservation()
         obs.workingScale = Float(source.info.sourceWidth) / Float(source.info.workingWidth)
+        obs.detector = extractor.kind
         let clock = ContinuousClock()
         let start = clock.now
+        let cpuStart = processCPUSeconds()
         let ahead = DecodeAhead(source)
         defer { ahead.stop() }
         while let frame = try ahead.next() {
-            let a = extractor.process(y: frame.y, u: frame.u, v: frame.v, time: frame.pts)
+            let a = try extractor.process(y: frame.y, u: frame.u, v: frame.v, time: frame.pts)
             obs.frameBoxes[frame.index] = a.tracks.map { TrackView(id: $0.id, box: $0.box) }
+            if !a.detections.isEmpty { obs.frameDetections[frame.index] = a.detections }
+            if !a.crops.isEmpty { obs.frameCrops[frame.index] = a.crops }
             if let dir = maskFolder, maskFrames.contains(frame.index) {
                 let m = extractor.detectionMask
                 let header = Array("P5\n\(m.width) \(m.height)\n255\n".utf8)
@@ -84,6 +108,7 @@ public enum Evaluation {
         obs.descriptors += extractor.finishAll()
         obs.timings = extractor.timings
         obs.wallSeconds = seconds(clock.now - start)
+        obs.cpuSeconds = processCPUSeconds() - cpuStart
         return obs
     }
 
@@ -123,6 +148,9 @@ public enum Evaluation {
         let identities = Dictionary(uniqueKeysWithValues: truth.identities.map { ($0.id, $0) })
         for d in obs.descriptors {
             guard let id = owner[d.trackID], let person = identities[id] else { continue }
+            acc.readings.append(ClipAccuracy.Reading(
+                track: d.trackID, identity: id, truthUpper: person.upper, truthLower: person.lower, upper: d.upper, lower: d.lower,
+                lowerVisibility: d.lowerVisibility, relativeHeight: d.relativeHeight, truthAge: person.ageGroup))
             if let t = ColourName(english: person.upper), let p = d.upper.dominant().first?.name { acc.upperColours.add(truth: t, predicted: p) }
             if d.lowerVisibility > 0.3, let t = ColourName(english: person.lower), let p = d.lower.dominant().first?.name {
                 acc.lowerColours.add(truth: t, predicted: p)
@@ -135,8 +163,9 @@ public enum Evaluation {
             let report = MissingPersonReport(
                 id: id, name: "q\(id)", ageGroup: parsed.ageGroup, heightCM: parsed.heightCM, upper: parsed.upper, lower: parsed.lower)
             return obs.descriptors
-                .compactMap { d in matcher.score(report, d, seenAt: reference).map { (d.trackID, $0.total) } }
-                .sorted { $0.1 > $1.1 }
+                .compactMap { d in matcher.score(report, d, seenAt: reference).map { (d.trackID, $0) } }
+                .sorted { $0.1.ranks(before: $1.1) }
+                .map { ($0.0, $0.1.total) }
         }
         for identity in truth.identities {
             let text = chinese ? identity.description_zh : identity.description_en
@@ -211,4 +240,11 @@ extension ClipObservation {
         }
         return obs
     }
+}
+
+/// CPU time used so far by every thread of this process, in seconds.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

@@ -163,7 +163,11 @@ public struct RetroSearch: Sendable {
             guard let score = matcher.score(report, track.descriptor, seenAt: track.lastSeenAt) else { continue }
             hits.append(hit(track, score: score, report: report, origin: origin, places: places))
         }
-        hits.sort { $0.total > $1.total || ($0.total == $1.total && $0.track.firstSeenAt < $1.track.firstSeenAt) }
+        // Best first; equal scores by the strength of the colour evidence, then the earlier sighting.
+        hits.sort {
+            $0.total > $1.total || ($0.total == $1.total && ($0.score.strength > $1.score.strength
+                || ($0.score.strength == $1.score.strength && $0.track.firstSeenAt < $1.track.firstSeenAt)))
+        }
         hits = Array(hits.prefix(max(0, limit)))
 
         let trajectory = trajectory(hits, age: report.ageGroup, places: places)

@@ -45,6 +45,14 @@ public struct MatchScore: Sendable, Hashable {
     public var height: Double?
     /// Why, in words a grid worker reads.
     public var explanation: String
+    /// The same mean over the parts without the colour saturation (a top 90 % red is stronger
+    /// evidence than one 50 % red, though both score 1): orders tracks whose `total` ties.
+    public var strength: Double = 0
+
+    /// True when this score ranks before `other`: higher total, then stronger evidence.
+    public func ranks(before other: MatchScore) -> Bool {
+        total > other.total || (total == other.total && strength > other.strength)
+    }
 }
 
 /// Scores tracks against missing-person reports: colour agreement of the upper and lower body
@@ -63,10 +71,12 @@ public struct Matcher: Sendable {
         if let lost = report.lastSeenAt, seenAt < lost.addingTimeInterval(-configuration.lastSeenMargin) {
             return nil
         }
-        // Weighted geometric mean: accumulate w·log(score) and the weights.
-        var sum = 0.0, weights = 0.0
-        func add(_ score: Double, weight: Double) {
+        // Weighted geometric mean: accumulate w·log(score) and the weights (and, for `strength`, the
+        // same with unsaturated colour shares).
+        var sum = 0.0, weights = 0.0, raw = 0.0
+        func add(_ score: Double, weight: Double, unsaturated: Double? = nil) {
             sum += weight * log(max(score, configuration.floor))
+            raw += weight * log(max(unsaturated ?? score, configuration.floor))
             weights += weight
         }
         var parts: [String] = []
@@ -74,7 +84,7 @@ public struct Matcher: Sendable {
         if !report.upper.isEmpty {
             let (s, share) = colourScore(report.upper, track.upper)
             let w = configuration.upperWeight * pixelWeight(track.upper.pixels)
-            add(s, weight: w)
+            add(s, weight: w, unsaturated: Double(min(1, share)))
             upperScore = s
             parts.append("upper \(Self.names(report.upper)) \(Self.percent(share)) → \(Self.fixed(s))")
         }
@@ -82,7 +92,7 @@ public struct Matcher: Sendable {
             let (s, share) = colourScore(report.lower, track.lower)
             let visibility = Double(min(1, track.lowerVisibility / max(0.01, configuration.fullLowerVisibility)))
             let w = configuration.lowerWeight * pixelWeight(track.lower.pixels) * visibility
-            add(s, weight: w)
+            add(s, weight: w, unsaturated: Double(min(1, share)))
             lowerScore = s
             parts.append("lower \(Self.names(report.lower)) \(Self.percent(share)) → \(Self.fixed(s))")
         }
@@ -98,7 +108,7 @@ public struct Matcher: Sendable {
         let total = exp(sum / weights)
         return MatchScore(
             total: total, upper: upperScore, lower: lowerScore, height: heightScore,
-            explanation: parts.joined(separator: ", "))
+            explanation: parts.joined(separator: ", "), strength: exp(raw / weights))
     }
 
     /// Height the report implies, relative to the reference adult.

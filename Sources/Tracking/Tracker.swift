@@ -28,6 +28,25 @@ public struct TrackedPerson: Sendable, Hashable {
     public var hits: Int
     public var lastSeen: Double
     public var firstSeen: Double
+    /// When the detector last looked at the person, found or not (learned detector only).
+    public var lastLooked: Double
+    /// The network's score of the last detection (1 for motion-only candidates).
+    public var score: Float
+
+    public init(
+        id: Int, box: Box, velocity: SIMD2<Float>, confirmed: Bool, hits: Int, lastSeen: Double, firstSeen: Double,
+        lastLooked: Double? = nil, score: Float = 1
+    ) {
+        self.id = id
+        self.box = box
+        self.velocity = velocity
+        self.confirmed = confirmed
+        self.hits = hits
+        self.lastSeen = lastSeen
+        self.firstSeen = firstSeen
+        self.lastLooked = lastLooked ?? lastSeen
+        self.score = score
+    }
 
     /// Speed in body heights per second: scale-free, ≈ 0.7–0.9 for an adult walking.
     public var bodyHeightsPerSecond: Float {
@@ -43,12 +62,19 @@ public struct TrackerUpdate: Sendable {
     public var ended: [TrackedPerson]
 }
 
-/// A multi-object tracker: swappable (SORT, a re-identifying tracker later).
+/// A multi-object tracker: swappable (a re-identifying tracker later).
 public protocol PersonTracker {
-    mutating func update(detections: [Box], time: Double) -> TrackerUpdate
+    /// Takes one frame's detector output; `foreground` is the motion stage's mask, for trackers that
+    /// use it between detector rounds.
+    mutating func update(_ input: DetectorOutput, foreground: ForegroundView?, time: Double) -> TrackerUpdate
     /// Ends every track (end of stream).
     mutating func endAll() -> [TrackedPerson]
+    /// Every live track, confirmed or not.
     var active: [TrackedPerson] { get }
+    /// The confirmed tracks to show in the frame just updated.
+    var visible: [TrackedPerson] { get }
+    /// The tracks as the detector should plan for them at `time`.
+    func hints(at time: Double) -> [TrackHint]
 }
 
 /// Greedy association by IoU and centre distance against constant-velocity predictions; births
@@ -59,6 +85,7 @@ public struct IoUTracker: PersonTracker {
     public let configuration: TrackerConfiguration
     public private(set) var active: [TrackedPerson] = []
     private var nextID = 1
+    private var lastUpdate = -Double.infinity
 
     public init(configuration: TrackerConfiguration = TrackerConfiguration()) {
         self.configuration = configuration
@@ -82,6 +109,17 @@ public struct IoUTracker: PersonTracker {
         let dist = (d * d).sum().squareRoot() / max(1, predicted.height)
         let closeness = max(0, 1 - dist / 0.8)
         return predicted.iou(detection) + 0.5 * closeness
+    }
+
+    public var visible: [TrackedPerson] { active.filter { $0.confirmed && $0.lastSeen == lastUpdate } }
+
+    public func hints(at time: Double) -> [TrackHint] {
+        active.map { TrackHint(id: $0.id, box: Self.predict($0, at: time), confirmed: $0.confirmed, lastLooked: $0.lastSeen, moving: true) }
+    }
+
+    public mutating func update(_ input: DetectorOutput, foreground: ForegroundView?, time: Double) -> TrackerUpdate {
+        lastUpdate = time
+        return update(detections: input.detections.map(\.box), time: time)
     }
 
     public mutating func update(detections: [Box], time: Double) -> TrackerUpdate {

@@ -17,6 +17,11 @@ struct BenchRecord: Codable {
     var detectMs: Double
     var trackMs: Double
     var describeMs: Double
+    /// Kinfinder only: which detector, the network's share, crops per frame, CPU of all threads.
+    var detector: String?
+    var networkMs: Double?
+    var cropsPerFrame: Double?
+    var cpuMsPerFrame: Double?
     var maxrssKiB: Int
     var tracks: Int
     var people: Int?
@@ -43,6 +48,10 @@ struct BenchRecord: Codable {
         detectMs = Double(obs.timings.detect) / n
         trackMs = Double(obs.timings.track) / n
         describeMs = Double(obs.timings.describe) / n
+        detector = obs.detector.rawValue
+        networkMs = Double(obs.timings.network) / n
+        cropsPerFrame = Double(obs.timings.crops) / Double(max(1, obs.frames))
+        cpuMsPerFrame = obs.cpuSeconds * 1000 / Double(max(1, obs.frames))
         maxrssKiB = peakResidentKiB()
         tracks = obs.descriptors.count
         guard let acc, let truth else { return }

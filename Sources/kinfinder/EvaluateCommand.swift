@@ -6,6 +6,8 @@ import Matching
 import Accuracy
 import Detection
 import Extraction
+import Description
+import Tracking
 
 struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +19,7 @@ struct Evaluate: AsyncParsableCommand {
             person's description as a report → rank of their track (rank-1, rank-5, mAP). Touches no database.
             """)
     @OptionGroup var model: ModelOptions
+    @OptionGroup var detectorOptions: DetectorOptions
     @Argument(help: ArgumentHelp("Clips with ground truth.", valueName: "clip")) var clips: [String]
     @Option(help: "Working width in pixels.") var width: Int = 640
     @Flag(help: "Use the Chinese descriptions instead of the English ones.") var chinese = false
@@ -27,13 +30,15 @@ struct Evaluate: AsyncParsableCommand {
         valueName: "file"))
     var tracks: String?
     @Option(help: ArgumentHelp(
-        "Try other detector settings, e.g. closings=3,groupGap=0.8,spreadMin=6 (names as in DetectionConfiguration and BackgroundConfiguration).",
+        "Try other detector settings, e.g. closings=3,groupGap=0.8,spreadMin=6 (names as in MotionConfiguration and BackgroundConfiguration).",
         valueName: "k=v,…"))
     var tune: String?
     @Option(help: ArgumentHelp("Also write the results as JSON (one object per clip, in a list) to this file.", valueName: "file"))
     var json: String?
     @Option(help: ArgumentHelp("With --boxes: also write the raw foreground mask (PGM) of these frames, e.g. 100,200.", valueName: "frames"))
     var masks: String?
+    @Flag(help: "Also print what each labelled person's tracks read (colours, lower-body visibility, relative height) beside the labels.")
+    var readings = false
 
     func validate() throws {
         if tracks != nil && clips.count != 1 { throw ValidationError("--tracks scores one clip: give exactly one") }
@@ -42,6 +47,8 @@ struct Evaluate: AsyncParsableCommand {
     func run() async throws {
         let m = try model.load()
         let table = m.yuvTable()
+        let detector = try detectorOptions.setup(models: model)
+        try detector.check()
         let parser = ReportParser(model: m)
         var rows: [[String]] = []
         var results: [BenchRecord] = []
@@ -54,7 +61,7 @@ struct Evaluate: AsyncParsableCommand {
                 try ClipObservation.fromTracksJSON(path: absolute($0), sourceWidth: truth?.width ?? 0, fps: truth?.fps ?? 25)
             } ?? Evaluation.observe(
                 clip: absolute(clip), colourTable: table, ingest: IngestConfiguration(workingWidth: width),
-                extractor: try tunedExtractor(), maskFolder: boxes.map(absolute), maskFrames: maskFrames)
+                extractor: try tunedExtractor(), detector: detector, maskFolder: boxes.map(absolute), maskFrames: maskFrames)
             if let boxes {
                 try writeBoxes(obs, clip: clip, folder: absolute(boxes))
             }
@@ -67,7 +74,21 @@ struct Evaluate: AsyncParsableCommand {
             let acc = try Evaluation.score(
                 obs, truth: truth, parser: parser, chinese: chinese, decoys: BenchRecord.decoys(for: truth, chinese: chinese))
             results.append(BenchRecord(clip: clip, observation: obs, accuracy: acc, truth: truth))
-            print("\(clip): \(obs.frames) frames in \(String(format: "%.2f", obs.wallSeconds)) s, \(obs.descriptors.count) tracks")
+            let perFrame = Double(max(1, obs.frames))
+            print("\(clip): \(obs.frames) frames in \(String(format: "%.2f", obs.wallSeconds)) s, \(obs.descriptors.count) tracks; "
+                + "\(obs.detector.rawValue) detector, CPU \(String(format: "%.1f", obs.cpuSeconds * 1000 / perFrame)) ms/frame "
+                + "(network \(String(format: "%.1f", Double(obs.timings.network) / 1e6 / perFrame)) ms, "
+                + "\(String(format: "%.2f", Double(obs.timings.crops) / perFrame)) crops/frame)")
+            if readings {
+                func top(_ h: ColourHistogram) -> String {
+                    h.dominant(minimumShare: 0.1).prefix(3).map { "\($0.name.english) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", ")
+                }
+                for r in acc.readings.sorted(by: { ($0.identity, $0.track) < ($1.identity, $1.track) }) {
+                    print("  person \(r.identity) (\(r.truthUpper)/\(r.truthLower), \(r.truthAge)) track \(r.track): upper [\(top(r.upper))] "
+                        + "lower [\(top(r.lower))] seen \(Int((r.lowerVisibility * 100).rounded()))%, "
+                        + "height \(r.relativeHeight.map { String(format: "%.2f", $0) } ?? "-")")
+                }
+            }
             for r in acc.retrieval {
                 print("  identity \(r.identity) \"\(r.description)\": rank \(r.rank.map(String.init) ?? "none"), "
                     + "right track \(r.rightTrackScore.map { String(format: "%.2f", $0) } ?? "-"), best \(String(format: "%.2f", r.bestScore))")
@@ -101,21 +122,49 @@ extension Evaluate {
             let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
             guard kv.count == 2, let v = Double(kv[1]) else { throw ValidationError("--tune expects key=number pairs, got '\(pair)'") }
             switch kv[0] {
-            case "openings": c.detection.openings = Int(v)
-            case "closings": c.detection.closings = Int(v)
-            case "verticalClosings": c.detection.verticalClosings = Int(v)
-            case "groupOverlap": c.detection.groupOverlap = Float(v)
-            case "groupGap": c.detection.groupGap = Float(v)
-            case "groupAspect": c.detection.groupAspect = Float(v)
-            case "minFill": c.detection.minFill = Float(v)
-            case "minStrongShare": c.detection.minStrongShare = Float(v)
-            case "minAspect": c.detection.minAspect = Float(v)
-            case "minHeightFraction": c.detection.minHeightFraction = Float(v)
+            case "openings": c.motion.openings = Int(v)
+            case "closings": c.motion.closings = Int(v)
+            case "verticalClosings": c.motion.verticalClosings = Int(v)
+            case "groupOverlap": c.motion.groupOverlap = Float(v)
+            case "groupGap": c.motion.groupGap = Float(v)
+            case "groupAspect": c.motion.groupAspect = Float(v)
+            case "minFill": c.motion.minFill = Float(v)
+            case "minStrongShare": c.motion.minStrongShare = Float(v)
+            case "minAspect": c.motion.minAspect = Float(v)
+            case "minHeightFraction": c.motion.minHeightFraction = Float(v)
             case "spreadMin": c.background.spreadMin = UInt8(v)
             case "spreadMax": c.background.spreadMax = UInt8(v)
             case "chromaThreshold": c.background.chromaThreshold = UInt8(v)
             case "shadowShift": c.background.shadowShift = UInt8(v)
             case "levelsPerSecond": c.background.levelsPerSecond = v
+            case "cropsPerSecond": c.learned.cropsPerSecond = v
+            case "roundsPerSecond": c.learned.roundsPerSecond = v
+            case "maximumCropsPerRound": c.learned.maximumCropsPerRound = Int(v)
+            case "movingRecheck": c.learned.movingRecheck = v
+            case "stillRecheck": c.learned.stillRecheck = v
+            case "sweepPeriod": c.learned.sweepPeriod = v
+            case "emptyCooldown": c.learned.emptyCooldown = v
+            case "minimumScore": c.learned.minimumScore = Float(v)
+            case "fusionIoU": c.learned.fusionIoU = Float(v)
+            case "personHeightsPerSide": c.learned.planner.personHeightsPerSide = Float(v)
+            case "minimumSide": c.learned.planner.minimumSide = Float(v)
+            case "padding": c.learned.planner.padding = Float(v)
+            case "birthScore": c.detectionTracker.birthScore = Float(v)
+            case "keepScore": c.detectionTracker.keepScore = Float(v)
+            case "hitsToConfirm": c.detectionTracker.hitsToConfirm = Int(v)
+            case "missesToEnd": c.detectionTracker.missesToEnd = Int(v)
+            case "motionGain": c.detectionTracker.motionGain = Float(v)
+            case "maximumCoastSeconds": c.detectionTracker.maximumCoastSeconds = v
+            case "velocitySmoothing": c.detectionTracker.velocitySmoothing = Float(v)
+            case "patchRadius": c.detectionTracker.patchRadius = Float(v)
+            case "maximumPatchDifference": c.detectionTracker.maximumPatchDifference = Float(v)
+            case "patchVelocityGain": c.detectionTracker.patchVelocityGain = Float(v)
+            case "showBlindSeconds": c.detectionTracker.showBlindSeconds = v
+            case "cropsPerTrackedPerson": c.learned.cropsPerTrackedPerson = v
+            case "maximumCropsPerSecond": c.learned.maximumCropsPerSecond = v
+            case "leavingShare": c.detectionTracker.leavingShare = Float(v)
+            case "minimumCoastSeconds": c.detectionTracker.minimumCoastSeconds = v
+            case "minimumNetworkObservations": c.minimumNetworkObservations = Int(v)
             default: throw ValidationError("--tune: unknown setting '\(kv[0])'")
             }
         }
@@ -134,6 +183,17 @@ private func writeBoxes(_ obs: ClipObservation, clip: String, folder: String) th
             return [Float(v.id), b.x, b.y, b.width, b.height]
         }
     }
-    let name = URL(fileURLWithPath: clip).deletingPathExtension().lastPathComponent + ".boxes.json"
-    try JSONEncoder().encode(out).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+    let stem = URL(fileURLWithPath: clip).deletingPathExtension().lastPathComponent
+    try JSONEncoder().encode(out).write(to: URL(fileURLWithPath: folder).appendingPathComponent(stem + ".boxes.json"))
+    // The detector's candidates and the network's crops per frame: {"frame": [[x, y, w, h], …]}.
+    for (suffix, table) in [("detections", obs.frameDetections), ("crops", obs.frameCrops)] {
+        var rows: [String: [[Float]]] = [:]
+        for (frame, boxes) in table {
+            rows[String(frame)] = boxes.map { b in
+                let t = b.scaled(x: s, y: s)
+                return [t.x, t.y, t.width, t.height]
+            }
+        }
+        try JSONEncoder().encode(rows).write(to: URL(fileURLWithPath: folder).appendingPathComponent("\(stem).\(suffix).json"))
+    }
 }

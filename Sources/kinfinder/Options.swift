@@ -4,6 +4,9 @@ import GridStore
 import KinfinderCore
 import Logging
 import Matching
+import Detection
+import Extraction
+import Inference
 
 /// Options every command that touches the grid database shares.
 struct StoreOptions: ParsableArguments {
@@ -88,6 +91,50 @@ struct ModelOptions: ParsableArguments {
 
     func load() throws -> ColourNameModel {
         try ColourNameModel(directory: ColourNameModel.locateModelsDirectory(explicit: models))
+    }
+}
+
+/// Which person detector, and where the learned one's runtime is.
+struct DetectorOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "learned: the motion stage points a person network (Models/\(SSDPersonNetwork.modelFile), ONNX Runtime) at crops; "
+                + "motion: moving blobs only, needs no model or runtime.",
+            valueName: "learned|motion"),
+        transform: { text in
+            guard let kind = DetectorKind(rawValue: text.lowercased()) else {
+                throw ValidationError("--detector must be learned or motion, not '\(text)'")
+            }
+            return kind
+        })
+    var detector: DetectorKind = .learned
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "ONNX Runtime's library (default: $\(RuntimeLocation.environmentVariable), else \(RuntimeLocation.installedDirectory)/libonnxruntime.so, "
+                + "else the system's library path).",
+            valueName: "file"))
+    var onnxruntime: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The person model file (default: \(SSDPersonNetwork.modelFile) in the models folder). Any SSD with the same inputs, outputs and anchors.",
+            valueName: "file"))
+    var personModel: String?
+
+    /// The setup for `--detector`, with the model from the models folder. `configuredModels` and
+    /// `configuredRuntime` come from a configuration file (the flags win).
+    func setup(models: ModelOptions, configuredModels: String? = nil, configuredRuntime: String? = nil) throws -> DetectorSetup {
+        var s = DetectorSetup.learned(
+            modelsDirectory: try ColourNameModel.locateModelsDirectory(explicit: models.models ?? configuredModels),
+            runtime: onnxruntime.map(absolute) ?? configuredRuntime,
+            environment: ProcessInfo.processInfo.environment[RuntimeLocation.environmentVariable])
+        s.kind = detector
+        if let personModel { s.modelPath = absolute(personModel) }
+        return s
     }
 }
 

@@ -5,6 +5,7 @@ import Ingest
 import KinfinderCore
 import Logging
 import Matching
+import Extraction
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,7 @@ struct Run: AsyncParsableCommand {
             """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var model: ModelOptions
+    @OptionGroup var detectorOptions: DetectorOptions
     @Option(help: ArgumentHelp("The configuration file (YAML).", valueName: "file")) var config: String
     @Flag(help: "Log warnings and errors only.") var quiet = false
     @Flag(help: "Share the configured cameras with other `kinfinder run --shared` hosts on the same database (camera leases).")
@@ -57,6 +59,16 @@ struct Run: AsyncParsableCommand {
         }
         var modelOptions = model
         if modelOptions.models == nil, let m = configuration.models { modelOptions.models = m }
+        // The command line's detector for cameras that do not choose one; the runtime and model are
+        // loaded once, before any camera starts, when a camera needs them.
+        var pipeline = PipelineConfiguration()
+        pipeline.detector = try detectorOptions.setup(
+            models: model, configuredModels: configuration.models, configuredRuntime: configuration.onnxruntime)
+        if configuration.cameras.contains(where: { $0.enabled && ($0.detector ?? pipeline.detector.kind) == .learned }) {
+            var learned = pipeline.detector
+            learned.kind = .learned
+            try learned.check()
+        }
         let db = try await storeOptions.openStore(openTimeout: 60)
         let colourModel = try modelOptions.load()
         let logger = Logger(label: "kinfinder.run")
@@ -64,10 +76,11 @@ struct Run: AsyncParsableCommand {
             "config": "\(path)", "database": "\(storeOptions.databasePath)",
             "cameras": "\(configuration.cameras.filter(\.enabled).count)",
             "mode": "\(configuration.sharing.map { "shared (lease \($0.leaseTTL) s)" } ?? "all cameras here")",
+            "detector": "\(pipeline.detector.summary())",
         ])
         let supervisor = CameraSupervisor(
             configPath: path, configuration: configuration, store: db, colourTable: colourModel.yuvTable(),
-            dataDirectory: storeOptions.dataDirectory, logger: logger)
+            dataDirectory: storeOptions.dataDirectory, pipeline: pipeline, logger: logger)
         try await supervisor.run()
         logger.info("stopped")
     }

@@ -16,6 +16,7 @@ struct Watch: AsyncParsableCommand {
         abstract: "Analyse a video clip as one camera: find people, match open reports, raise incidents.")
     @OptionGroup var store: StoreOptions
     @OptionGroup var model: ModelOptions
+    @OptionGroup var detectorOptions: DetectorOptions
     @Argument(help: ArgumentHelp("Video file (any format FFmpeg reads).", valueName: "clip")) var clip: String
     @Option(help: "Camera id (must exist: kinfinder camera add).") var camera: String
     @Option(help: "Wall-clock time of the clip's first frame (default: now).") var start: String?
@@ -33,6 +34,8 @@ struct Watch: AsyncParsableCommand {
         guard let cam = try await db.camera(id: camera) else { throw KinfinderError.unknownCamera(camera) }
         let colourModel = try model.load()
         var config = PipelineConfiguration()
+        config.detector = try detectorOptions.setup(models: model)
+        try config.detector.check()
         config.ingest.workingWidth = width
         if let threshold { config.match.threshold = threshold }
         let startTime = try start.map { try TimeParsing.parse($0) } ?? Date()
@@ -62,9 +65,11 @@ struct Watch: AsyncParsableCommand {
         print("\(clip): \(summary.frames) frames, \(s.sourceWidth)x\(s.sourceHeight) \(s.codec) → \(s.workingWidth)x\(s.workingHeight), "
             + String(format: "%.1f s of video in %.2f s (%.0f frames/s)", summary.videoSeconds, summary.wallSeconds, summary.framesPerSecond))
         let n = Double(max(1, summary.timings.frames)) * 1e6
-        print(String(format: "per frame: decode %.2f ms, detect %.2f ms, track %.2f ms, describe %.2f ms",
-            Double(summary.decodeNanoseconds) / n, Double(summary.timings.detect) / n,
-            Double(summary.timings.track) / n, Double(summary.timings.describe) / n))
+        let t = summary.timings
+        print("detector: \(config.detector.summary())")
+        print(String(format: "per frame: decode %.2f ms, motion %.2f ms, network %.2f ms (%.2f crops), track %.2f ms, describe %.2f ms",
+            Double(summary.decodeNanoseconds) / n, Double(t.detect) / n, Double(t.network) / n,
+            Double(t.crops) / Double(max(1, t.frames)), Double(t.track) / n, Double(t.describe) / n))
         if summary.corruptPackets > 0 { print("skipped \(summary.corruptPackets) corrupt packets") }
         print("\(summary.tracksStored) people tracked and stored; \(summary.incidents.count) incident(s) raised")
         if !summary.incidents.isEmpty {

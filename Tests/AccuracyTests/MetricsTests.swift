@@ -1,4 +1,5 @@
 import Testing
+import Tracking
 import Detection
 import Description
 @testable import Accuracy

@@ -65,7 +65,7 @@ struct StageTests {
     }
 
     @Test("detector + tracker follow one walker with one id; extractor reads its colour")
-    func walker() {
+    func walker() throws {
         let scene = Scene()
         let extractor = PersonExtractor(width: 160, height: 120, colourTable: testTable())
         var ids = Set<Int>()
@@ -73,7 +73,7 @@ struct StageTests {
         for i in 0..<60 {
             let x: Int? = (10...50).contains(i) ? 10 + (i - 10) * 3 : nil
             let (y, u, v) = scene.frame(personAt: x)
-            let a = extractor.process(y: y, u: u, v: v, time: Double(i) / 10)
+            let a = try extractor.process(y: y, u: u, v: v, time: Double(i) / 10)
             for t in a.tracks { ids.insert(t.id) }
             ended += a.ended
         }
@@ -155,5 +155,101 @@ struct StageTests {
         #expect(h.dominant().first?.name == .red)
         let m = h.merged(with: ColourHistogram(counts: [Int](repeating: 0, count: 12)))
         #expect(m == h)
+    }
+}
+
+/// The scene's clock, shared by a test and its scripted network.
+final class SceneClock {
+    var time = 0.0
+}
+
+/// A stand-in for the person network that knows where the people of a synthetic scene are and
+/// reports those wholly inside a crop: what is tested is the planner, the sweep and the tracker.
+struct ScriptedNetwork: PersonNetwork {
+    var people: (Double) -> [Box]
+    let clock: SceneClock
+
+    mutating func detect(_ frame: PlanarFrame, crops: [Box], minimumScore: Float) throws -> [[NetworkDetection]] {
+        let now = people(clock.time)
+        return crops.enumerated().map { i, c in now.filter { c.contains($0) }.map { NetworkDetection(box: $0, score: 0.9, truncated: false, crop: i) } }
+    }
+}
+
+/// A dark scene (black in the test table) with one bright ("red") person standing at `box`.
+func stillScene(_ box: Box?, w: Int = 320, h: Int = 240) -> ([UInt8], [UInt8], [UInt8]) {
+    var y = [UInt8](repeating: 0, count: w * h)
+    for r in 0..<h { for c in 0..<w { y[r * w + c] = UInt8(36 + (r * 7 + c * 3) % 9) } }
+    if let b = box {
+        for r in Int(b.y)..<Int(b.maxY) { for c in Int(b.x)..<Int(b.maxX) { y[r * w + c] = 200 } }
+    }
+    let chroma = [UInt8](repeating: 128, count: (w / 2) * (h / 2))
+    return (y, chroma, chroma)
+}
+
+@Suite("The learned extractor keeps people who stand still")
+struct StillPersonTests {
+    @Test("a person standing still from the first frame for 60 s: found by the sweep, one track to the end, colour read without motion")
+    func standingFromTheStart() throws {
+        let person = Box(x: 150, y: 80, width: 20, height: 60)
+        let (y, u, v) = stillScene(person)
+        let network = ScriptedNetwork(people: { _ in [person] }, clock: SceneClock())
+        let extractor = PersonExtractor(width: 320, height: 240, colourTable: testTable(), network: network)
+        var ids = Set<Int>(), firstShown: Double?, shown = 0
+        let fps = 5.0, frames = Int(70 * fps)
+        for i in 0..<frames {
+            let time = Double(i) / fps
+            let a = try extractor.process(y: y, u: u, v: v, time: time)
+            for t in a.tracks {
+                ids.insert(t.id)
+                if firstShown == nil { firstShown = time }
+                shown += 1
+            }
+        }
+        // The sweep covers the frame in 8 s; from then on the person is shown in every frame.
+        let first = try #require(firstShown)
+        #expect(first <= 8)
+        #expect(ids.count == 1)
+        #expect(shown >= frames - Int((first + 0.2) * fps))
+        let ended = extractor.finishAll()
+        #expect(ended.count == 1)
+        let d = try #require(ended.first)
+        #expect(d.upper[.red] > 0.9)  // read from the box with no motion mask at all
+        #expect(d.loiterSeconds > 55)
+        #expect(abs(d.heightPixels - 60) < 1)
+        // The motion-only extractor never sees someone who was there before it started.
+        let motion = PersonExtractor(width: 320, height: 240, colourTable: testTable())
+        var motionTracks = 0
+        for i in 0..<frames { motionTracks += try motion.process(y: y, u: u, v: v, time: Double(i) / fps).tracks.count }
+        #expect(motionTracks == 0)
+    }
+
+    @Test("a person who walks in and stands for 60 s keeps one track, where the motion-only one fades")
+    func walksInAndStops() throws {
+        let fps = 5.0
+        func where_(_ t: Double) -> Box? {
+            if t < 2 { return nil }
+            let x = min(150, 10 + Float(t - 2) * 50)  // walks in over ~3 s, then stands
+            return Box(x: x, y: 80, width: 20, height: 60)
+        }
+        let clock = SceneClock()
+        let network = ScriptedNetwork(people: { t in where_(t).map { [$0] } ?? [] }, clock: clock)
+        let learned = PersonExtractor(width: 320, height: 240, colourTable: testTable(), network: network)
+        let motion = PersonExtractor(width: 320, height: 240, colourTable: testTable())
+        var learnedIDs = Set<Int>(), learnedLate = 0, motionLate = 0
+        for i in 0..<Int(70 * fps) {
+            let t = Double(i) / fps
+            let (y, u, v) = stillScene(where_(t))
+            clock.time = t
+            let a = try learned.process(y: y, u: u, v: v, time: t)
+            let m = try motion.process(y: y, u: u, v: v, time: t)
+            learnedIDs.formUnion(a.tracks.map(\.id))
+            if t > 60 {
+                learnedLate += a.tracks.count
+                motionLate += m.tracks.count
+            }
+        }
+        #expect(learnedIDs.count == 1)
+        #expect(learnedLate >= Int(9.5 * fps))
+        #expect(motionLate == 0)  // faded into the background long before
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ImageKernels
 @testable import Detection
@@ -112,5 +113,88 @@ struct KernelTests {
         #expect(blobs[0] == Blob(minX: 0, minY: 0, maxX: 2, maxY: 2, area: 5, strong: 5))  // diagonal pixel joins the square
         #expect(blobs[1].area == 2)
         #expect(blobs[2] == Blob(minX: 5, minY: 3, maxX: 5, maxY: 3, area: 1, strong: 1))
+    }
+}
+
+@Suite("Crop resampling and patch matching")
+struct CropAndPatchTests {
+    @Test("YUV crop → RGB network input equals the reference, inside and across the frame's edges",
+          arguments: [(40, 30, 7), (64, 36, 16), (97, 61, 32)])
+    func crop(size: (Int, Int, Int)) {
+        let (w, h, out) = size
+        var rng = SeededBytes(state: UInt64(w * 7 + h))
+        let cw = (w + 1) / 2, ch = (h + 1) / 2
+        let y = rng.bytes(w * h), u = rng.bytes(cw * ch), v = rng.bytes(cw * ch)
+        for region in [
+            CropResample.Region(x: 3.5, y: 2, width: Float(w) / 2, height: Float(h) / 2),
+            CropResample.Region(x: -5, y: -3, width: Float(w) + 9, height: Float(h) + 4),  // beyond every edge
+            CropResample.Region(x: 0, y: 0, width: 2, height: 2),  // upscaled a lot
+        ] {
+            var fast = [Float](repeating: 9, count: out * out * 3)
+            y.withUnsafeBufferPointer { yb in u.withUnsafeBufferPointer { ub in v.withUnsafeBufferPointer { vb in
+                fast.withUnsafeMutableBufferPointer { o in
+                    CropResample.rgb(y: yb, u: ub, v: vb, width: w, height: h, region: region, size: out, into: o)
+                }
+            } } }
+            let slow = CropResample.reference(y: y, u: u, v: v, width: w, height: h, region: region, size: out)
+            let worst = zip(fast, slow).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst < 1e-4, "\(region): largest difference \(worst)")
+            #expect(fast.allSatisfy { $0 >= -1 && $0 <= 1 })
+        }
+    }
+
+    @Test("grey (Y 126, U = V = 128) is mid-grey in RGB; limited-range black and white are −1 and 1")
+    func colours() {
+        let grey = CropResample.reference(y: [126], u: [128], v: [128], width: 1, height: 1, region: .init(x: 0, y: 0, width: 1, height: 1), size: 1)
+        #expect(grey.allSatisfy { abs($0 - (1.164 * 110 * 2 / 255 - 1)) < 1e-4 })
+        let black = CropResample.reference(y: [16], u: [128], v: [128], width: 1, height: 1, region: .init(x: 0, y: 0, width: 1, height: 1), size: 1)
+        let white = CropResample.reference(y: [235], u: [128], v: [128], width: 1, height: 1, region: .init(x: 0, y: 0, width: 1, height: 1), size: 1)
+        #expect(black.allSatisfy { abs($0 + 1) < 1e-4 })
+        #expect(white.allSatisfy { abs($0 - 1) < 0.01 })
+    }
+
+    @Test("patch SAD equals the reference on random planes", arguments: [(3, 4), (16, 32), (17, 9)])
+    func sad(size: (Int, Int)) {
+        let (pw, ph) = size
+        var rng = SeededBytes(state: UInt64(pw * 100 + ph))
+        let w = 80, h = 60
+        let plane = rng.bytes(w * h), patch = rng.bytes(pw * ph)
+        for (x, y) in [(0, 0), (5, 7), (w - pw, h - ph)] {
+            let fast = patch.withUnsafeBufferPointer { p in plane.withUnsafeBufferPointer { l in
+                PatchMatch.sad(patch: p, width: pw, height: ph, plane: l, planeWidth: w, x: x, y: y)
+            } }
+            #expect(fast == PatchMatch.sadReference(patch: patch, width: pw, height: ph, plane: plane, planeWidth: w, x: x, y: y))
+        }
+    }
+
+    @Test("a patch cut from a textured plane is found again where it moved, by full and coarse-to-fine search")
+    func follow() {
+        var rng = SeededBytes(state: 42)
+        let w = 120, h = 90
+        // A smooth texture (clothes and bodies are smooth at this scale; white noise is not, and
+        // defeats the coarse search by design).
+        let before = (0..<(w * h)).map { i -> UInt8 in
+            let x = Double(i % w), y = Double(i / w)
+            return UInt8(128 + 60 * sin(x / 5.3) * cos(y / 7.1) + 40 * sin((x + 2 * y) / 11))
+        }
+        // The same texture moved 5 right and 3 down (new pixels at the edges are random).
+        var after = rng.bytes(w * h, 100...160)
+        for y in 3..<h { for x in 5..<w { after[y * w + x] = before[(y - 3) * w + x - 5] } }
+        let patch = before.withUnsafeBufferPointer { PatchMatch.cut(plane: $0, planeWidth: w, x: 40, y: 30, width: 12, height: 24) }
+        for step in [1, 2] {
+            let found = patch.withUnsafeBufferPointer { p in after.withUnsafeBufferPointer { l in
+                PatchMatch.best(patch: p, width: 12, height: 24, plane: l, planeWidth: w, planeHeight: h, x: 40, y: 30, radius: 8, step: step)
+            } }
+            #expect(found?.dx == 5 && found?.dy == 3 && found?.sad == 0, "step \(step): \(String(describing: found))")
+        }
+        // Positions that would leave the plane are not tried; a patch larger than the plane has none.
+        let edge = patch.withUnsafeBufferPointer { p in after.withUnsafeBufferPointer { l in
+            PatchMatch.best(patch: p, width: 12, height: 24, plane: l, planeWidth: w, planeHeight: h, x: 0, y: 0, radius: 3)
+        } }
+        #expect(edge.map { $0.dx >= 0 && $0.dy >= 0 } == true)
+        let none = patch.withUnsafeBufferPointer { p in after.withUnsafeBufferPointer { l in
+            PatchMatch.best(patch: p, width: 12, height: 24, plane: l, planeWidth: 10, planeHeight: 10, x: 0, y: 0, radius: 3)
+        } }
+        #expect(none == nil)
     }
 }

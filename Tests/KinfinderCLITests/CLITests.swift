@@ -17,13 +17,14 @@ struct Run {
 }
 
 /// Starts the binary with a private database, from the repo root, with its output piped.
-func launch(_ args: [String], database: URL, stdin: String? = nil) throws -> (process: Process, out: Pipe, err: Pipe) {
+func launch(_ args: [String], database: URL, stdin: String? = nil, environment: [String: String] = [:]) throws -> (process: Process, out: Pipe, err: Pipe) {
     let p = Process()
     p.executableURL = binary
     p.arguments = args
     var env = ProcessInfo.processInfo.environment
     env["KINFINDER_DATABASE"] = database.path
     env["KINFINDER_MODELS"] = repoRoot.appendingPathComponent("Models").path
+    env.merge(environment) { $1 }
     p.environment = env
     p.currentDirectoryURL = repoRoot
     let out = Pipe(), err = Pipe()
@@ -42,8 +43,8 @@ func launch(_ args: [String], database: URL, stdin: String? = nil) throws -> (pr
 }
 
 /// Runs the binary with a private database and returns its exit status and output.
-func kinfinder(_ args: [String], database: URL) throws -> Run {
-    let (p, out, err) = try launch(args, database: database)
+func kinfinder(_ args: [String], database: URL, environment: [String: String] = [:]) throws -> Run {
+    let (p, out, err) = try launch(args, database: database, environment: environment)
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
@@ -218,5 +219,47 @@ struct CLITests {
         #expect(r.status != 0 && r.err.contains("exactly one of --report"))
         r = try kinfinder(["search", "--report", "99"], database: db)
         #expect(r.status != 0 && r.err.contains("no report 99"))
+    }
+}
+
+@Suite("The learned detector's files on the command line")
+struct DetectorFilesTests {
+    @Test("a missing runtime is a clear error naming where it looked; --detector motion runs without it")
+    func missingRuntime() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-det-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("grid.sqlite")
+        #expect(try kinfinder(["grid", "import", "SampleClips/grid.yaml"], database: db).status == 0)
+        let missing = folder.appendingPathComponent("no-such/libonnxruntime.so").path
+        let r = try kinfinder(["watch", "SampleClips/scenic-gate-640.mp4", "--camera", "cam-gate", "--quiet", "--onnxruntime", missing], database: db)
+        #expect(r.status == 1)
+        #expect(r.err.contains(missing) && r.err.contains("--detector motion") && r.err.contains("scripts/install-deps"), "\(r.err)")
+        // The environment variable is honoured the same way.
+        let e = try kinfinder(["evaluate", "SampleClips/scenic-gate-640.mp4"], database: db, environment: ["KINFINDER_ONNXRUNTIME": missing])
+        #expect(e.status == 1 && e.err.contains(missing), "\(e.err)")
+        let m = try kinfinder(["watch", "SampleClips/scenic-gate-640.mp4", "--camera", "cam-gate", "--quiet", "--detector", "motion",
+                               "--onnxruntime", missing], database: db)
+        #expect(m.status == 0, "\(m.err)")
+        #expect(m.out.contains("detector: motion only"))
+    }
+
+    @Test("a damaged or wrong person model is a clear error naming the file")
+    func badModel() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-det-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("grid.sqlite")
+        #expect(try kinfinder(["grid", "import", "SampleClips/grid.yaml"], database: db).status == 0)
+        let damaged = folder.appendingPathComponent("damaged.onnx")
+        try Data(repeating: 0x5A, count: 5000).write(to: damaged)
+        let r = try kinfinder(["watch", "SampleClips/scenic-gate-640.mp4", "--camera", "cam-gate", "--quiet", "--person-model", damaged.path], database: db)
+        #expect(r.status == 1)
+        #expect(r.err.contains(damaged.path) && r.err.contains("could not be read"), "\(r.err)")
+        let wrong = repoRoot.appendingPathComponent("Tests/InferenceTests/Resources/double.onnx").path
+        let w = try kinfinder(["watch", "SampleClips/scenic-gate-640.mp4", "--camera", "cam-gate", "--quiet", "--person-model", wrong], database: db)
+        #expect(w.status == 1)
+        #expect(w.err.contains("is not the person model"), "\(w.err)")
+        let gone = try kinfinder(["watch", "SampleClips/scenic-gate-640.mp4", "--camera", "cam-gate", "--quiet", "--person-model", folder.appendingPathComponent("nothing.onnx").path], database: db)
+        #expect(gone.status == 1 && gone.err.contains("was not found"), "\(gone.err)")
     }
 }

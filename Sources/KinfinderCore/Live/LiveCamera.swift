@@ -3,6 +3,8 @@ public import GridStore
 import Ingest
 import Matching
 public import Logging
+import Detection
+import Extraction
 public import ServiceLifecycle
 import Synchronization
 
@@ -122,6 +124,11 @@ public final class LiveCamera: Service, Sendable {
         // A report filed while cameras run is matched within two seconds.
         c.reportRefreshInterval = min(c.reportRefreshInterval, 2)
         if let t = spec.threshold { c.match.threshold = t }
+        // The camera's own `detector:` wins over the command line's; the runtime and model stay as given.
+        if let kind = spec.detector { c.detector.kind = kind }
+        if let v = spec.cropsPerSecond { c.extractor.learned.cropsPerSecond = v }
+        if let v = spec.sweepPeriod { c.extractor.learned.sweepPeriod = v }
+        if let v = spec.stillRecheck { c.extractor.learned.stillRecheck = v }
         return c
     }
 

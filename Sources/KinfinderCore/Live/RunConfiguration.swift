@@ -2,6 +2,7 @@ public import Foundation
 public import GridStore
 public import Ingest
 public import Detection
+public import Extraction
 import Yams
 
 /// How `kinfinder run` hosts share cameras (see `CameraSupervisor`).
@@ -57,6 +58,8 @@ public struct SharingSettings: Sendable, Equatable {
 public struct RunConfiguration: Sendable, Equatable {
     public var database: String?
     public var models: String?
+    /// `onnxruntime:` — ONNX Runtime's library for the learned detector, relative to the file.
+    public var onnxruntime: String?
     public var statusInterval: Double = 2
     public var cameras: [CameraSpec] = []
     public var serve = ServeSettings()
@@ -94,7 +97,8 @@ public struct RunConfiguration: Sendable, Equatable {
         guard let top = root as? [String: Any] else {
             throw reader.fail("", "the file must be a mapping with a 'cameras' list")
         }
-        try reader.allow(top, ["database", "models", "status_interval", "defaults", "cameras", "serve", "shared", "sighting_window"], at: "")
+        try reader.allow(
+            top, ["database", "models", "onnxruntime", "status_interval", "defaults", "cameras", "serve", "shared", "sighting_window"], at: "")
         var config = RunConfiguration()
         config.database = try reader.string(top, "database", at: "").map {
             $0.hasPrefix("postgres://") || $0.hasPrefix("postgresql://") ? $0 : resolve($0, base: baseDirectory)
@@ -118,6 +122,7 @@ public struct RunConfiguration: Sendable, Equatable {
             }
         }
         config.models = try reader.string(top, "models", at: "").map { resolve($0, base: baseDirectory) }
+        config.onnxruntime = try reader.string(top, "onnxruntime", at: "").map { resolve($0, base: baseDirectory) }
         config.statusInterval = try reader.number(top, "status_interval", at: "", range: 0.2...3600) ?? 2
         var defaults = CameraSpec(id: "", url: "", cellID: "")
         if let d = top["defaults"] {
@@ -276,6 +281,13 @@ public struct CameraSpec: Sendable, Equatable {
     public var backoffMaximum: Double = 15
     public var workingWidth = 640
     public var threshold: Double?
+    /// `detector:` — learned or motion; `nil` takes the command line's (`--detector`, default learned).
+    public var detector: DetectorKind?
+    /// `crops_per_second:`, `sweep_period:`, `still_recheck:` — the learned detector's budget and rates
+    /// (see `LearnedDetectorConfiguration`); `nil` keeps the defaults.
+    public var cropsPerSecond: Double?
+    public var sweepPeriod: Double?
+    public var stillRecheck: Double?
 
     public init(id: String, url: String, cellID: String, name: String? = nil) {
         self.id = id
@@ -287,6 +299,7 @@ public struct CameraSpec: Sendable, Equatable {
     static let identity = ["id", "name", "url", "cell", "enabled", "username", "password", "password_env"]
     static let tunables = [
         "analysis_fps", "transport", "open_timeout", "read_timeout", "backoff_initial", "backoff_max", "width", "threshold", "roi",
+        "detector", "crops_per_second", "sweep_period", "still_recheck",
     ]
 
     /// The URL safe to show.
@@ -305,6 +318,13 @@ public struct CameraSpec: Sendable, Equatable {
         if backoffMaximum < backoffInitial { throw reader.fail(at, "'backoff_max' is below 'backoff_initial'") }
         if let v = try reader.number(map, "width", at: at, range: 64...4096) { workingWidth = Int(v) }
         if let v = try reader.number(map, "threshold", at: at, range: 0...1) { threshold = v }
+        if let d = try reader.string(map, "detector", at: at) {
+            guard let kind = DetectorKind(rawValue: d.lowercased()) else { throw reader.fail(at, "'detector' must be learned or motion, not '\(d)'") }
+            detector = kind
+        }
+        if let v = try reader.number(map, "crops_per_second", at: at, range: 0.1...100) { cropsPerSecond = v }
+        if let v = try reader.number(map, "sweep_period", at: at, range: 0.5...3600) { sweepPeriod = v }
+        if let v = try reader.number(map, "still_recheck", at: at, range: 0.1...600) { stillRecheck = v }
         if let r = try reader.numbers(map, "roi", at: at) {
             guard r.count == 4, r.allSatisfy({ (0...1).contains($0) }), r[2] > 0, r[3] > 0, r[0] + r[2] <= 1.0001, r[1] + r[3] <= 1.0001 else {
                 throw reader.fail(at, "'roi' must be [x, y, width, height], fractions of the frame inside 0…1")

@@ -1,4 +1,5 @@
-/// Optimal one-to-one assignment (Kuhn–Munkres, O(n³)).
+/// Optimal one-to-one assignment (Kuhn–Munkres, O(n³)): tracks to detections in the tracker, and
+/// ground truth to predictions in the accuracy metrics.
 public enum Assignment {
     /// For a `rows × columns` matrix of gains, the assignment maximising the total gain: for each
     /// row, its column or `nil`. Pairs whose gain is not above `minimumGain` are never assigned.
