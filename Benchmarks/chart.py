@@ -1,5 +1,5 @@
 """Draws bench-results/chart.png from results.json: throughput (fps) and detection F1 per clip, for
-Kinfinder, the OpenCV peer and FFmpeg decode-only. Run by `kinfinder bench` with the peers' venv
+Kinfinder with the learned detector and with the motion-only one, the OpenCV peer and FFmpeg decode-only. Run by `kinfinder bench` with the peers' venv
 (OpenCV draws the chart, so nothing else needs installing).
 
     Benchmarks/peers/.venv/bin/python Benchmarks/chart.py bench-results/results.json bench-results/chart.png
@@ -10,7 +10,8 @@ import sys
 import cv2
 import numpy as np
 
-COLOURS = {"kinfinder": (60, 120, 230), "opencv peer": (80, 170, 80), "ffmpeg decode": (160, 160, 160)}  # BGR
+COLOURS = {"kinfinder (learned)": (200, 90, 40), "kinfinder (motion)": (230, 190, 120), "opencv peer": (80, 170, 80),
+           "ffmpeg decode": (160, 160, 160)}  # BGR
 
 
 def text(img, s, x, y, scale=0.45, colour=(30, 30, 30), thickness=1):
@@ -40,29 +41,31 @@ def panel(img, x0, y0, w, h, title, clips, series, fmt, log=False):
             cv2.rectangle(img, (int(bx), int(y0 + h - bh)), (int(bx + bar - 3), y0 + h), COLOURS[name], -1)
             text(img, fmt(v), bx, y0 + h - bh - 4, 0.35)
         label = clip.replace(".mp4", "").replace(".avi", "")
-        text(img, label[:22], gx, y0 + h + 16, 0.4)
+        text(img, label[:20], gx, y0 + h + 16, 0.38)
 
 
 def main(results_path, out_path):
     r = json.load(open(results_path))
     clips = [c["clip"] for c in r["clips"]]
     fps = {
-        "kinfinder": [c["kinfinder"]["fps"] for c in r["clips"]],
+        "kinfinder (learned)": [c["kinfinder"]["fps"] for c in r["clips"]],
+        "kinfinder (motion)": [c["motion"]["fps"] if c.get("motion") else None for c in r["clips"]],
         "opencv peer": [c["opencv"]["fps"] if c.get("opencv") else None for c in r["clips"]],
         "ffmpeg decode": [c["ffmpegDecodeFPS"] for c in r["clips"]],
     }
     f1 = {
-        "kinfinder": [c["kinfinder"]["accuracy"].get("f1") for c in r["clips"]],
+        "kinfinder (learned)": [c["kinfinder"]["accuracy"].get("f1") for c in r["clips"]],
+        "kinfinder (motion)": [c["motion"]["accuracy"].get("f1") if c.get("motion") else None for c in r["clips"]],
         "opencv peer": [c["opencv"]["accuracy"].get("f1") if c.get("opencv") else None for c in r["clips"]],
     }
-    width, height = 1200, 760
+    width, height = 1600, 760
     img = np.full((height, width, 3), 255, np.uint8)
     text(img, f"kinfinder bench  {r['date'][:16]}  {r['machine']}  commit {r['commit']}  (medians of {r['runs']} runs)", 20, 28, 0.5)
     panel(img, 60, 80, width - 100, 270, "frames per second (log scale)", clips, fps, lambda v: f"{v:.0f}", log=True)
     panel(img, 60, 420, width - 100, 270, "detection F1 at IoU 0.5 (clips with ground truth)", clips, f1, lambda v: f"{v:.2f}")
     for i, (name, colour) in enumerate(COLOURS.items()):
-        cv2.rectangle(img, (60 + i * 180, height - 30), (75 + i * 180, height - 15), colour, -1)
-        text(img, name, 82 + i * 180, height - 17)
+        cv2.rectangle(img, (60 + i * 220, height - 30), (75 + i * 220, height - 15), colour, -1)
+        text(img, name, 82 + i * 220, height - 17)
     cv2.imwrite(out_path, img)
 
 

@@ -7,26 +7,35 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Throughput and accuracy beside the peers (FFmpeg decode-only, the OpenCV pipeline), on every sample clip.",
         discussion: """
-            Runs, interleaved (A B C D, A B C D, …), on each clip: Kinfinder (decode + extraction, scored
-            against the ground truth), `ffmpeg -f null` decode-only at full size and scaled to 640 wide,
-            and the OpenCV peer (Benchmarks/peers, installed into its venv on first use). Each in its own
-            process so peak RSS is its own. Medians over --runs. Clips: SampleClips/*.mp4, the real clips
-            in ../shared/clips when present, and a 1080p clip derived from the 720p one with the ffmpeg
-            CLI. Writes OUT/results.json and OUT/chart.png. Run from the repository root.
+            Runs, interleaved (A B C D E, A B C D E, …), on each clip: Kinfinder with the learned detector and with \
+            the motion-only one (decode + extraction, scored against the ground truth), `ffmpeg -f null` decode-only \
+            at full size and scaled to 640 wide, and the OpenCV peer (Benchmarks/peers, installed into its venv on \
+            first use). Each in its own process so peak RSS is its own. Medians over --runs. Clips: \
+            SampleClips/*.mp4, the real clips in ../shared/clips when present, and a 1080p clip derived from the \
+            720p one with the ffmpeg CLI. Writes OUT/results.json and OUT/chart.png. Run from the repository root.
             """)
     @Option(help: "Runs per tool and clip (medians are reported).") var runs = 3
     @Option(help: ArgumentHelp("Results folder.", valueName: "dir")) var out = "bench-results"
     @Option(help: "Working width for Kinfinder and the OpenCV peer.") var width = 640
     @Flag(help: "Kinfinder and FFmpeg only (no OpenCV peer).") var noPeers = false
+    @Flag(help: "Only the learned detector (not also the motion-only one).") var noMotion = false
     @Option(help: ArgumentHelp(
         "Scaling instead: up to N copies of the 720p@25 clip analysed at once in real time (1, 2, 4, … N); reports the largest N that keeps up.",
         valueName: "N"))
     var streams: Int?
+    @Option(help: ArgumentHelp("With --streams: frames analysed per second per stream (0: every frame).", valueName: "fps"))
+    var analysisFPS: Double = 5
+    @Option(help: ArgumentHelp("With --streams: the detector of every stream.", valueName: "learned|motion"))
+    var detector = "learned"
+    @Option(help: ArgumentHelp("With --streams: the learned detector's budget per stream (crops_per_second: the most crops per second of video).", valueName: "n"))
+    var cropsPerSecond: Double?
     @Argument(help: ArgumentHelp("Clips (default: all, see above).", valueName: "clip")) var clips: [String] = []
 
     func validate() throws {
         guard (1...20).contains(runs) else { throw ValidationError("--runs must be 1…20") }
         if let streams, !(1...64).contains(streams) { throw ValidationError("--streams must be 1…64") }
+        guard (0...120).contains(analysisFPS) else { throw ValidationError("--analysis-fps must be 0…120") }
+        guard ["learned", "motion"].contains(detector) else { throw ValidationError("--detector must be learned or motion") }
     }
 
     func run() async throws {
@@ -34,7 +43,10 @@ struct Bench: AsyncParsableCommand {
         let outDir = absolute(out)
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
         if let streams {
-            try await StreamScaling(root: root, outDir: outDir, maximum: streams, clip: clips.first.map(absolute)).run()
+            try await StreamScaling(
+                root: root, outDir: outDir, maximum: streams, clip: clips.first.map(absolute), analysisFPS: analysisFPS, detector: detector,
+                cropsPerSecond: cropsPerSecond
+            ).run()
             return
         }
         var list = clips.map(absolute)
@@ -56,7 +68,7 @@ struct Bench: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
 
         var results: [ClipResult] = []
-        let steps = list.count * runs * (peers ? 3 : 2)
+        let steps = list.count * runs * (2 + (peers ? 1 : 0) + (noMotion ? 0 : 1))
         var step = 0
         func progress(_ what: String) {
             step += 1
@@ -68,11 +80,14 @@ struct Bench: AsyncParsableCommand {
             let name = URL(fileURLWithPath: clip).lastPathComponent
             var r = ClipResult(clip: name)
             for run in 1...runs {
-                progress("\(name) kinfinder run \(run)")
-                let json = (tmp as NSString).appendingPathComponent("kinfinder.json")
-                let k = try runTool(me, ["evaluate", clip, "--width", "\(width)", "--json", json])
-                guard k.status == 0 else { throw KinfinderError.invalidArgument("kinfinder evaluate \(name) failed: \(k.err)") }
-                r.kinfinder.append(try JSONDecoder().decode([BenchRecord].self, from: Data(contentsOf: URL(fileURLWithPath: json)))[0])
+                for detector in noMotion ? ["learned"] : ["learned", "motion"] {
+                    progress("\(name) kinfinder (\(detector)) run \(run)")
+                    let json = (tmp as NSString).appendingPathComponent("kinfinder.json")
+                    let k = try runTool(me, ["evaluate", clip, "--width", "\(width)", "--detector", detector, "--json", json])
+                    guard k.status == 0 else { throw KinfinderError.invalidArgument("kinfinder evaluate \(name) --detector \(detector) failed: \(k.err)") }
+                    let record = try JSONDecoder().decode([BenchRecord].self, from: Data(contentsOf: URL(fileURLWithPath: json)))[0]
+                    if detector == "learned" { r.kinfinder.append(record) } else { r.motion.append(record) }
+                }
 
                 progress("\(name) ffmpeg decode-only run \(run)")
                 r.ffmpegFull.append(try ffmpegDecode(clip, scale: nil))

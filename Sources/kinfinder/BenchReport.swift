@@ -12,7 +12,9 @@ extension BenchRecord {
 /// Every run of every tool on one clip.
 struct ClipResult {
     var clip: String
+    /// Kinfinder with the learned detector (the default), and with the motion-only one.
     var kinfinder: [BenchRecord] = []
+    var motion: [BenchRecord] = []
     var opencv: [BenchRecord] = []
     var ffmpegFull: [BenchRecord.Decode] = []
     var ffmpegScaled: [BenchRecord.Decode] = []
@@ -20,7 +22,8 @@ struct ClipResult {
     var summary: ClipSummary {
         ClipSummary(
             clip: clip, frames: kinfinder.first?.frames ?? 0,
-            kinfinder: ToolSummary(kinfinder), opencv: opencv.isEmpty ? nil : ToolSummary(opencv),
+            kinfinder: ToolSummary(kinfinder), motion: motion.isEmpty ? nil : ToolSummary(motion),
+            opencv: opencv.isEmpty ? nil : ToolSummary(opencv),
             ffmpegDecodeFPS: median(ffmpegFull.map(\.fps)), ffmpegDecodeScaledFPS: median(ffmpegScaled.map(\.fps)),
             ffmpegMaxrssMiB: Double(ffmpegFull.map(\.maxrssKiB).max() ?? 0) / 1024)
     }
@@ -34,6 +37,10 @@ struct ToolSummary: Codable {
     var detectMs: Double
     var trackMs: Double
     var describeMs: Double
+    /// The person network's share (learned detector), crops per frame, and CPU of every thread per frame.
+    var networkMs: Double?
+    var cropsPerFrame: Double?
+    var cpuMs: Double?
     var maxrssMiB: Double
     var runsFPS: [Double]
     var accuracy: BenchRecord
@@ -44,7 +51,10 @@ struct ToolSummary: Codable {
         detectMs = median(runs.map(\.detectMs))
         trackMs = median(runs.map(\.trackMs))
         describeMs = median(runs.map(\.describeMs))
-        analysisMs = median(runs.map { $0.detectMs + $0.trackMs + $0.describeMs })
+        networkMs = runs.allSatisfy { $0.networkMs != nil } ? median(runs.compactMap(\.networkMs)) : nil
+        cropsPerFrame = runs.first?.cropsPerFrame
+        cpuMs = runs.allSatisfy { $0.cpuMsPerFrame != nil } ? median(runs.compactMap(\.cpuMsPerFrame)) : nil
+        analysisMs = median(runs.map { $0.detectMs + ($0.networkMs ?? 0) + $0.trackMs + $0.describeMs })
         maxrssMiB = Double(runs.map(\.maxrssKiB).max() ?? 0) / 1024
         runsFPS = runs.map(\.fps)
         accuracy = runs[0]
@@ -55,6 +65,7 @@ struct ClipSummary: Codable {
     var clip: String
     var frames: Int
     var kinfinder: ToolSummary
+    var motion: ToolSummary?
     var opencv: ToolSummary?
     var ffmpegDecodeFPS: Double
     var ffmpegDecodeScaledFPS: Double
@@ -94,25 +105,22 @@ func printReport(_ r: BenchReport) {
     func pct(_ v: Double?) -> String { v.map { String(format: "%.0f%%", $0 * 100) } ?? "-" }
     var rows: [[String]] = []
     for c in r.clips {
-        let k = c.kinfinder, a = k.accuracy
-        rows.append([
-            c.clip, "kinfinder", f(k.fps, "%.0f"), f(k.fps / max(1e-9, c.ffmpegDecodeFPS)), f(k.fps / max(1e-9, c.ffmpegDecodeScaledFPS)),
-            c.opencv.map { f(k.fps / max(1e-9, $0.fps), "%.1f×") } ?? "-",
-            "\(f(k.decodeMs))/\(f(k.analysisMs))", f(k.maxrssMiB, "%.0f"),
-            f(a.f1), f(a.mota), f(a.idf1), "\(pct(a.upperColourAccuracy))/\(pct(a.lowerColourAccuracy))", pct(a.rank1),
-        ])
-        if let o = c.opencv {
-            let b = o.accuracy
-            rows.append([
-                "", "opencv peer", f(o.fps, "%.0f"), f(o.fps / max(1e-9, c.ffmpegDecodeFPS)), f(o.fps / max(1e-9, c.ffmpegDecodeScaledFPS)), "1.0×",
-                "\(f(o.decodeMs))/\(f(o.analysisMs))", f(o.maxrssMiB, "%.0f"),
-                f(b.f1), f(b.mota), f(b.idf1), "\(pct(b.upperColourAccuracy))/\(pct(b.lowerColourAccuracy))", pct(b.rank1),
-            ])
+        func row(_ clip: String, _ tool: String, _ k: ToolSummary, peer: Bool = false) -> [String] {
+            let a = k.accuracy
+            return [
+                clip, tool, f(k.fps, "%.0f"), f(k.fps / max(1e-9, c.ffmpegDecodeFPS)), f(k.fps / max(1e-9, c.ffmpegDecodeScaledFPS)),
+                peer ? "1.0×" : (c.opencv.map { f(k.fps / max(1e-9, $0.fps), "%.1f×") } ?? "-"),
+                "\(f(k.decodeMs))/\(f(k.analysisMs))", k.networkMs.map { "\(f($0)) (\(f(k.cropsPerFrame)))" } ?? "-", f(k.cpuMs, "%.1f"),
+                f(k.maxrssMiB, "%.0f"), f(a.f1), f(a.mota), f(a.idf1), "\(pct(a.upperColourAccuracy))/\(pct(a.lowerColourAccuracy))", pct(a.rank1),
+            ]
         }
-        rows.append(["", "ffmpeg decode", f(c.ffmpegDecodeFPS, "%.0f"), "1.00", "", "", "", f(c.ffmpegMaxrssMiB, "%.0f"), "", "", "", "", ""])
-        rows.append(["", "ffmpeg +scale", f(c.ffmpegDecodeScaledFPS, "%.0f"), "", "1.00", "", "", "", "", "", "", "", ""])
+        rows.append(row(c.clip, "kinfinder (learned)", c.kinfinder))
+        if let m = c.motion { rows.append(row("", "kinfinder (motion)", m)) }
+        if let o = c.opencv { rows.append(row("", "opencv peer", o, peer: true)) }
+        rows.append(["", "ffmpeg decode", f(c.ffmpegDecodeFPS, "%.0f"), "1.00", "", "", "", "", "", f(c.ffmpegMaxrssMiB, "%.0f"), "", "", "", "", ""])
+        rows.append(["", "ffmpeg +scale", f(c.ffmpegDecodeScaledFPS, "%.0f"), "", "1.00", "", "", "", "", "", "", "", "", "", ""])
     }
     printTable(
-        ["CLIP", "TOOL", "FPS", "×DECODE", "×DEC+SCALE", "×OPENCV", "MS/FRAME DEC/ANALYSIS", "RSS MiB", "DET F1", "MOTA", "IDF1",
-         "COLOUR UP/LOW", "RANK-1"], rows)
+        ["CLIP", "TOOL", "FPS", "×DECODE", "×DEC+SCALE", "×OPENCV", "MS/FRAME DEC/ANALYSIS", "NETWORK MS (CROPS)", "CPU MS", "RSS MiB",
+         "DET F1", "MOTA", "IDF1", "COLOUR UP/LOW", "RANK-1"], rows)
 }

@@ -5,15 +5,19 @@ import Glibc
 #endif
 
 /// `kinfinder bench --streams N`: N copies of a 720p@25 clip, each a camera of one `kinfinder run`
-/// process, decoded and analysed at full rate, paced in real time by the clip's timestamps. A
-/// stream keeps up when it analyses ≥ 95 % of the clip's frames with capture → analysed lag p99
-/// under 1 s. Tries 1, 2, 4, … N and reports the largest N where every stream keeps up, with the
+/// process, decoded at full rate and analysed at `analysisFPS` (0: every frame) with `detector`,
+/// paced in real time by the clip's timestamps. A stream keeps up when it analyses ≥ 95 % of the
+/// frames it should with capture → analysed lag p99 under 1 s. Tries 1, 2, 4, … N and reports the largest N where every stream keeps up, with the
 /// process's CPU and peak RSS per stream.
 struct StreamScaling {
     let root: String
     let outDir: String
     let maximum: Int
     let clip: String?
+    let analysisFPS: Double
+    let detector: String
+    /// The learned detector's base budget per stream (`crops_per_second:`), or its default.
+    let cropsPerSecond: Double?
 
     struct Trial: Codable {
         var streams: Int
@@ -36,7 +40,9 @@ struct StreamScaling {
         counts.append(maximum)
         var trials: [Trial] = []
         for count in counts {
-            FileHandle.standardError.write(Data("streams: \(count) × \(URL(fileURLWithPath: source).lastPathComponent) in real time…\n".utf8))
+            FileHandle.standardError.write(Data(
+                "streams: \(count) × \(URL(fileURLWithPath: source).lastPathComponent) in real time, \(detector) detector, "
+                    .appending(analysisFPS > 0 ? "\(analysisFPS) analysed frames/s…\n" : "every frame analysed…\n").utf8))
             let t = try trial(count, clip: source, me: me)
             trials.append(t)
             FileHandle.standardError.write(Data(String(
@@ -56,11 +62,14 @@ struct StreamScaling {
         }
         print("")
         printTable(["STREAMS", "KEPT UP", "FRAMES ANALYSED (MIN)", "LAG P99 ms", "DROPPED", "CPU", "CPU/STREAM", "RSS MiB", "RSS/STREAM"], rows)
-        print("\nlargest number of real-time streams that keeps up on this machine (\(machineDescription())): \(best)")
+        print("\nlargest number of real-time streams that keeps up on this machine (\(machineDescription())), \(detector) detector, "
+            + (analysisFPS > 0 ? "\(analysisFPS) frames/s analysed: \(best)" : "every frame analysed: \(best)"))
         struct Out: Codable {
             var date: String
             var machine: String
             var clip: String
+            var detector: String
+            var analysisFPS: Double
             var largestKeepingUp: Int
             var trials: [Trial]
         }
@@ -69,7 +78,7 @@ struct StreamScaling {
         let path = (outDir as NSString).appendingPathComponent("streams.json")
         try encoder.encode(Out(
             date: ISO8601DateFormatter().string(from: Date()), machine: machineDescription(), clip: URL(fileURLWithPath: source).lastPathComponent,
-            largestKeepingUp: best, trials: trials)).write(to: URL(fileURLWithPath: path))
+            detector: detector, analysisFPS: analysisFPS, largestKeepingUp: best, trials: trials)).write(to: URL(fileURLWithPath: path))
         print("wrote \(path)")
     }
 
@@ -84,7 +93,8 @@ struct StreamScaling {
         guard try runTool(me, ["grid", "import", grid, "--database", db]).status == 0 else {
             throw KinfinderError.invalidArgument("grid import failed for the scaling test")
         }
-        var yaml = "status_interval: 1\ndefaults: {analysis_fps: 0}\ncameras:\n"
+        let budget = cropsPerSecond.map { ", crops_per_second: \($0)" } ?? ""
+        var yaml = "status_interval: 1\ndefaults: {analysis_fps: \(analysisFPS), detector: \(detector)\(budget)}\ncameras:\n"
         for i in 0..<count { yaml += "  - {id: stream\(i), url: '\(clip)', cell: XH-BS-DQ-01}\n" }
         let config = (dir as NSString).appendingPathComponent("kinfinder.yaml")
         try yaml.write(toFile: config, atomically: true, encoding: .utf8)
@@ -121,7 +131,9 @@ struct StreamScaling {
         kill(pid, SIGTERM)
         p.waitUntilExit()
         let info = try? VideoInfoProbe(clip)
-        let expected = Double(info?.frames ?? 1)
+        // Frames each stream should analyse: all of them, or those `analysis_fps` lets through.
+        let frames = Double(info?.frames ?? 1), fps = info?.fps ?? 25
+        let expected = analysisFPS > 0 ? frames * min(1, analysisFPS / fps) : frames
         var minShare = 1.0, worstLag = 0.0, dropped = 0
         for s in statuses {
             minShare = min(minShare, Double(s["framesAnalysed"] as? Int ?? 0) / expected)
@@ -156,15 +168,20 @@ struct StreamScaling {
     }
 }
 
-/// Frame count of a clip, from the container.
+/// Frame count and frame rate of a clip, from the container.
 struct VideoInfoProbe {
     let frames: Int
+    let fps: Double
 
     init(_ clip: String) throws {
         let r = try runTool("/usr/bin/env", [
-            "ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets",
+            "ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets,avg_frame_rate",
             "-of", "csv=p=0", clip,
         ])
-        frames = Int(r.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        // "25/1,341"
+        let fields = r.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",")
+        frames = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+        let rate = fields.first?.split(separator: "/").compactMap { Double($0) } ?? []
+        fps = rate.count == 2 && rate[1] > 0 ? rate[0] / rate[1] : 25
     }
 }

@@ -283,8 +283,9 @@ public struct CameraSpec: Sendable, Equatable {
     public var threshold: Double?
     /// `detector:` — learned or motion; `nil` takes the command line's (`--detector`, default learned).
     public var detector: DetectorKind?
-    /// `crops_per_second:`, `sweep_period:`, `still_recheck:` — the learned detector's budget and rates
-    /// (see `LearnedDetectorConfiguration`); `nil` keeps the defaults.
+    /// `crops_per_second:` — the most crops per second of video the person network runs for this
+    /// camera (default 8; an empty scene uses 3, each tracked person adds 0.15); `sweep_period:`,
+    /// `still_recheck:` — seconds (see `LearnedDetectorConfiguration`); `nil` keeps the defaults.
     public var cropsPerSecond: Double?
     public var sweepPeriod: Double?
     public var stillRecheck: Double?
