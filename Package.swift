@@ -124,7 +124,8 @@ let package = Package(
         .target(
             name: "KinfinderTestSupport",
             dependencies: [
-                "GridStore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                "GridStore", "KinfinderCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Support"),
         .testTarget(

@@ -4,7 +4,7 @@ public import Ingest
 public import Logging
 public import Matching
 public import Detection
-public import Description
+import Description
 public import Extraction
 import Tracking
 
@@ -120,6 +120,15 @@ public final class CameraPipeline {
         source: String, startTime: Date, runID: String,
         shouldStop: @Sendable () -> Bool = { false },
         progress: ((PipelineProgress) -> Void)? = nil
+    ) async throws -> WatchSummary {
+        // Off the cooperative pool: see ``AnalysisThread``.
+        try await AnalysisThread.run(name: "watch-\(camera.id)") {
+            try await watchOnThisThread(source: source, startTime: startTime, runID: runID, shouldStop: shouldStop, progress: progress)
+        }
+    }
+
+    private func watchOnThisThread(
+        source: String, startTime: Date, runID: String, shouldStop: @Sendable () -> Bool, progress: ((PipelineProgress) -> Void)?
     ) async throws -> WatchSummary {
         let video = try VideoSource(source, configuration: configuration.ingest)
         var frame = video.makeFrame()

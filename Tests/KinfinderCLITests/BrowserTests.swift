@@ -1,11 +1,13 @@
 import Foundation
+import KinfinderTestSupport
 import Testing
 
 // The web console in a real headless Chromium (Debian's chromium + chromium-driver, selenium from
 // PyPI in .venv-browser; scripts/install-deps installs them): Tests/browser/console_test.py files a
 // report through the family form, watches the incident appear live on the command-centre page
 // while `kinfinder watch` raises it, acknowledges it, and checks the worker and family pages.
-@Suite("Web console in headless Chromium")
+extension RealTimeSuites {
+@Suite("Web console in headless Chromium", .ownThread)
 struct BrowserTests {
     @Test("family form → live incident on the command centre → acknowledge → worker and family pages")
     func console() throws {
@@ -31,3 +33,4 @@ struct BrowserTests {
         #expect(p.terminationStatus == 0, "\(text.suffix(3000))")
     }
 }
+}  // extension RealTimeSuites

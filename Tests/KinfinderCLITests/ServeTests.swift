@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import KinfinderTestSupport
 import Testing
 
 /// `kinfinder serve` as a child process on a free loopback port, with a private database.
@@ -126,7 +127,7 @@ final class EventStream {
     }
 }
 
-@Suite("kinfinder serve: API over real HTTP", .serialized)
+@Suite("kinfinder serve: API over real HTTP", .serialized, .ownThread)
 struct ServeTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-serve-\(UUID().uuidString)")
     var db: URL { folder.appendingPathComponent("data/grid.sqlite") }

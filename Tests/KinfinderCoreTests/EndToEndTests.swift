@@ -5,6 +5,7 @@ import Ingest
 import KinfinderCore
 import Logging
 import Matching
+import KinfinderTestSupport
 import Testing
 import Detection
 import Description
@@ -48,7 +49,7 @@ struct Workspace {
     func remove() { try? FileManager.default.removeItem(at: folder) }
 }
 
-@Suite("End to end on the sample clips", .serialized)
+@Suite("End to end on the sample clips", .serialized, .ownThread)
 struct EndToEndTests {
     @Test("a report of the child in red and blue raises exactly that incident, with a snapshot; a report of nobody raises none")
     func scenicGate() async throws {
@@ -174,7 +175,7 @@ struct CoreUnitTests {
     }
 }
 
-@Suite("Retro search over stored tracks")
+@Suite("Retro search over stored tracks", .ownThread)
 struct RetroSearchTests {
     @Test("a report filed afterwards finds the child on two cameras in order, with snapshots, and not where it could not have walked")
     func twoCameras() async throws {

@@ -66,7 +66,8 @@ public final class LiveCamera: Service, Sendable {
         defer { done.store(true, ordering: .releasing) }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                await supervise()
+                // Off the cooperative pool: see ``AnalysisThread``.
+                await AnalysisThread.run(name: "camera-\(spec.id)") { await supervise() }
             } onGracefulShutdown: {
                 self.stop()
             }
@@ -120,13 +121,20 @@ public final class LiveCamera: Service, Sendable {
         // per camera; many cameras already share the cores).
         c.ingest.decoderThreads = 1
         c.ingest.frameThreads = false
+        // Analysing 5 or 8 of 25 frames a second: frames nothing refers to (B-frames) need not be
+        // decoded at all.
+        c.ingest.skipUnreferencedFrames = true
         c.regionOfInterest = spec.regionOfInterest
         // A report filed while cameras run is matched within two seconds.
         c.reportRefreshInterval = min(c.reportRefreshInterval, 2)
         if let t = spec.threshold { c.match.threshold = t }
         // The camera's own `detector:` wins over the command line's; the runtime and model stay as given.
         if let kind = spec.detector { c.detector.kind = kind }
-        if let v = spec.cropsPerSecond { c.extractor.learned.cropsPerSecond = v }
+        if let v = spec.cropsPerSecond {
+            // The camera's cap on the person network; an empty scene uses less.
+            c.extractor.learned.maximumCropsPerSecond = v
+            c.extractor.learned.cropsPerSecond = min(c.extractor.learned.cropsPerSecond, v)
+        }
         if let v = spec.sweepPeriod { c.extractor.learned.sweepPeriod = v }
         if let v = spec.stillRecheck { c.extractor.learned.stillRecheck = v }
         return c
