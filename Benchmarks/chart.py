@@ -40,8 +40,19 @@ def panel(img, x0, y0, w, h, title, clips, series, fmt, log=False):
             bx = gx + si * bar
             cv2.rectangle(img, (int(bx), int(y0 + h - bh)), (int(bx + bar - 3), y0 + h), COLOURS[name], -1)
             text(img, fmt(v), bx, y0 + h - bh - 4, 0.35)
-        label = clip.replace(".mp4", "").replace(".avi", "")
-        text(img, label[:20], gx, y0 + h + 16, 0.38)
+        # The clip's name, wrapped at its dashes onto as many lines as the group's width needs.
+        words = clip.replace(".mp4", "").replace(".avi", "").split("-")
+        lines, line = [], ""
+        for word in words:
+            joined = f"{line}-{word}" if line else word
+            if line and cv2.getTextSize(joined, cv2.FONT_HERSHEY_SIMPLEX, 0.36, 1)[0][0] > group * 0.95:
+                lines.append(line)
+                line = word
+            else:
+                line = joined
+        lines.append(line)
+        for li, s in enumerate(lines[:3]):
+            text(img, s, gx, y0 + h + 15 + li * 13, 0.36)
 
 
 def main(results_path, out_path):
@@ -53,16 +64,18 @@ def main(results_path, out_path):
         "opencv peer": [c["opencv"]["fps"] if c.get("opencv") else None for c in r["clips"]],
         "ffmpeg decode": [c["ffmpegDecodeFPS"] for c in r["clips"]],
     }
+    scored = [c for c in r["clips"] if c["kinfinder"]["accuracy"].get("f1") is not None]
     f1 = {
-        "kinfinder (learned)": [c["kinfinder"]["accuracy"].get("f1") for c in r["clips"]],
-        "kinfinder (motion)": [c["motion"]["accuracy"].get("f1") if c.get("motion") else None for c in r["clips"]],
-        "opencv peer": [c["opencv"]["accuracy"].get("f1") if c.get("opencv") else None for c in r["clips"]],
+        "kinfinder (learned)": [c["kinfinder"]["accuracy"].get("f1") for c in scored],
+        "kinfinder (motion)": [c["motion"]["accuracy"].get("f1") if c.get("motion") else None for c in scored],
+        "opencv peer": [c["opencv"]["accuracy"].get("f1") if c.get("opencv") else None for c in scored],
     }
-    width, height = 1600, 760
+    width, height = 1600, 800
     img = np.full((height, width, 3), 255, np.uint8)
     text(img, f"kinfinder bench  {r['date'][:16]}  {r['machine']}  commit {r['commit']}  (medians of {r['runs']} runs)", 20, 28, 0.5)
-    panel(img, 60, 80, width - 100, 270, "frames per second (log scale)", clips, fps, lambda v: f"{v:.0f}", log=True)
-    panel(img, 60, 420, width - 100, 270, "detection F1 at IoU 0.5 (clips with ground truth)", clips, f1, lambda v: f"{v:.2f}")
+    panel(img, 60, 80, width - 100, 260, "frames per second (log scale)", clips, fps, lambda v: f"{v:.0f}", log=True)
+    panel(img, 60, 450, width - 100, 260, "detection F1 at IoU 0.5 (clips with ground truth)", [c["clip"] for c in scored], f1,
+          lambda v: f"{v:.2f}")
     for i, (name, colour) in enumerate(COLOURS.items()):
         cv2.rectangle(img, (60 + i * 220, height - 30), (75 + i * 220, height - 15), colour, -1)
         text(img, name, 82 + i * 220, height - 17)

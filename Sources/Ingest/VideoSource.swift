@@ -26,11 +26,6 @@ public struct IngestConfiguration: Sendable, Hashable {
     /// Frames closer than this (seconds of stream time) to the last delivered one are decoded
     /// but neither scaled nor delivered (counted in ``VideoSource/framesSkipped``); 0 = every frame.
     public var minimumFrameInterval: Double = 0
-    /// With `minimumFrameInterval` at least three frames long, the decoder skips frames no other
-    /// frame refers to (B-frames, mostly): most would be dropped anyway, and a skipped frame costs
-    /// nothing to decode. Frames are then delivered from the reference frames only (in the common
-    /// I B B P pattern, one in three: still at least the analysis rate). Live cameras use it.
-    public var skipUnreferencedFrames = false
 
     public init(workingWidth: Int = 640, decoderThreads: Int = 0, frameThreads: Bool = true, maxConsecutiveErrors: Int = 200) {
         self.workingWidth = workingWidth
@@ -196,11 +191,6 @@ public final class VideoSource {
         ctx.pointee.thread_count = Int32(max(0, configuration.decoderThreads))
         ctx.pointee.thread_type = configuration.frameThreads ? kf_thread_type_frame_and_slice() : kf_thread_type_slice()
         ctx.pointee.pkt_timebase = stream.pointee.time_base
-        let streamRate = stream.pointee.avg_frame_rate.den != 0 && stream.pointee.avg_frame_rate.num > 0
-            ? Double(stream.pointee.avg_frame_rate.num) / Double(stream.pointee.avg_frame_rate.den) : 0
-        if configuration.skipUnreferencedFrames, streamRate > 0, configuration.minimumFrameInterval * streamRate >= 3 {
-            ctx.pointee.skip_frame = AVDISCARD_NONREF
-        }
         rc = avcodec_open2(ctx, decoderPointer, nil)
         guard rc >= 0 else { throw IngestError.decoderFailed(source: shown, reason: FFmpegResult.message(rc)) }
 

@@ -121,8 +121,8 @@ public final class CameraPipeline {
         shouldStop: @Sendable () -> Bool = { false },
         progress: ((PipelineProgress) -> Void)? = nil
     ) async throws -> WatchSummary {
-        // Off the cooperative pool: see ``AnalysisThread``.
-        try await AnalysisThread.run(name: "watch-\(camera.id)") {
+        // Off the cooperative pool: see ``AnalysisThreads``.
+        try await AnalysisThreads.run {
             try await watchOnThisThread(source: source, startTime: startTime, runID: runID, shouldStop: shouldStop, progress: progress)
         }
     }

@@ -125,29 +125,6 @@ struct LiveSourceTests {
         #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 > 0.07 && $1 - $0 < 0.13 })
     }
 
-    @Test("at 5 of 25 frames a second, frames nothing refers to are not decoded; the rate still holds")
-    func unreferencedFramesSkipped() throws {
-        var config = IngestConfiguration()
-        config.minimumFrameInterval = 0.2
-        config.skipUnreferencedFrames = true
-        let src = try VideoSource(sampleClip, configuration: config)
-        var frame = src.makeFrame()
-        var times: [Double] = []
-        while try src.read(into: &frame) { times.append(frame.pts) }
-        // The sample clip is x264 with B-frames: fewer frames come out of the decoder at all.
-        #expect(src.framesDecoded < 400, "\(src.framesDecoded) decoded")
-        #expect(times.count >= 70 && times.count <= 80, "16 s at about 5 fps: \(times.count)")
-        #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 > 0.15 && $1 - $0 < 0.33 })
-
-        // Every frame wanted (no interval): nothing is skipped, whatever the setting.
-        var every = IngestConfiguration()
-        every.skipUnreferencedFrames = true
-        let all = try VideoSource(sampleClip, configuration: every)
-        var count = 0
-        while try all.read(into: &frame) { count += 1 }
-        #expect(count == 400)
-    }
-
     @Test("a stream that changes frame size mid-way: the scaler is rebuilt and frames carry a new generation")
     func parametersChange() throws {
         let a = temporaryFile("a.ts"), b = temporaryFile("b.ts"), joined = temporaryFile("joined.ts")

@@ -44,11 +44,11 @@ func launch(_ args: [String], database: URL, stdin: String? = nil, environment: 
 }
 
 /// Runs the binary with a private database and returns its exit status and output.
-/// A batch job: it runs at lower priority (nice 10), as an offline job beside live cameras would,
-/// so the suites that analyse in real time keep their share of a loaded test machine.
+/// `watch` is a batch job: it runs at lower priority (nice 10), as an offline job beside live cameras
+/// would, so the suites that analyse in real time keep their share of a loaded test machine.
 func kinfinder(_ args: [String], database: URL, environment: [String: String] = [:]) throws -> Run {
     let (p, out, err) = try launch(args, database: database, environment: environment)
-    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(p.processIdentifier), 10)
+    if args.first == "watch" { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(p.processIdentifier), 10) }
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()

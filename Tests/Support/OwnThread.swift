@@ -15,7 +15,7 @@ public struct OwnThread: SuiteTrait, TestTrait, TestScoping {
     ) async throws {
         // The suite itself only groups its tests: each test case gets the thread.
         guard testCase != nil else { return try await function() }
-        try await AnalysisThread.run(name: "test") { try await function() }
+        try await AnalysisThreads.runOnOwnThread(name: "test") { try await function() }
     }
 }
 

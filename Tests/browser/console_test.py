@@ -301,8 +301,6 @@ def main():
             time.sleep(0.25)
         check(d.execute_script("return window.kinfinderNotReloaded === true;"), "the command centre page reloaded")
         arrived = time.time() - watch_started
-        watch_output = watch.communicate(timeout=300)[0]
-        check(watch.returncode == 0, f"kinfinder watch exited {watch.returncode}:\n{watch_output}")
         # The row can be re-rendered by a live event (dispatch, escalation) between finding and clicking it.
         def open_first_row():
             row = browser.find("#incident-list .incident-row")
@@ -327,6 +325,10 @@ def main():
             browser.wait(lambda: re.search(r"[1-9]", browser.by_id("handled").text), "", timeout=3)
         except Failure:
             pass
+        # The operator acknowledges as soon as the incident shows (before the 60 s response deadline
+        # escalates it past the worker's cell), while watch may still be finishing the clip.
+        watch_output = watch.communicate(timeout=300)[0]
+        check(watch.returncode == 0, f"kinfinder watch exited {watch.returncode}:\n{watch_output}")
         d.execute_script("document.getElementById('incident-detail').scrollTop = 0;")
         browser.screenshot("command-centre.png")
         done(t0, f"incident #{incident_id} appeared {arrived:.0f} s after watch started")

@@ -66,8 +66,8 @@ public final class LiveCamera: Service, Sendable {
         defer { done.store(true, ordering: .releasing) }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                // Off the cooperative pool: see ``AnalysisThread``.
-                await AnalysisThread.run(name: "camera-\(spec.id)") { await supervise() }
+                // Off the cooperative pool: see ``AnalysisThreads``.
+                await AnalysisThreads.run { await supervise() }
             } onGracefulShutdown: {
                 self.stop()
             }
@@ -121,9 +121,6 @@ public final class LiveCamera: Service, Sendable {
         // per camera; many cameras already share the cores).
         c.ingest.decoderThreads = 1
         c.ingest.frameThreads = false
-        // Analysing 5 or 8 of 25 frames a second: frames nothing refers to (B-frames) need not be
-        // decoded at all.
-        c.ingest.skipUnreferencedFrames = true
         c.regionOfInterest = spec.regionOfInterest
         // A report filed while cameras run is matched within two seconds.
         c.reportRefreshInterval = min(c.reportRefreshInterval, 2)
