@@ -18,7 +18,6 @@ public final class AnalysisThreads: TaskExecutor, @unchecked Sendable {  // Stat
     private var jobs: [UnownedJob] = []
     private var head = 0
     private var closed = false
-    private var running = 0
 
     /// The process's analysis threads, one per core, for every camera.
     public static let shared = AnalysisThreads(threads: ProcessInfo.processInfo.activeProcessorCount, name: "analysis")
@@ -26,7 +25,6 @@ public final class AnalysisThreads: TaskExecutor, @unchecked Sendable {  // Stat
     /// Starts `threads` threads named `name-1`, `name-2`, … (shown by `top -H` and in backtraces).
     public init(threads: Int, name: String) {
         let count = max(1, threads)
-        running = count
         for i in 1...count {
             let thread = Thread { [self] in self.loop() }
             thread.name = count == 1 ? name : "\(name)-\(i)"
@@ -60,7 +58,6 @@ public final class AnalysisThreads: TaskExecutor, @unchecked Sendable {  // Stat
             condition.lock()
             while head == jobs.count && !closed { condition.wait() }
             if head == jobs.count {
-                running -= 1
                 condition.unlock()
                 return
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Extraction
 import KinfinderCore
 import Synchronization
 
@@ -25,8 +26,8 @@ struct Bench: AsyncParsableCommand {
     var streams: Int?
     @Option(help: ArgumentHelp("With --streams: frames analysed per second per stream (0: every frame).", valueName: "fps"))
     var analysisFPS: Double = 5
-    @Option(help: ArgumentHelp("With --streams: the detector of every stream.", valueName: "learned|motion"))
-    var detector = "learned"
+    @Option(help: ArgumentHelp("With --streams: the detector of every stream.", valueName: "learned|motion"), transform: DetectorOptions.kind)
+    var detector: DetectorKind = .learned
     @Option(help: ArgumentHelp("With --streams: the learned detector's budget per stream (crops_per_second: the most crops per second of video).", valueName: "n"))
     var cropsPerSecond: Double?
     @Argument(help: ArgumentHelp("Clips (default: all, see above).", valueName: "clip")) var clips: [String] = []
@@ -35,7 +36,6 @@ struct Bench: AsyncParsableCommand {
         guard (1...20).contains(runs) else { throw ValidationError("--runs must be 1…20") }
         if let streams, !(1...64).contains(streams) { throw ValidationError("--streams must be 1…64") }
         guard (0...120).contains(analysisFPS) else { throw ValidationError("--analysis-fps must be 0…120") }
-        guard ["learned", "motion"].contains(detector) else { throw ValidationError("--detector must be learned or motion") }
     }
 
     func run() async throws {

@@ -102,13 +102,16 @@ struct DetectorOptions: ParsableArguments {
             "learned: the motion stage points a person network (Models/\(SSDPersonNetwork.modelFile), ONNX Runtime) at crops; "
                 + "motion: moving blobs only, needs no model or runtime.",
             valueName: "learned|motion"),
-        transform: { text in
-            guard let kind = DetectorKind(rawValue: text.lowercased()) else {
-                throw ValidationError("--detector must be learned or motion, not '\(text)'")
-            }
-            return kind
-        })
+        transform: DetectorOptions.kind)
     var detector: DetectorKind = .learned
+
+    /// `--detector`'s value, in any case.
+    static func kind(_ text: String) throws -> DetectorKind {
+        guard let kind = DetectorKind(rawValue: text.lowercased()) else {
+            throw ValidationError("--detector must be learned or motion, not '\(text)'")
+        }
+        return kind
+    }
 
     @Option(
         name: .long,

@@ -1,4 +1,5 @@
 import Foundation
+import Extraction
 import KinfinderCore
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +16,7 @@ struct StreamScaling {
     let maximum: Int
     let clip: String?
     let analysisFPS: Double
-    let detector: String
+    let detector: DetectorKind
     /// The learned detector's base budget per stream (`crops_per_second:`), or its default.
     let cropsPerSecond: Double?
 
@@ -41,7 +42,7 @@ struct StreamScaling {
         var trials: [Trial] = []
         for count in counts {
             FileHandle.standardError.write(Data(
-                "streams: \(count) × \(URL(fileURLWithPath: source).lastPathComponent) in real time, \(detector) detector, "
+                "streams: \(count) × \(URL(fileURLWithPath: source).lastPathComponent) in real time, \(detector.rawValue) detector, "
                     .appending(analysisFPS > 0 ? "\(analysisFPS) analysed frames/s…\n" : "every frame analysed…\n").utf8))
             let t = try trial(count, clip: source, me: me)
             trials.append(t)
@@ -62,7 +63,7 @@ struct StreamScaling {
         }
         print("")
         printTable(["STREAMS", "KEPT UP", "FRAMES ANALYSED (MIN)", "LAG P99 ms", "DROPPED", "CPU", "CPU/STREAM", "RSS MiB", "RSS/STREAM"], rows)
-        print("\nlargest number of real-time streams that keeps up on this machine (\(machineDescription())), \(detector) detector, "
+        print("\nlargest number of real-time streams that keeps up on this machine (\(machineDescription())), \(detector.rawValue) detector, "
             + (analysisFPS > 0 ? "\(analysisFPS) frames/s analysed: \(best)" : "every frame analysed: \(best)"))
         struct Out: Codable {
             var date: String
@@ -78,7 +79,7 @@ struct StreamScaling {
         let path = (outDir as NSString).appendingPathComponent("streams.json")
         try encoder.encode(Out(
             date: ISO8601DateFormatter().string(from: Date()), machine: machineDescription(), clip: URL(fileURLWithPath: source).lastPathComponent,
-            detector: detector, analysisFPS: analysisFPS, largestKeepingUp: best, trials: trials)).write(to: URL(fileURLWithPath: path))
+            detector: detector.rawValue, analysisFPS: analysisFPS, largestKeepingUp: best, trials: trials)).write(to: URL(fileURLWithPath: path))
         print("wrote \(path)")
     }
 
@@ -94,7 +95,7 @@ struct StreamScaling {
             throw KinfinderError.invalidArgument("grid import failed for the scaling test")
         }
         let budget = cropsPerSecond.map { ", crops_per_second: \($0)" } ?? ""
-        var yaml = "status_interval: 1\ndefaults: {analysis_fps: \(analysisFPS), detector: \(detector)\(budget)}\ncameras:\n"
+        var yaml = "status_interval: 1\ndefaults: {analysis_fps: \(analysisFPS), detector: \(detector.rawValue)\(budget)}\ncameras:\n"
         for i in 0..<count { yaml += "  - {id: stream\(i), url: '\(clip)', cell: XH-BS-DQ-01}\n" }
         let config = (dir as NSString).appendingPathComponent("kinfinder.yaml")
         try yaml.write(toFile: config, atomically: true, encoding: .utf8)
