@@ -119,7 +119,7 @@ let package = Package(
             name: "ExtractionTests", dependencies: ["ImageKernels", "Detection", "Tracking", "Description", "Extraction"],
             swiftSettings: swiftSettings),
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "Detection", "Tracking", "Description"], swiftSettings: swiftSettings),
-        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Description"], swiftSettings: swiftSettings),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Description"], exclude: ["Corpus"], swiftSettings: swiftSettings),
         // A real PostgreSQL for the tests (scripts/postgres-test-server), shared by the test targets.
         .target(
             name: "KinfinderTestSupport",

@@ -23,7 +23,8 @@ enum GridSchema {
     static let v3 = "v3-locations-track-sequence"
     static let v4 = "v4-workers-dispatch-events"
     static let v5 = "v5-camera-leases"
-    static let all = [v1, v2, v3, v4, v5]
+    static let v6 = "v6-report-attributes"
+    static let all = [v1, v2, v3, v4, v5, v6]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -41,6 +42,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v5) { db in
             try db.execute(sql: v5SQL)
+        }
+        migrator.registerMigration(v6) { db in
+            try db.execute(sql: v6SQL)
         }
         return migrator
     }
@@ -249,5 +253,11 @@ enum GridSchema {
             expires_at TEXT NOT NULL
         );
         CREATE INDEX incident_report_seen ON incident(report_id, seen_at);
+        """
+
+    /// Headwear, footwear, carried things and build of a report (JSON of `ReportAttributes`, `""`
+    /// when the report says none).
+    static let v6SQL = """
+        ALTER TABLE report ADD COLUMN attributes TEXT NOT NULL DEFAULT '';
         """
 }

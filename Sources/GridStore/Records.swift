@@ -128,6 +128,7 @@ extension MissingPersonReport {
             lastSeenCell: try row.decode(forColumn: "last_seen_cell"),
             lastSeenAt: try row.decode(forColumn: "last_seen_at"),
             contact: try row.decode(forColumn: "contact"),
+            attributes: try ReportAttributesText.decode(row.decode(forColumn: "attributes"), what: "\(what) attributes"),
             status: try decodeEnum(ReportStatus.self, row, "status", what),
             createdAt: try row.decode(forColumn: "created_at"))
     }
@@ -137,7 +138,7 @@ extension MissingPersonReport {
 enum ReportColumns {
     static let all = [
         "name", "age_group", "height_cm", "upper", "lower", "described_as", "notes", "last_seen_cell", "last_seen_at",
-        "contact", "status", "created_at",
+        "contact", "status", "created_at", "attributes",
     ]
     static let marks = Array(repeating: "?", count: all.count).joined(separator: ", ")
 
@@ -145,7 +146,7 @@ enum ReportColumns {
         [
             report.name, report.ageGroup?.rawValue, report.heightCM, ColourList.encode(report.upper),
             ColourList.encode(report.lower), report.describedAs, report.notes, report.lastSeenCell, report.lastSeenAt,
-            report.contact, report.status.rawValue, report.createdAt,
+            report.contact, report.status.rawValue, report.createdAt, ReportAttributesText.encode(report.attributes),
         ]
     }
 }
@@ -250,5 +251,24 @@ extension Incident {
             status: try decodeEnum(IncidentStatus.self, row, "status", "incident #\(id)"),
             createdAt: try row.decode(forColumn: "created_at"),
             explanation: try row.decode(forColumn: "explanation"))
+    }
+}
+
+/// `report.attributes`: the JSON of ``ReportAttributes`` (keys sorted), or `""` when it says nothing.
+enum ReportAttributesText {
+    static func encode(_ a: ReportAttributes) -> String {
+        guard !a.isEmpty else { return "" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(a)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    static func decode(_ text: String?, what: String) throws -> ReportAttributes {
+        guard let text, !text.isEmpty else { return ReportAttributes() }
+        do {
+            return try JSONDecoder().decode(ReportAttributes.self, from: Data(text.utf8))
+        } catch {
+            throw GridStoreError.corrupt("\(what) is not valid: \(error)")
+        }
     }
 }

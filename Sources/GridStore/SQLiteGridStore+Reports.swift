@@ -16,9 +16,9 @@ extension SQLiteGridStore {
             try db.execute(
                 sql: """
                     INSERT INTO report (name, age_group, height_cm, upper, lower, described_as, notes,
-                        last_seen_cell, last_seen_at, contact, status, created_at)
+                        last_seen_cell, last_seen_at, contact, status, created_at, attributes)
                     VALUES (:name, :age_group, :height_cm, :upper, :lower, :described_as, :notes,
-                        :last_seen_cell, :last_seen_at, :contact, :status, :created_at)
+                        :last_seen_cell, :last_seen_at, :contact, :status, :created_at, :attributes)
                     """,
                 arguments: StatementArguments(Self.columns(of: report)))
             var saved = report
@@ -76,7 +76,8 @@ extension SQLiteGridStore {
                 sql: """
                     UPDATE report SET name = :name, age_group = :age_group, height_cm = :height_cm, upper = :upper,
                         lower = :lower, described_as = :described_as, notes = :notes, last_seen_cell = :last_seen_cell,
-                        last_seen_at = :last_seen_at, contact = :contact
+                        last_seen_at = :last_seen_at, contact = :contact,
+                        attributes = :attributes
                     WHERE id = :id
                     """,
                 arguments: StatementArguments(values.filter { $0.key != "status" && $0.key != "created_at" }))

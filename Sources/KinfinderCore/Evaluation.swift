@@ -117,7 +117,7 @@ public enum Evaluation {
     /// description (`english` or Chinese). `decoys` are descriptions that match nobody in the clip:
     /// tracks scoring at or above the threshold for them count as false incidents.
     public static func score(
-        _ obs: ClipObservation, truth: GroundTruth, parser: ReportParser, matcher: Matcher = Matcher(),
+        _ obs: ClipObservation, truth: GroundTruth, parser: DescriptionReader, matcher: Matcher = Matcher(),
         iou minimumIoU: Float = 0.5, chinese: Bool = false, decoys: [String] = []
     ) throws -> ClipAccuracy {
         var acc = ClipAccuracy()
@@ -159,7 +159,7 @@ public enum Evaluation {
 
         let reference = Date(timeIntervalSince1970: 0)
         func ranked(_ text: String, id: Int64) throws -> [(Int, Double)] {
-            let parsed = try parser.parse(text)
+            let parsed = try parser.read(text)
             let report = MissingPersonReport(
                 id: id, name: "q\(id)", ageGroup: parsed.ageGroup, heightCM: parsed.heightCM, upper: parsed.upper, lower: parsed.lower)
             return obs.descriptors

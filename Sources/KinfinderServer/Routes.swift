@@ -23,6 +23,7 @@ struct API {
         api.get("grid", use: grid)
         api.get("overview", use: overview)
         api.post("reports", use: createReport)
+        api.post("reading", use: readDescription)
         api.get("reports", use: listReports)
         api.get("reports/{id}", use: getReport)
         api.patch("reports/{id}", use: updateReport)
@@ -114,7 +115,7 @@ struct API {
 
     @Sendable func createReport(_ request: Request, context: ServerContext) async throws -> EditedResponse<ReportCreated> {
         let input = try await request.decode(as: ReportInput.self, context: context)
-        var (report, unparsed) = try await build(input, onto: MissingPersonReport(name: "unnamed"))
+        var (report, reading) = try await build(input, onto: MissingPersonReport(name: "unnamed"))
         report.lastSeenAt = report.lastSeenAt ?? Date()
         let saved = try await store.addReport(report)
         let token = Secrets.newToken()
@@ -131,27 +132,45 @@ struct API {
         return EditedResponse(
             status: .created,
             response: ReportCreated(
-                report: ReportView(saved), familyLink: "/family/\(token)", retroHits: hits, incidentsRaised: raised, unparsedWords: unparsed))
+                report: ReportView(saved), familyLink: "/family/\(token)", retroHits: hits, incidentsRaised: raised,
+                unparsedWords: reading?.unparsed ?? [], reading: reading))
+    }
+
+    /// How a description is read, for the family form to show back as they type; nothing is stored.
+    @Sendable func readDescription(_ request: Request, context: ServerContext) async throws -> ReadingView {
+        let input = try await request.decode(as: ReadingInput.self, context: context)
+        return ReadingView(try read(input.describe, filing: false))
+    }
+
+    /// Reads `describe`; bad input is a 400 naming the field.
+    private func read(_ text: String, filing: Bool) throws -> DescriptionReading {
+        guard text.count <= 500 else { throw HTTPError(.badRequest, message: "describe: at most 500 characters") }
+        do {
+            let reader = DescriptionReader(model: colourModel)
+            return try filing ? reader.readForFiling(text) : reader.read(text)
+        } catch let e as MatchingError {
+            throw HTTPError(.badRequest, message: "describe: \(e.description)")
+        }
     }
 
     /// Applies the input's fields to `base`; validation errors are 400s naming the field.
-    private func build(_ input: ReportInput, onto base: MissingPersonReport) async throws -> (MissingPersonReport, [String]) {
+    private func build(_ input: ReportInput, onto base: MissingPersonReport) async throws -> (MissingPersonReport, DescriptionReading?) {
         var report = base
-        var unparsed: [String] = []
+        var reading: DescriptionReading?
         if let name = input.name {
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty, trimmed.count <= 100 else { throw HTTPError(.badRequest, message: "name: 1 to 100 characters") }
             report.name = trimmed
         }
         if let text = input.describe {
-            guard text.count <= 500 else { throw HTTPError(.badRequest, message: "describe: at most 500 characters") }
-            let parsed = try ReportParser(model: colourModel).parse(text)
+            let parsed = try read(text, filing: true)
             report.describedAs = text
             if !parsed.upper.isEmpty { report.upper = parsed.upper }
             if !parsed.lower.isEmpty { report.lower = parsed.lower }
             report.ageGroup = parsed.ageGroup ?? report.ageGroup
             report.heightCM = parsed.heightCM ?? report.heightCM
-            unparsed = parsed.unparsed
+            report.attributes = parsed.attributes
+            reading = parsed
         }
         func colours(_ words: [String], _ field: String) throws -> [ColourName] {
             guard words.count <= 4 else { throw HTTPError(.badRequest, message: "\(field): at most 4 colours") }
@@ -194,7 +213,7 @@ struct API {
         guard !report.upper.isEmpty || !report.lower.isEmpty else {
             throw HTTPError(.badRequest, message: "say what the person wears: describe, upper or lower (colour words, Chinese or English)")
         }
-        return (report, unparsed)
+        return (report, reading)
     }
 
     @Sendable func listReports(_ request: Request, context: ServerContext) async throws -> [ReportView] {

@@ -28,6 +28,8 @@ public struct ReportView: ResponseEncodable, Decodable, Sendable {
     public var lastSeenCell: String?
     public var lastSeenAt: Date?
     public var contact: String?
+    /// Headwear, footwear, carried things and build (shown to workers, not matched).
+    public var attributes: AttributesView
     public var status: String
     public var createdAt: Date
 
@@ -43,6 +45,7 @@ public struct ReportView: ResponseEncodable, Decodable, Sendable {
         lastSeenCell = r.lastSeenCell
         lastSeenAt = r.lastSeenAt
         contact = r.contact
+        attributes = AttributesView(r.attributes)
         status = r.status.rawValue
         createdAt = r.createdAt
     }
@@ -56,6 +59,59 @@ public struct ReportCreated: ResponseEncodable, Decodable, Sendable {
     public var retroHits: Int
     public var incidentsRaised: [Int64]
     public var unparsedWords: [String]
+    /// How the description was read, when one was given.
+    public var reading: DescriptionReading?
+}
+
+/// A report's headwear, footwear, carried things and build.
+public struct AttributesView: Codable, Sendable {
+    public struct Item: Codable, Sendable {
+        public var kind: String
+        public var colours: [ColourView]
+    }
+    public var headwear: [ColourView]?
+    public var footwear: [ColourView]?
+    public var carried: [Item]
+    public var build: String?
+
+    init(_ a: ReportAttributes) {
+        headwear = a.headwear?.map(ColourView.init)
+        footwear = a.footwear?.map(ColourView.init)
+        carried = a.carried.map { Item(kind: $0.kind.rawValue, colours: $0.colours.map(ColourView.init)) }
+        build = a.build?.rawValue
+    }
+}
+
+/// `POST /api/v1/reading`: how a description is read, before anything is filed.
+public struct ReadingInput: Decodable, Sendable {
+    public var describe: String
+}
+
+public struct ReadingView: ResponseEncodable, Decodable, Sendable {
+    /// The structured reading: garments with colours, carried things, companions, age, height,
+    /// and the words not used with why.
+    public var reading: DescriptionReading
+    /// What a report filed with these words would search for.
+    public var upper: [ColourView]
+    public var lower: [ColourView]
+    public var ageGroup: String?
+    public var heightCM: Double?
+    public var attributes: AttributesView
+    /// Words not understood at all.
+    public var unparsedWords: [String]
+    /// Something a camera can look for was found (a clothing colour).
+    public var searchable: Bool
+
+    init(_ r: DescriptionReading) {
+        reading = r
+        upper = r.upper.map(ColourView.init)
+        lower = r.lower.map(ColourView.init)
+        ageGroup = r.ageGroup?.rawValue
+        heightCM = r.heightCM
+        attributes = AttributesView(r.attributes)
+        unparsedWords = r.unparsed
+        searchable = r.hasClothingColour
+    }
 }
 
 public struct DispatchView: Codable, Sendable {

@@ -9,8 +9,16 @@ public enum MatchingError: Error, CustomStringConvertible, Equatable {
     case modelCorrupt(file: String, reason: String)
     /// A colour word that the lexicon does not know.
     case unknownColourWord(String)
-    /// A description with nothing in it.
+    /// A description with nothing in it (spaces, punctuation or emoji only).
     case emptyDescription
+    /// A description longer than the reader takes.
+    case descriptionTooLong(limit: Int)
+    /// A description with HTML or other markup in it.
+    case descriptionHasMarkup
+    /// A description with control characters (other than line breaks and tabs).
+    case descriptionHasControlCharacters
+    /// Nothing about the person was understood; `words` are the words read.
+    case nothingUnderstood(words: [String])
 
     public var description: String {
         switch self {
@@ -27,6 +35,16 @@ public enum MatchingError: Error, CustomStringConvertible, Equatable {
                 + "their Chinese names (\(ColourName.allCases.map(\.chinese).joined(separator: " "))) or a word in Models/\(ColourNameModel.wordsFile)"
         case .emptyDescription:
             return "the description is empty: say what the person wore, e.g. \"红色上衣 蓝色裤子 小孩\" or \"child in a red top and blue trousers\""
+        case .descriptionTooLong(let limit):
+            return "the description is too long (at most \(limit) characters): say what the person wore, their age and height"
+        case .descriptionHasMarkup:
+            return "the description contains HTML or markup: write plain words, e.g. \"红色上衣 蓝色裤子 小孩\""
+        case .descriptionHasControlCharacters:
+            return "the description contains control characters: write plain words, e.g. \"child in a red top and blue trousers\""
+        case .nothingUnderstood(let words):
+            let list = words.isEmpty ? "" : " (read: \(words.joined(separator: " ")))"
+            return "nothing in the description was understood\(list): say what the person wore, with colours, "
+                + "e.g. \"红色上衣 蓝色裤子 小孩\" or \"child in a red top and blue trousers\""
         }
     }
 }
@@ -277,7 +295,7 @@ public struct ColourNameModel: Sendable {
     /// The names a colour word stands for in a report: every name with weight ≥ `minimumWeight`,
     /// primary first ("navy" → [blue, black]).
     /// - Throws: ``MatchingError/unknownColourWord(_:)``.
-    public func colourNames(for word: String, minimumWeight: Float = ReportParser.listingWeight) throws -> [ColourName] {
+    public func colourNames(for word: String, minimumWeight: Float = DescriptionReader.listingWeight) throws -> [ColourName] {
         guard let weights = colourWeights(for: word) else { throw MatchingError.unknownColourWord(word) }
         return weights.filter { $0.1 >= minimumWeight }.map(\.0)
     }

@@ -42,6 +42,9 @@ public struct MissingPersonReport: Sendable, Hashable, Codable {
     /// When the person was last seen; tracks seen well before this are not candidates.
     public var lastSeenAt: Date?
     public var contact: String?
+    /// Headwear, footwear, carried things and build: shown to workers; the matcher does not use them
+    /// (the track descriptor does not observe them).
+    public var attributes: ReportAttributes
     public var status: ReportStatus
     public var createdAt: Date
 
@@ -49,7 +52,7 @@ public struct MissingPersonReport: Sendable, Hashable, Codable {
         id: Int64? = nil, name: String, ageGroup: AgeGroup? = nil, heightCM: Double? = nil,
         upper: [ColourName] = [], lower: [ColourName] = [], describedAs: String? = nil, notes: String? = nil,
         lastSeenCell: String? = nil, lastSeenAt: Date? = nil, contact: String? = nil,
-        status: ReportStatus = .open, createdAt: Date = Date()
+        attributes: ReportAttributes = ReportAttributes(), status: ReportStatus = .open, createdAt: Date = Date()
     ) {
         self.id = id
         self.name = name
@@ -62,7 +65,37 @@ public struct MissingPersonReport: Sendable, Hashable, Codable {
         self.lastSeenCell = lastSeenCell
         self.lastSeenAt = lastSeenAt
         self.contact = contact
+        self.attributes = attributes
         self.status = status
         self.createdAt = createdAt
     }
+}
+
+/// What a report says besides clothing colours of the upper and lower body: headwear, footwear,
+/// carried things (a pushchair, a walking stick) and build. Stored with the report as JSON.
+public struct ReportAttributes: Sendable, Hashable, Codable {
+    public struct Item: Sendable, Hashable, Codable {
+        public var kind: CarriedKind
+        public var colours: [ColourName]
+
+        public init(kind: CarriedKind, colours: [ColourName]) {
+            self.kind = kind
+            self.colours = colours
+        }
+    }
+
+    /// `nil`: no headwear said; `[]`: a hat of no stated colour.
+    public var headwear: [ColourName]?
+    public var footwear: [ColourName]?
+    public var carried: [Item]
+    public var build: BodyBuild?
+
+    public init(headwear: [ColourName]? = nil, footwear: [ColourName]? = nil, carried: [Item] = [], build: BodyBuild? = nil) {
+        self.headwear = headwear
+        self.footwear = footwear
+        self.carried = carried
+        self.build = build
+    }
+
+    public var isEmpty: Bool { headwear == nil && footwear == nil && carried.isEmpty && build == nil }
 }

@@ -49,7 +49,7 @@ struct Evaluate: AsyncParsableCommand {
         let table = m.yuvTable()
         let detector = try detectorOptions.setup(models: model)
         try detector.check()
-        let parser = ReportParser(model: m)
+        let parser = DescriptionReader(model: m)
         var rows: [[String]] = []
         var results: [BenchRecord] = []
         for clip in clips {

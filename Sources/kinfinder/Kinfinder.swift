@@ -21,6 +21,6 @@ struct Kinfinder: AsyncParsableCommand {
               kinfinder cameras                          (their health)
             """,
         version: KinfinderVersion.string,
-        subcommands: [Grid.self, CameraCommand.self, ReportCommand.self, Watch.self, Run.self, Cameras.self, Incidents.self, IncidentCommand.self, Evaluate.self, Bench.self, Search.self, Reindex.self, BenchSearch.self, BenchStore.self, Serve.self, WorkerCommand.self]
+        subcommands: [Grid.self, CameraCommand.self, ReportCommand.self, Watch.self, Run.self, Cameras.self, Incidents.self, IncidentCommand.self, Evaluate.self, Bench.self, Search.self, Reindex.self, BenchSearch.self, BenchStore.self, BenchReading.self, Serve.self, WorkerCommand.self]
     )
 }

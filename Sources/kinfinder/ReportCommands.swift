@@ -7,7 +7,7 @@ import Description
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Missing-person reports.", subcommands: [Add.self, List.self, Close.self])
+        commandName: "report", abstract: "Missing-person reports.", subcommands: [Add.self, Read.self, List.self, Close.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -41,14 +41,13 @@ struct ReportCommand: AsyncParsableCommand {
             let m = try model.load()
             var report = MissingPersonReport(name: name, describedAs: describe, notes: notes, contact: contact)
             if let describe {
-                let parsed = try ReportParser(model: m).parse(describe)
-                report.upper = parsed.upper
-                report.lower = parsed.lower
-                report.ageGroup = parsed.ageGroup
-                report.heightCM = parsed.heightCM
-                if !parsed.unparsed.isEmpty {
-                    FileHandle.standardError.write(Data("note: words not understood (ignored): \(parsed.unparsed.joined(separator: " "))\n".utf8))
-                }
+                let reading = try readDescription(describe, model: m)
+                report.upper = reading.upper
+                report.lower = reading.lower
+                report.ageGroup = reading.ageGroup
+                report.heightCM = reading.heightCM
+                report.attributes = reading.attributes
+                print("understood:\n" + ReadingSummary.text(reading))
             }
             if let upper { report.upper = try colours(upper, m) }
             if let lower { report.lower = try colours(lower, m) }
@@ -74,6 +73,31 @@ struct ReportCommand: AsyncParsableCommand {
             let raised = try await search.raise(result.hits, for: saved)
             if !raised.isEmpty {
                 print("\(raised.count) incident(s) raised from stored tracks: " + raised.map { "#\($0.id ?? 0) \($0.cameraID)" }.joined(separator: ", "))
+            }
+        }
+    }
+
+    struct Read: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show how a description is read, without filing anything.",
+            discussion: """
+                Prints what was understood garment by garment (colours, headwear, footwear, carried things), \
+                the age and height, other people the text describes (not searched for) and the words not \
+                understood. --json prints the structured reading the API returns.
+                """)
+        @OptionGroup var model: ModelOptions
+        @Argument(help: "The family's words, Chinese or English.") var text: String
+        @Flag(help: "Print the reading in Chinese.") var chinese = false
+        @Flag(help: "Print the structured reading as JSON.") var json = false
+
+        func run() throws {
+            let reading = try readDescription(text, model: try model.load(), requireUnderstood: false)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(reading), as: UTF8.self))
+            } else {
+                print(ReadingSummary.text(reading, language: chinese ? .chinese : .english))
             }
         }
     }
@@ -109,6 +133,18 @@ struct ReportCommand: AsyncParsableCommand {
 }
 
 extension AgeGroup: ExpressibleByArgument {}
+
+/// Reads a description given on the command line; bad input is a usage error (exit 64) that says
+/// what is wrong, and, when `requireUnderstood`, so is a description with nothing understood in it.
+func readDescription(_ text: String, model: ColourNameModel, requireUnderstood: Bool = true) throws -> DescriptionReading {
+    guard text.count <= 500 else { throw ValidationError("--describe: at most 500 characters (this one has \(text.count))") }
+    do {
+        let reader = DescriptionReader(model: model)
+        return try requireUnderstood ? reader.readForFiling(text) : reader.read(text)
+    } catch let e as MatchingError {
+        throw ValidationError("--describe: \(e.description)")
+    }
+}
 
 func colours(_ text: String, _ model: ColourNameModel) throws -> [ColourName] {
     var out: [ColourName] = []

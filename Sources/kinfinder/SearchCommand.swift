@@ -41,7 +41,7 @@ struct Search: AsyncParsableCommand {
             guard let r = try await db.report(id: id) else { throw KinfinderError.invalidArgument("no report \(id) (kinfinder report list)") }
             query = r
         } else {
-            let parsed = try ReportParser(model: try model.load()).parse(describe ?? "")
+            let parsed = try readDescription(describe ?? "", model: try model.load())
             guard !parsed.upper.isEmpty || !parsed.lower.isEmpty else {
                 throw ValidationError("no clothing colour understood in the description")
             }

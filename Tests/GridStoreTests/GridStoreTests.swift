@@ -166,6 +166,9 @@ struct GridStoreTests {
             var full = Fixture.report()
             full.upper = [.white, .red, .grey]  // order kept
             full.lower = [.black, .blue]
+            full.attributes = ReportAttributes(
+                headwear: [.red], footwear: [], carried: [.init(kind: .pushchair, colours: [.blue]), .init(kind: .walkingStick, colours: [])],
+                build: .slim)
             full.createdAt = Date(timeIntervalSince1970: 1_750_000_123.456_789)  // sub-second part
             let saved = try await store.addReport(full)
             let id = try #require(saved.id)
@@ -176,6 +179,8 @@ struct GridStoreTests {
             #expect(fetched == expected)
             #expect(fetched.upper == [.white, .red, .grey])
             #expect(fetched.lower == [.black, .blue])
+            #expect(fetched.attributes.headwear == [.red] && fetched.attributes.footwear == [])
+            #expect(fetched.attributes.carried.map(\.kind) == [.pushchair, .walkingStick])
             #expect(fetched.describedAs == "红色上衣 蓝色裤子 小孩")
 
             let bare = try await store.addReport(MissingPersonReport(name: "Grandpa Wang", createdAt: Fixture.t0))

@@ -151,6 +151,22 @@ struct CLITests {
         r = try kinfinder(["report", "add", "--name", "x"], database: db)
         #expect(r.status == 64)  // usage error
 
+        // Descriptions that say nothing are usage errors naming the option, and nothing is filed.
+        for text in ["!!!", "🔴", "<b>red</b>", "qwerty 嗯嗯", String(repeating: "红", count: 600)] {
+            r = try kinfinder(["report", "add", "--name", "x", "--describe", text, "--no-search"], database: db)
+            #expect(r.status == 64 && r.err.contains("--describe"), "\(text.prefix(10)): \(r.status) \(r.err)")
+        }
+        #expect(try kinfinder(["report", "list"], database: db).out.contains(" x ") == false)
+        // The reading shown back: per garment, companions apart, words not understood.
+        r = try kinfinder(["report", "read", "girl 6, pink bobble hat, white puffer coat, her brother has a blue balloon, 走路很慢"], database: db)
+        #expect(r.status == 0)
+        #expect(r.out.contains("headwear") && r.out.contains("pink") && r.out.contains("outer layer") && r.out.contains("white"))
+        #expect(r.out.contains("someone else") && r.out.contains("brother") && r.out.contains("not understood"))
+        r = try kinfinder(["report", "read", "--chinese", "红色上衣 蓝色裤子 小孩"], database: db)
+        #expect(r.out.contains("上衣") && r.out.contains("红") && r.out.contains("儿童"))
+        r = try kinfinder(["report", "read", "--json", "red hat, blue jacket"], database: db)
+        #expect(r.out.contains("\"headwear\"") && r.out.contains("\"red\""))
+
         r = try kinfinder(["report", "add", "--upper", "red", "--at", "sometime"], database: db)
         #expect(r.status != 0)
         #expect(r.err.contains("cannot read the time"))

@@ -63,6 +63,7 @@ struct HTTPResult {
     var body: Data
     var headers: [String: String]
     var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
+    var jsonArray: [Any]? { try? JSONSerialization.jsonObject(with: body) as? [Any] }
     var text: String { String(decoding: body, as: UTF8.self) }
 }
 
@@ -238,6 +239,44 @@ struct ServeTests {
             r = try await http("POST", server.base + "/api/v1/reports", json: body)
             #expect(r.status == 400 && r.text.contains(field), "\(body): \(r.status) \(r.text)")
         }
+        // Descriptions that say nothing, or are not plain words: 400 naming the field, nothing stored.
+        let before = try #require((try await http("GET", server.base + "/api/v1/reports", token: token)).jsonArray?.count)
+        for text in ["", "   ", "!!!", "🔴", "<b>red</b> top", "red top\u{01}", String(repeating: "红色上衣", count: 200), "qwerty 嗯嗯"] {
+            r = try await http("POST", server.base + "/api/v1/reports", json: ["name": "x", "describe": text])
+            #expect(r.status == 400 && r.text.contains("describe"), "\(text.prefix(20)): \(r.status) \(r.text)")
+            r = try await http("POST", server.base + "/api/v1/reading", json: ["describe": text])
+            #expect(text == "qwerty 嗯嗯" ? r.status == 200 : r.status == 400, "reading \(text.prefix(20)): \(r.status)")
+        }
+        #expect(try #require((try await http("GET", server.base + "/api/v1/reports", token: token)).jsonArray?.count) == before)
+        r = try await http("POST", server.base + "/api/v1/reports", json: ["name": "x", "describe": "qwerty 嗯嗯"])
+        #expect(r.text.contains("qwerty") && r.text.contains("嗯嗯"), "the error lists the words read: \(r.text)")
+
+        // The reading shown back before filing: per garment, the companion apart, the words not understood.
+        r = try await http("POST", server.base + "/api/v1/reading", json: [
+            "describe": "奶奶八十多岁，穿紫色外套，戴红帽子，由一个穿米色大衣的阿姨推着轮椅，走路很慢"])
+        #expect(r.status == 200)
+        let reading = try #require(r.json?["reading"] as? [String: Any])
+        let garments = try #require(reading["garments"] as? [[String: Any]])
+        #expect(garments.map { $0["kind"] as? String } == ["outer", "headwear"])
+        #expect((r.json?["upper"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["purple"])
+        #expect((reading["companions"] as? [[String: Any]])?.first?["word"] as? String == "阿姨")
+        #expect((reading["carried"] as? [[String: Any]])?.first?["kind"] as? String == "wheelchair")
+        #expect(reading["ageGroup"] as? String == "elderly")
+        #expect((r.json?["unparsedWords"] as? [String])?.contains("慢") == true)
+        // Filed: the report keeps the headwear and the wheelchair; the ignored words are named.
+        r = try await http("POST", server.base + "/api/v1/reports", json: [
+            "name": "王奶奶", "describe": "奶奶八十多岁，穿紫色外套，戴红帽子，由一个穿米色大衣的阿姨推着轮椅，走路很慢"])
+        #expect(r.status == 201)
+        let filed = try #require(r.json?["report"] as? [String: Any])
+        let attributes = try #require(filed["attributes"] as? [String: Any])
+        #expect((attributes["headwear"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["red"])
+        #expect((attributes["carried"] as? [[String: Any]])?.first?["kind"] as? String == "wheelchair")
+        #expect((filed["upper"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["purple"])
+        #expect((r.json?["unparsedWords"] as? [String])?.contains("慢") == true)
+        let stored = try #require(filed["id"] as? Int)
+        r = try await http("GET", server.base + "/api/v1/reports/\(stored)", token: token)
+        #expect(((r.json?["attributes"] as? [String: Any])?["carried"] as? [[String: Any]])?.count == 1, "stored with the report")
+
         r = try await http("POST", server.base + "/api/v1/reports", body: Data("{not json".utf8))
         #expect(r.status == 400)
         r = try await http("POST", server.base + "/api/v1/reports", body: Data(repeating: 0x20, count: 9 * 1024 * 1024))

@@ -30,7 +30,7 @@ struct Workspace {
     }
 
     func report(_ text: String, name: String, lastSeen: Date) async throws -> MissingPersonReport {
-        let p = try ReportParser(model: model).parse(text)
+        let p = try DescriptionReader(model: model).read(text)
         return try await store.addReport(MissingPersonReport(
             name: name, ageGroup: p.ageGroup, heightCM: p.heightCM, upper: p.upper, lower: p.lower, describedAs: text,
             lastSeenCell: "XH-BS-DQ-01", lastSeenAt: lastSeen))

@@ -8,6 +8,7 @@
 enum PostgresSchema {
     static let migrations: [(id: String, sql: String)] = [
         (GridSchema.v1, v1), (GridSchema.v2, v2), (GridSchema.v3, v3), (GridSchema.v4, v4), (GridSchema.v5, v5),
+        (GridSchema.v6, GridSchema.v6SQL),
     ]
 
     /// Key of the advisory lock held while migrating (any constant unlikely to clash).

@@ -123,6 +123,72 @@
     }
   }
 
+  // The description read back as the family types: what was understood per garment, who else the
+  // words describe, the words not used. The swatches follow the reading; a tap corrects them.
+  let readingTimer = null;
+  let readingSeq = 0;
+
+  function describeColours(list) {
+    if (!list || !list.length) return t('fam.colourNotSaid');
+    return list.map((c) => {
+      const names = c.weights.filter((w) => w.weight >= 0.2).map((w) => t('colour.' + w.name));
+      const shown = (names.length ? names : [t('colour.' + c.weights[0].name)]).join('/');
+      return shown === c.word || names.join('/') === c.word ? shown : shown + ' (' + c.word + ')';
+    }).join(', ');
+  }
+
+  function showReading(view) {
+    const box = $('reading');
+    const r = view.reading;
+    const list = el('ul');
+    const line = (label, value, cls) => {
+      const li = el('li', cls);
+      li.append(el('strong', null, label + ': '), document.createTextNode(value));
+      list.append(li);
+    };
+    for (const g of r.garments) line(t('garment.' + g.kind), describeColours(g.colours) + (g.word ? ' — ' + g.word : ''));
+    for (const c of r.carried) line(t('garment.carried'), t('item.' + c.kind) + ' — ' + c.word + (c.colours.length ? ', ' + describeColours(c.colours) : ''));
+    line(t('reading.age'), r.ageGroup ? t('fam.age.' + r.ageGroup) + (r.ageYears != null ? ' (' + t('reading.years', { n: r.ageYears }) + ')' : '') : t('fam.ageNotSaid'));
+    if (r.heightCM != null) line(t('reading.height'), Math.round(r.heightCM) + ' cm');
+    for (const p of r.companions) {
+      const parts = p.garments.map((g) => describeColours(g.colours) + (g.word ? ' ' + g.word : ''))
+        .concat(p.carried.map((c) => t('item.' + c.kind) + (c.colours.length ? ' ' + describeColours(c.colours) : '')));
+      if (parts.length) line(t('fam.companion'), p.word + ': ' + parts.join('; '), 'muted');
+    }
+    const notClothing = r.ignored.filter((w) => w.reason !== 'not-understood').map((w) => w.text);
+    if (notClothing.length) line(t('fam.notClothing'), notClothing.join(', '), 'muted');
+    if (view.unparsedWords.length) line(t('fam.notUnderstood'), view.unparsedWords.join(', '), 'muted');
+    const head = el('p', 'reading-head', t('fam.understood'));
+    const foot = el('p', 'hint', view.searchable ? t('fam.correct') : t('fam.noColour'));
+    box.replaceChildren(head, list, foot);
+    box.hidden = false;
+    // The swatches follow the reading; the family corrects them with a tap.
+    for (const [container, names] of [['upper-swatches', view.upper.map((c) => c.name)], ['lower-swatches', view.lower.map((c) => c.name)]]) {
+      $(container).querySelectorAll('.swatch').forEach((b) => {
+        const on = names.includes(b.dataset.colour);
+        b.classList.toggle('selected', on);
+        b.setAttribute('aria-pressed', String(on));
+      });
+    }
+    if (!$('report-age').value && r.ageGroup) $('report-age').value = r.ageGroup;
+    if (!$('report-height').value && r.heightCM != null) $('report-height').value = Math.round(r.heightCM);
+  }
+
+  async function readDescription() {
+    const text = $('report-describe').value.trim();
+    const box = $('reading');
+    if (!text) { box.hidden = true; box.replaceChildren(); return; }
+    const seq = ++readingSeq;
+    try {
+      const view = await api('/api/v1/reading', { method: 'POST', body: { describe: text }, auth: false });
+      if (seq === readingSeq) showReading(view);
+    } catch (err) {
+      if (seq !== readingSeq) return;
+      box.replaceChildren(el('p', 'error', err.message || t('error.generic')));
+      box.hidden = false;
+    }
+  }
+
   // A photo's colours, read by the server with the cameras' colour model: a suggestion the family
   // confirms with one tap (nothing is stored).
   let photoPick = null;
@@ -174,6 +240,10 @@
     loadGrid().then(fillPlaces).catch((err) => console.error(err));
     $('report-form').addEventListener('submit', submit);
     $('report-photo').addEventListener('change', readPhoto);
+    $('report-describe').addEventListener('input', () => {
+      clearTimeout(readingTimer);
+      readingTimer = setTimeout(readDescription, 350);
+    });
     $('photo-use').addEventListener('click', usePhotoColours);
     KF.onLanguage(fillPlaces);
   }
