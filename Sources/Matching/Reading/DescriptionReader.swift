@@ -305,6 +305,15 @@ struct Interpretation {
         return persons.count - 1
     }
 
+    /// The person writing, named by the reporter word at `n` ("我", "I"): one companion however often said.
+    mutating func reporter(_ n: Int) -> Int {
+        if let existing = persons.indices.dropFirst().first(where: { persons[$0].word == "我" || persons[$0].word == "I" }) {
+            return existing
+        }
+        persons.append(Person(word: tokens[n].text.first!.isASCII ? "I" : "我"))
+        return persons.count - 1
+    }
+
     mutating func switchTo(_ owner: Int) {
         flush()
         current = owner
@@ -451,18 +460,9 @@ struct Interpretation {
                 }
                 break
             }
-            if k < tokens.count, case .meaning(let m) = tokens[k].kind, m == .phraseBreak || m == .copula || tokens[n].text.hasPrefix("i'") || tokens[n].text == "im" {
-                if m == .phraseBreak || m == .copula {
-                    let owner: Int
-                    if let existing = persons.indices.dropFirst().first(where: { persons[$0].word == "我" || persons[$0].word == "I" }) {
-                        owner = existing
-                    } else {
-                        persons.append(Person(word: t.text.first!.isASCII ? "I" : "我"))
-                        owner = persons.count - 1
-                    }
-                    switchTo(owner)
-                    topicCompanion = true
-                }
+            if k < tokens.count, case .meaning(let m) = tokens[k].kind, m == .phraseBreak || m == .copula {
+                switchTo(reporter(n))
+                topicCompanion = true
             }
         case .meaning(.companionMarker(let breaks)):
             if breaks { flush() }
@@ -481,7 +481,7 @@ struct Interpretation {
         case .meaning(.agePhrase(let a)):
             facts.append(Fact(owner: current, kind: .phrase(a), token: n))
         case .meaning(.ageAdjective(let a)):
-            if let next = nextContent(after: n - 0), isPerson(next) { adjective = a }
+            if let next = nextContent(after: n), isPerson(next) { adjective = a }
         case .meaning(.decade(let d)):
             facts.append(Fact(owner: current, kind: .years(d + 5), token: n))
         case .meaning(.wholeBody):
@@ -579,21 +579,16 @@ struct Interpretation {
             return
         }
         var owner = Self.alwaysMissingPersons(target) ? 0 : current
-        if let prev = previousSignificant(n), case .meaning(.reporter) = tokens[prev].kind, prev == n - 1 {
+        if n > 0, case .meaning(.reporter) = tokens[n - 1].kind {
             // "放在我包包里": the writer's own.
-            if let existing = persons.indices.dropFirst().first(where: { persons[$0].word == "我" || persons[$0].word == "I" }) {
-                owner = existing
-            } else {
-                persons.append(Person(word: tokens[prev].text.first!.isASCII ? "I" : "我"))
-                owner = persons.count - 1
-            }
+            owner = reporter(n - 1)
         }
         var slot = Slot(owner: owner, target: target, word: t.text, token: n)
         if !pending.isEmpty {
             let last = pending[pending.count - 1]
             let gap = chars[tokens[last.token].range.upperBound..<t.range.lowerBound].contains(" ")
             let cjk = !(chars[tokens[last.token].range.lowerBound].isASCII)
-            if let back = last.after, slots[back].colourAfter || (gap && cjk) || target == .notClothing(.notClothing) && false {
+            if let back = last.after, slots[back].colourAfter || (gap && cjk) {
                 // "上衣红色 裤子蓝色", "top: red trousers: blue": the colours belong to the garment before.
                 give(pending.map(\.mention), to: back)
                 colourless.removeAll { $0 == back }
