@@ -27,9 +27,8 @@ struct GridStoreTests {
         }
     }
 
-    @Test("PostgreSQL: the same migrations by the same names; reopening is a no-op; a newer schema is refused")
+    @Test("PostgreSQL: the same migrations by the same names; reopening is a no-op; a newer schema is refused", .enabled(if: TestPostgres.available, "no PostgreSQL server (TestPostgres says why on standard error)"))
     func postgresMigrations() async throws {
-        guard TestPostgres.available else { return }
         let url = try await TestPostgres.freshDatabase()
         let first = try await PostgresGridStore.connect(url: url, openTimeout: TestPostgres.openTimeout)
         #expect(try await first.appliedMigrations() == GridSchema.all)

@@ -102,9 +102,8 @@ struct LeaseTests {
         }
     }
 
-    @Test("events are handed out in order once committed; a new event is announced on PostgreSQL")
+    @Test("events are handed out in order once committed; a new event is announced on PostgreSQL", .enabled(if: TestPostgres.available, "no PostgreSQL server (TestPostgres says why on standard error)"))
     func eventsAndNotifications() async throws {
-        guard TestPostgres.available else { return }
         let store = try await PostgresGridStore.connect(url: try await TestPostgres.freshDatabase(), openTimeout: TestPostgres.openTimeout)
         try await Fixture.seed(store)
         let report = try await store.addReport(Fixture.report())

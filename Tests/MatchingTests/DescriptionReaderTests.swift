@@ -255,6 +255,24 @@ let readingCases: [ReadingCase] = [
     ReadingCase(text: "black coat, no wait, it's navy not black", upper: [.blue]),
     ReadingCase(text: "戴个毛线帽，粉色的", headwear: [.pink]),
     ReadingCase(text: "一身黑", upper: [.black], lower: [.black]),
+    // What the person is ("is a teenager") is the same person, not a companion.
+    ReadingCase(text: "my son is a teenager, grey hoodie, ripped jeans", upper: [.grey], lower: [.blue], age: .adult),
+    ReadingCase(text: "她是个大学生，穿白色卫衣", upper: [.white], age: .adult),
+    // A pronoun that cannot be the missing person goes to the companion it can be; "who" to the one just named.
+    ReadingCase(text: "my grandson is in his buggy and my wife is pushing it, she has a red coat. he has a blue jumper",
+                upper: [.blue], carried: [.pushchair], companionUpper: [.red]),
+    ReadingCase(text: "grandad in a black wheelchair pushed by his daughter, who wears a white fleece. he has a brown jacket",
+                upper: [.brown], carried: [.wheelchair], age: .elderly, companionUpper: [.white]),
+    // A companion introduced first, in a relative clause, then the child.
+    ReadingCase(text: "跟着一个穿黑夹克的阿姨走了，孩子七岁，穿黄色T恤", upper: [.yellow], age: .child, companionUpper: [.black]),
+    // A motif that names the thing is not a picture on it; bread (面包) is not a bag; 包鞋 are shoes.
+    ReadingCase(text: "小孩背着一个红色恐龙书包，穿白上衣", upper: [.white], carried: [.bag], age: .child),
+    ReadingCase(text: "我们刚吃完面包，孩子就不见了，红色外套", upper: [.red], age: .child),
+    ReadingCase(text: "穿黑色包鞋的奶奶", age: .elderly),
+    // Something left with the writer is not carried.
+    ReadingCase(text: "孙女坐在粉色推车里，后来自己下来跑了，推车还在我这里，她穿绿色裙子", lower: [.green]),
+    // Traditional characters ICU knows though the reader's own list does not (風).
+    ReadingCase(text: "穿卡其色風衣的爺爺", upper: [.brown], age: .elderly),
 ]
 
 /// A small deterministic generator for the noise test.

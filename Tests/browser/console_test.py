@@ -236,6 +236,24 @@ def main():
         check(len(browser.finds("#upper-swatches button[data-colour]")) == 12, "expected 12 upper-body swatches")
         check(len(browser.finds("#lower-swatches button[data-colour]")) == 12, "expected 12 lower-body swatches")
         browser.type("report-name", "小明")
+        # The description is read back as the family types ("We understood"): each colour on its garment,
+        # the aunt's beige coat shown as someone else's and kept off the swatches, the swatches following.
+        browser.type("report-describe", "小明穿红色外套和蓝色牛仔裤，戴黄色帽子，和一个穿米色大衣的阿姨在一起")
+        browser.wait(lambda: browser.visible("reading") and "We understood" in browser.by_id("reading").text,
+                     "the 'We understood' panel did not appear for the description")
+        reading = browser.by_id("reading").text
+        check("red" in reading and "blue" in reading and "yellow" in reading, f"the reading lacks a colour: {reading!r}")
+        companions = [li.text for li in browser.finds("#reading li.muted")]
+        check(any("阿姨" in c and "brown" in c for c in companions),
+              f"the aunt's beige coat is not shown as someone else's: {companions!r} / {reading!r}")
+        check(browser.find('#upper-swatches button[data-colour="red"]').get_attribute("aria-pressed") == "true",
+              "the reading did not select red for the top")
+        check(browser.find('#upper-swatches button[data-colour="brown"]').get_attribute("aria-pressed") != "true",
+              "the companion's beige coat selected brown for the missing child's top")
+        check(browser.find('#lower-swatches button[data-colour="blue"]').get_attribute("aria-pressed") == "true",
+              "the reading did not select blue for the trousers")
+        check(browser.by_id("report-age").get_attribute("value") == "", "a name and kinship-free text set an age")
+        browser.screenshot("family-reading.png", full_page=True)
         # The family's photo (the child cut out of the gate clip with the ffmpeg CLI): the server reads its
         # colours and the form offers them; one tap selects the swatches.
         photo = temp / "child.jpg"

@@ -115,6 +115,8 @@ struct Interpretation {
     struct Person {
         var word: String?
         var nounAges: [AgeGroup] = []
+        /// Token index of the last word that named them.
+        var lastMention = -1
     }
 
     enum FactKind {
@@ -155,6 +157,8 @@ struct Interpretation {
     var patternWord: String?
     var wholeBody = false
     var motifClause = false
+    /// Colours said before 印着 in "白色印着奥特曼的T恤": the garment's, not the picture's.
+    var heldForGarment: [Pending] = []
     var negateNext = false
     var correction = false
     /// Age adjective waiting for the person word after it ("little", 小).
@@ -169,8 +173,9 @@ struct Interpretation {
     /// ("戴个毛线帽，粉色的", "a cap (navy)") describes it.
     var previousClauseTarget: Int?
     var clauseStartSlots = 0
-    /// Token index of the last person word or pronoun, for "my son, 5" and "she's 81".
+    /// Token index of the last person word or pronoun, for "my son, 5" and "she's 81", and whom it names.
     var lastPersonToken: Int?
+    var lastPersonOwner = 0
 
     init(tokens: [ReadingToken], chars: [Character]) {
         self.tokens = tokens
@@ -203,11 +208,31 @@ struct Interpretation {
     func afterCompanionMarker(_ n: Int, joiningOnly: Bool = false) -> Bool {
         var k = n - 1
         var steps = 0
-        while k >= 0, steps < 4 {
+        var relative = false
+        /// Inside "穿…的" until its 穿 is passed: 和 there joins garments ("穿白色短袖和黑色半身裙的女孩").
+        var insideRelative = false
+        while k >= 0, steps < (relative ? 12 : 4) {
             switch tokens[k].kind {
+            case .meaning(.companionMarker) where insideRelative:
+                k -= 1
+                steps += 1
+            case .meaning(.phraseBreak) where insideRelative:
+                insideRelative = false
+                k -= 1
+                steps += 1
             case .meaning(.companionMarker(let breaks)): return !joiningOnly || !breaks
             case .meaning(.stop), .meaning(.pronoun(subjective: false)), .meaning(.ageAdjective), .meaning(.agePhrase),
-                 .meaning(.reporter), .meaning(.de), .years, .number:
+                 .meaning(.reporter), .years, .number:
+                k -= 1
+                steps += 1
+            case .meaning(.de):
+                // "跟着一个穿白衬衫的叔叔": what the 的 closes describes the person; look past it.
+                relative = chars[tokens[n].range.lowerBound].isASCII == false
+                insideRelative = relative
+                k -= 1
+                steps += 1
+            case .colour, .suffix, .joiner, .emptyModifier, .meaning(.garment), .meaning(.item), .meaning(.phraseBreak),
+                 .meaning(.adjective), .meaning(.pattern) where relative:
                 k -= 1
                 steps += 1
             default: return false
@@ -230,11 +255,16 @@ struct Interpretation {
             // "… and my dad just wandered off": "and" joins the clause, it brings no one along.
             if people.isEmpty { people = range.filter { isPerson($0) && afterCompanionMarker($0, joiningOnly: true) } }
             if let nearest = people.min(by: { abs($0 - lost) < abs($1 - lost) }) { return nearest }
-            if people.isEmpty, nameToken == nil {
-                // "missing is tom", "jamie lost": an unknown word next to "lost" is the person's name.
+            // Anyone named outside a companion phrase, but not "his sister": a relation of the one missing.
+            let named = tokens.indices.contains { k in
+                isPerson(k) && !afterCompanionMarker(k) && !(k > 0 && ["his", "her", "their"].contains(tokens[k - 1].text))
+            }
+            if people.isEmpty, nameToken == nil, !named {
+                // "missing is tom", "jamie lost": an unknown word next to "lost" is the person's name
+                // (not a place: "lost at chinatown"), when no person word names them.
                 nameToken = range.first { k in
                     guard case .unknown = tokens[k].kind, tokens[k].text.first!.isASCII, abs(k - lost) <= 2 else { return false }
-                    return true
+                    return k == 0 || !Self.placePrepositions.contains(tokens[k - 1].text)
                 }
             }
         }
@@ -253,6 +283,9 @@ struct Interpretation {
         let subjectIsKin = Self.childKin.contains(Self.root(subject)), isKin = Self.childKin.contains(Self.root(word))
         return (subjectIsKin && !isKin && age == .child) || (!subjectIsKin && isKin && subjectAge == .child)
     }
+
+    /// "my other daughter", 另一个女儿: someone besides the one of that name already spoken of.
+    static let otherWords: Set<String> = ["other", "另一个", "另外", "另外一个"]
 
     static let childKin: Set<String> = Set(ReadingVocabulary.childKin.split(separator: " ").map(String.init))
 
@@ -286,16 +319,90 @@ struct Interpretation {
         return false
     }
 
+    static let placePrepositions: Set<String> = ["at", "in", "near", "by", "from", "on", "to", "around", "outside", "inside"]
+    static let dollWords: Set<String> = ["娃娃", "娃"]
+    static let holdingVerbs: Set<String> = ["拿着", "拿", "抱着", "抱", "拎着", "拎", "holding", "holds", "carrying", "carries", "攞住", "攞"]
+
+    /// The word at `n` is the second half of a hyphenated name ("spider-man").
+    func partOfName(_ n: Int) -> Bool {
+        let lb = tokens[n].range.lowerBound
+        return lb >= 2 && chars[lb - 1] == "-" && ReadingText.isLetter(chars[lb - 2])
+    }
+
+    /// A holding verb comes shortly before `n` in its clause.
+    func heldThing(_ n: Int) -> Bool {
+        var k = n - 1
+        while k >= 0, n - k <= 6 {
+            if case .clauseBreak = tokens[k].kind { return false }
+            if Self.holdingVerbs.contains(tokens[k].text) { return true }
+            k -= 1
+        }
+        return false
+    }
+
+    /// The token at `n` is a clause by itself, save small words and "my" ("…，高中生，", ", my aunt,", ", 84,").
+    func standsAlone(_ n: Int) -> Bool {
+        var k = n - 1
+        while k >= 0 {
+            switch tokens[k].kind {
+            case .meaning(.stop), .meaning(.reporter): k -= 1
+                continue
+            case .clauseBreak: break
+            default: return false
+            }
+            break
+        }
+        var e = n + 1
+        while e < tokens.count {
+            switch tokens[e].kind {
+            case .meaning(.stop): e += 1
+                continue
+            case .clauseBreak: return true
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// A person word said alone after the person spoken of says who they are: "Elderly woman, my aunt,
+    /// 81", "我儿子今年十五岁，高中生" — a relation for someone named by a plain word, or an age word
+    /// that agrees with what is known of them.
+    func apposition(_ n: Int, age: AgeGroup?) -> Bool {
+        guard let last = lastPersonToken, last < n, n - last <= 8, standsAlone(n), !afterCompanionMarker(n) else { return false }
+        // Only right after them: no sentence ends between.
+        for k in last..<n {
+            if case .clauseBreak = tokens[k].kind, !Self.softBreaks.contains(tokens[k].text) { return false }
+        }
+        let p = persons[current]
+        if age == nil { return !p.nounAges.isEmpty && !Self.isKin(p.word) }
+        return p.nounAges.allSatisfy { $0 == age }
+    }
+
+    static let kinWords: Set<String> = Set(ReadingVocabulary.people.filter { $0.0 == nil }.flatMap { $0.1.split(separator: " ").map(String.init) })
+
+    /// A word for a relation (son, 奶奶, grandad), not a plain word for a person (woman, 老人).
+    static func isKin(_ word: String?) -> Bool {
+        guard let w = word.map(root) else { return false }
+        return kin[w] != nil || kinWords.contains(w) || childKin.contains(w)
+    }
+
     /// Who the person word at `n` is: the missing person (0) or a companion.
     mutating func resolve(person n: Int) -> Int {
         let word = tokens[n].text
         let age: AgeGroup? = { if case .person(let p) = tokens[n].meaning { p.age } else { nil } }()
-        if n == subjectToken || Self.sameWord(persons[0].word, word) { return 0 }
+        let other = n > 0 && Self.otherWords.contains(tokens[n - 1].text)
+        if n == subjectToken || (!other && Self.sameWord(persons[0].word, word)) { return 0 }
         // "我儿子大学生", "my grandad, an old man": two person words together are one person.
         if let prev = previousSignificant(n), prev < n, isPerson(prev), !tokens[prev].text.hasSuffix("'s"), lastPersonToken == prev {
             return current
         }
+        // "my daughter is a teenager", "she's an old lady", "他是个大学生": what the person is.
+        if let prev = previousSignificant(n), let p = lastPersonToken {
+            if prev == p, tokens[p].text.hasSuffix("'s"), !isPerson(p) { return lastPersonOwner }
+            if case .meaning(.copula) = tokens[prev].kind, previousSignificant(prev) == p { return lastPersonOwner }
+        }
         if let existing = persons.indices.dropFirst().first(where: { Self.sameWord(persons[$0].word, word) }) { return existing }
+        if apposition(n, age: age) { return current }
         if !afterCompanionMarker(n), sameMissingPerson(word, age: age) { return 0 }
         if !afterCompanionMarker(n), let sAge = persons[0].nounAges.first, let age, age == sAge, age != .adult {
             // "my grandma … granny": another word for the same old person or child
@@ -396,6 +503,7 @@ struct Interpretation {
         case .unknown where n == nameToken:
             if current != 0 { switchTo(0) }
             lastPersonToken = n
+            lastPersonOwner = 0
         case .unknown:
             ignored.append(IgnoredWords(t.text, .notUnderstood))
             for i in pending.indices {
@@ -408,8 +516,22 @@ struct Interpretation {
             bind(n, .item(kind))
         case .meaning(.accessory):
             bind(n, .notClothing(.accessory))
+        case .meaning(.motif) where motifNamesThing(n):
+            // "a green dinosaur backpack", "红色小猪书包": the motif says what kind of bag it is.
+            break
+        case .meaning(.motif) where t.text.hasPrefix("印") && !pending.isEmpty:
+            // "白色印着奥特曼的T恤": white is the T-shirt's; what follows 印着 is the picture.
+            heldForGarment = pending
+            pending = []
+            motifClause = true
         case .meaning(.body), .meaning(.place), .meaning(.motif):
             bind(n, .notClothing(.notClothing))
+        case .meaning(.person) where partOfName(n):
+            // "Spider-Man", "Iron-Man": a name, not a man.
+            ignored.append(IgnoredWords(t.text, .notUnderstood))
+        case .meaning(.person) where Self.dollWords.contains(t.text) && heldThing(n):
+            // "手里拿着一个Elsa娃娃", "抱着白色的兔子娃娃": a doll.
+            bind(n, .item(.toy))
         case .meaning(.person):
             let owner = resolve(person: n)
             if case .person(let p) = t.meaning {
@@ -432,6 +554,8 @@ struct Interpretation {
                 segmentFacts = facts.count
             }
             lastPersonToken = n
+            lastPersonOwner = owner
+            persons[owner].lastMention = n
         case .meaning(.pronoun(let subjective)):
             var toSubject = subjective
             if !subjective, let next = nextContent(after: n) {
@@ -440,15 +564,27 @@ struct Interpretation {
                 default: break
                 }
             }
+            let g = Self.gender(t.text)
             if toSubject, current != 0 {
                 // "her brother … he's with me" stays with the brother; "my husband … she" is the missing person.
-                let g = Self.gender(t.text), h = Self.gender(persons[current].word)
+                let h = Self.gender(persons[current].word)
                 if !topicCompanion || (g != nil && h != nil && g != h) {
                     switchTo(0)
                     topicCompanion = false
                 }
             }
-            if toSubject { lastPersonToken = n }
+            if toSubject, current == 0, let g, let s = Self.gender(persons[0].word), g != s,
+               let other = persons.indices.dropFirst().filter({ Self.gender(persons[$0].word) == g && persons[$0].lastMention >= 0 })
+                .max(by: { persons[$0].lastMention < persons[$1].lastMention }) {
+                // "my granddaughter … my husband is pushing her, he has a grey coat": "he" cannot be
+                // the granddaughter; it is the last man named.
+                switchTo(other)
+                topicCompanion = true
+            }
+            if toSubject {
+                lastPersonToken = n
+                lastPersonOwner = current
+            }
         case .meaning(.reporter):
             // "我穿红色外套", "I'm wearing a red top", "I'm in red": the person writing.
             var k = n + 1
@@ -478,6 +614,16 @@ struct Interpretation {
             }
         case .meaning(.lostMarker), .meaning(.ageMarker), .meaning(.heightMarker):
             break
+        case .meaning(.relative):
+            // "pushed by his son, who is in a black jacket": the clause is about the son.
+            var k = n - 1
+            while k >= 0, { switch tokens[k].kind { case .meaning(.stop), .clauseBreak: true; default: false } }() { k -= 1 }
+            if k >= 0, k == lastPersonToken, isPerson(k) {
+                if lastPersonOwner != current { switchTo(lastPersonOwner) }
+                topicCompanion = lastPersonOwner != 0
+            }
+        case .meaning(.leftBehind):
+            leaveBehind(before: n)
         case .meaning(.agePhrase(let a)):
             facts.append(Fact(owner: current, kind: .phrase(a), token: n))
         case .meaning(.ageAdjective(let a)):
@@ -509,6 +655,13 @@ struct Interpretation {
             if t.text == "印着" { motifClause = true }
         case .meaning(.stop):
             for i in pending.indices { pending[i].adjacent = false }
+            if t.text == "no", n + 1 < tokens.count {
+                // "no hat", "no shoes": not worn.
+                switch tokens[n + 1].kind {
+                case .meaning(.garment), .meaning(.item): negateNext = true
+                default: break
+                }
+            }
         case .years(let y):
             facts.append(Fact(owner: current, kind: .years(y), token: n))
         case .height(let h):
@@ -517,16 +670,62 @@ struct Interpretation {
             // "my son, 5, red top", "she's 81", "他七十六了": a number right after a person is an age.
             if let p = lastPersonToken, v >= 1, v <= 110, closeToPerson(p, n) {
                 facts.append(Fact(owner: current, kind: .years(Int(v)), token: n))
+            } else if v >= 1, v < 100, v == v.rounded(), standsAlone(n),
+                      !facts.contains(where: { if case .years = $0.kind { $0.owner == current } else { false } }) {
+                // "yellow coat, 5", "Mum has dementia, 84, wandered off": a number said alone is the age.
+                facts.append(Fact(owner: current, kind: .years(Int(v)), token: n))
             } else if t.text.first!.isASCII && t.text.first!.isNumber {
                 ignored.append(IgnoredWords(t.text, .notUnderstood))
             }
         case .clauseBreak:
+            if !heldForGarment.isEmpty {
+                // No garment came after the picture: what followed 印着 is the picture's, the colours
+                // said before it are the clothes'.
+                flush()
+                motifClause = false
+                pending = heldForGarment
+                heldForGarment = []
+            }
             flush()
             endClause(soft: Self.softBreaks.contains(t.text))
         }
     }
 
     var segmentSlotsToken: Int { segmentSlots < slots.count ? slots[segmentSlots].token : Int.max }
+
+    /// A motif word right before a garment or carried thing names what it is ("dinosaur backpack",
+    /// "小猪书包"), rather than a picture on it whose colour is not the garment's.
+    func motifNamesThing(_ n: Int) -> Bool {
+        guard n + 1 < tokens.count, tokens[n].text.count > 2 || !tokens[n].text.first!.isASCII else { return false }
+        switch tokens[n + 1].kind {
+        case .meaning(.garment), .meaning(.item): return true
+        default: return false
+        }
+    }
+
+    /// "车还在我这里", "her bag is with me": the thing named last in this clause stays with the writer.
+    mutating func leaveBehind(before n: Int) {
+        var k = n - 1
+        while k >= 0 {
+            switch tokens[k].kind {
+            case .meaning(.item(let kind)):
+                for i in slots.indices where slots[i].target == .item(kind) && (slots[i].owner == 0 || slots[i].owner == current) {
+                    slots[i].replaced = true
+                }
+                return
+            case .meaning(.place) where tokens[k].text == "车":
+                // The pushchair or wheelchair spoken of as 车.
+                for i in slots.indices where slots[i].owner == 0 && (slots[i].target == .item(.pushchair) || slots[i].target == .item(.wheelchair)) {
+                    slots[i].replaced = true
+                }
+                return
+            case .meaning(.stop), .meaning(.copula):
+                k -= 1
+            default:
+                return
+            }
+        }
+    }
 
     /// Only small words, commas and "is" between the person at `p` and the number at `n`.
     func closeToPerson(_ p: Int, _ n: Int) -> Bool {
@@ -602,6 +801,11 @@ struct Interpretation {
                 }
             }
             pending = []
+        }
+        if !heldForGarment.isEmpty, case .garment = target {
+            slot.colours = heldForGarment.map(\.mention)
+            heldForGarment = []
+            motifClause = false
         }
         if let p = patternWord, case .garment = target {
             slot.pattern = p

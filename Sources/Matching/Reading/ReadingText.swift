@@ -1,8 +1,30 @@
+import Foundation
+
 /// Text as the reader sees it: lower case, half-width, simplified Chinese, common slips fixed.
 enum ReadingText {
-    /// Traditional characters → simplified, for the words of clothing, colours, people, ages and
-    /// the small words around them (pairs of traditional, simplified).
+    /// Traditional characters → simplified: ICU's Hant-Hans transform over the CJK Unified
+    /// Ideographs (about 3,000 characters differ), built once, with the reader's own choices on top
+    /// (著 → 着, 裏 → 里, 揹 → 背, 姊 → 姐 …). Where ICU's data is missing, the reader's own pairs
+    /// cover the words of clothing, colours, people, ages and the small words around them.
     static let traditional: [Character: Character] = {
+        var map = icuTraditional()
+        for (a, b) in readerTraditional { map[a] = b }
+        return map
+    }()
+
+    static func icuTraditional() -> [Character: Character] {
+        let block = (0x4E00...0x9FFF).compactMap { Unicode.Scalar($0).map(Character.init) }
+        guard let simplified = String(block).applyingTransform(StringTransform(rawValue: "Hant-Hans"), reverse: false) else { return [:] }
+        let out = Array(simplified)
+        // The transform maps character for character over this block; anything else is not used.
+        guard out.count == block.count else { return [:] }
+        var map: [Character: Character] = [:]
+        for (a, b) in zip(block, out) where a != b { map[a] = b }
+        return map
+    }
+
+    /// The reader's own pairs (traditional, simplified).
+    static let readerTraditional: [Character: Character] = {
         let pairs =
             "姊姐 籃篮 紅红 綠绿 藍蓝 黃黄 銀银 紫紫 棕棕 褐褐 灰灰 黑黑 白白 粉粉 橙橙 淺浅 艷艳 螢荧 駝驼 啡啡 "
             + "褲裤 裙裙 襯衬 衫衫 夾夹 襖袄 絨绒 衛卫 裝装 運运 動动 連连 體体 帶带 領领 鞋鞋 靴靴 帽帽 傘伞 圍围 "
@@ -25,6 +47,7 @@ enum ReadingText {
             + "爸爸 奶奶 姥姥 婆婆 娃娃 妹妹 弟弟 哥哥 姐姐 叔叔 伯伯 舅舅 姨姨 姑姑 嫂嫂 侄侄 甥甥 "
             + "灣湾 貨货 櫃柜 裝装 蘭兰 麵面 餅饼 飯饭 飲饮 買买 賣卖 鋪铺 攤摊 喬乔 莊庄 廳厅 臺台 "
             + "窄窄 寬宽 暖暖 涼凉 濕湿 乾干 淨净 髒脏 臟脏 壞坏 響响 嚇吓 哭哭 鬧闹 聲声 語语 懂懂 "
+            + "風风 傘伞 針针 啡啡 "
         var map: [Character: Character] = [:]
         for pair in pairs.split(separator: " ") where pair.count == 2 {
             let a = pair[pair.startIndex], b = pair[pair.index(after: pair.startIndex)]
@@ -62,7 +85,9 @@ enum ReadingText {
         return fixingSlips(out)
     }
 
-    static let slips: [([Character], [Character])] = ReadingVocabulary.typos.map { (Array($0.0), Array($0.1)) }
+    /// Slips by their first character.
+    static let slips: [Character: [([Character], [Character])]] =
+        Dictionary(grouping: ReadingVocabulary.typos.map { (Array($0.0), Array($0.1)) }, by: { $0.0[0] })
 
     static func fixingSlips(_ c: [Character]) -> [Character] {
         guard c.contains(where: { !$0.isASCII }) else { return c }
@@ -70,7 +95,7 @@ enum ReadingText {
         out.reserveCapacity(c.count)
         var i = 0
         outer: while i < c.count {
-            for (wrong, right) in slips where i + wrong.count <= c.count && c[i] == wrong[0] {
+            for (wrong, right) in slips[c[i]] ?? [] where i + wrong.count <= c.count {
                 if Array(c[i..<i + wrong.count]) == wrong {
                     out += right
                     i += wrong.count

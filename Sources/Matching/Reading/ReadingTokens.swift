@@ -36,9 +36,11 @@ struct ReadingTokenizer: Sendable {
     }
 
     let dictionary: [String: Entry]
-    let longestKey: Int
-    /// Single English words that a misspelling may stand for, by length.
-    let spellable: [Int: [(word: [Character], entry: Entry)]]
+    /// The lengths of the dictionary's words by their first character, longest first: longest
+    /// match tries only lengths some word starting there has.
+    let keyLengths: [Character: [Int]]
+    /// Single English words that a misspelling may stand for, by length and first letter.
+    let spellable: [Int: [Character: [(word: [Character], entry: Entry)]]]
     let model: ColourNameModel
 
     init(model: ColourNameModel) {
@@ -60,6 +62,8 @@ struct ReadingTokenizer: Sendable {
         add(V.subjectivePronouns, .meaning(.pronoun(subjective: true)))
         add(V.possessivePronouns, .meaning(.pronoun(subjective: false)))
         add(V.reporter, .meaning(.reporter))
+        add(V.relatives, .meaning(.relative))
+        add(V.leftBehind, .meaning(.leftBehind))
         add(V.companionBreaking, .meaning(.companionMarker(breaksPhrase: true)))
         add(V.companionJoining, .meaning(.companionMarker(breaksPhrase: false)))
         add(V.lost, .meaning(.lostMarker))
@@ -82,20 +86,25 @@ struct ReadingTokenizer: Sendable {
         add(V.adjectives, .meaning(.adjective))
         add(V.copula, .meaning(.copula))
         add(V.phraseBreaks, .meaning(.phraseBreak))
-        add("的 地", .meaning(.de))
+        add("的 地 嘅", .meaning(.de))
         add(V.stopWords, .meaning(.stop))
+        for (wrong, right) in V.englishSlips where d[wrong] == nil { d[wrong] = d[right] }
         dictionary = d
-        longestKey = d.keys.map(\.count).max() ?? 1
+        var lengths: [Character: Set<Int>] = [:]
+        for k in d.keys { if let f = k.first { lengths[f, default: []].insert(k.count) } }
+        keyLengths = lengths.mapValues { $0.sorted(by: >) }
 
-        var spell: [Int: [(word: [Character], entry: Entry)]] = [:]
+        var spell: [Int: [Character: [(word: [Character], entry: Entry)]]] = [:]
         for (k, e) in d where k.count >= 4 && k.allSatisfy({ $0.isASCII && $0.isLetter }) {
             switch e {
             case .colour, .meaning(.garment), .meaning(.item), .meaning(.person):
-                spell[k.count, default: []].append((Array(k), e))
+                spell[k.count, default: [:]][k.first!, default: []].append((Array(k), e))
             default: break
             }
         }
-        for k in spell.keys { spell[k]!.sort { String($0.word) < String($1.word) } }
+        for (len, byFirst) in spell {
+            for (first, list) in byFirst { spell[len]![first] = list.sorted { String($0.word) < String($1.word) } }
+        }
         spellable = spell
     }
 
@@ -213,7 +222,10 @@ struct ReadingTokenizer: Sendable {
         var best: (Int, Entry)? = nil
         var tie = false
         for len in (chars.count - limit)...(chars.count + limit) {
-            for cand in spellable[len] ?? [] where cand.word[0] == chars[0] {
+            for cand in spellable[len]?[chars[0]] ?? [] {
+                // A person word is taken for a misspelling only at the same length, or when long:
+                // "grand" (canyon) is not "gran".
+                if case .meaning(.person) = cand.entry, len != chars.count, chars.count < 6 { continue }
                 let d = ReadingText.editDistance(chars, cand.word, limit: limit)
                 guard d <= limit else { continue }
                 if best == nil || d < best!.0 {
@@ -231,14 +243,13 @@ struct ReadingTokenizer: Sendable {
     /// The longest dictionary word starting at `i`; an ASCII word must match whole.
     func longestMatch(_ c: [Character], at i: Int) -> (Entry, Int)? {
         if ReadingText.isLetter(c[i]), i > 0, ReadingText.isLetter(c[i - 1]) || ReadingText.isDigit(c[i - 1]) { return nil }
-        var len = min(longestKey, c.count - i)
-        while len > 0 {
+        guard let lengths = keyLengths[c[i]] else { return nil }
+        for len in lengths where i + len <= c.count {
             let end = i + len
             let last = c[end - 1]
             let cutsWord = (ReadingText.isLetter(last) || ReadingText.isDigit(last)) && end < c.count
                 && (ReadingText.isLetter(c[end]) || c[end] == "'")
             if !cutsWord, let e = dictionary[String(c[i..<end])] { return (e, end) }
-            len -= 1
         }
         return nil
     }
