@@ -29,7 +29,7 @@ extension SQLiteGridStore {
     /// Every reported camera status, by camera id.
     public func cameraStatuses() async throws -> [CameraStatus] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM camera_status ORDER BY camera_id").map(CameraStatus.init(row:))
+            try Row.fetchAll(db, sql: "SELECT * FROM camera_status ORDER BY camera_id").decodedEach("camera_status", CameraStatus.init(row:))
         }
     }
 }

@@ -19,7 +19,7 @@ extension SQLiteGridStore {
     }
 
     public func workers() async throws -> [GridWorker] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM grid_worker ORDER BY id").map(GridWorker.init(row:)) }
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM grid_worker ORDER BY id").decodedEach("grid_worker", GridWorker.init(row:)) }
     }
 
     public func worker(id: String) async throws -> (worker: GridWorker, passwordHash: String?)? {
@@ -44,7 +44,7 @@ extension SQLiteGridStore {
     }
 
     public func dutyPosts() async throws -> [DutyPost] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM duty_post ORDER BY id").map(DutyPost.init(row:)) }
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM duty_post ORDER BY id").decodedEach("duty_post", DutyPost.init(row:)) }
     }
 
     // MARK: Dispatch
@@ -59,7 +59,7 @@ extension SQLiteGridStore {
                     ORDER BY incident.created_at, incident.id LIMIT ?
                     """,
                 arguments: [max(0, limit)]
-            ).map(Incident.init(row:))
+            ).decodedEach("incident", Incident.init(row:))
         }
     }
 
@@ -91,7 +91,7 @@ extension SQLiteGridStore {
                     ORDER BY dispatch.incident_id
                     """,
                 arguments: [now, now]
-            ).map(Dispatch.init(row:))
+            ).decodedEach("dispatch", Dispatch.init(row:))
         }
     }
 
@@ -175,7 +175,7 @@ extension SQLiteGridStore {
 
     public func dispatches(incidentIDs: [Int64]?) async throws -> [Dispatch] {
         guard let ids = incidentIDs else {
-            return try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM dispatch").map(Dispatch.init(row:)) }
+            return try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM dispatch").decodedEach("dispatch", Dispatch.init(row:)) }
         }
         return try await fetch("dispatch", where: "incident_id", in: ids, Dispatch.init(row:))
     }
@@ -183,14 +183,14 @@ extension SQLiteGridStore {
     public func events(incidentID: Int64) async throws -> [IncidentEvent] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM incident_event WHERE incident_id = ? ORDER BY id", arguments: [incidentID])
-                .map(IncidentEvent.init(row:))
+                .decodedEach("incident_event", IncidentEvent.init(row:))
         }
     }
 
     public func events(after id: Int64, limit: Int) async throws -> [IncidentEvent] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM incident_event WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, max(0, limit)])
-                .map(IncidentEvent.init(row:))
+                .decodedEach("incident_event", IncidentEvent.init(row:))
         }
     }
 

@@ -56,7 +56,7 @@ extension SQLiteGridStore {
         let query = StoreQueries.incidents(filter)
         let sql = query.sql, arguments = StatementArguments(query.values)
         return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Incident.init(row:))
+            try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("incident", Incident.init(row:))
         }
     }
 

@@ -75,7 +75,7 @@ extension SQLiteGridStore {
 
     public func cameraLeases() async throws -> [CameraLease] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM camera_lease ORDER BY camera_id").map(CameraLease.init(row:))
+            try Row.fetchAll(db, sql: "SELECT * FROM camera_lease ORDER BY camera_id").decodedEach("camera_lease", CameraLease.init(row:))
         }
     }
 

@@ -9,7 +9,8 @@ extension SQLiteGridStore {
     /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/unknownCell`` when
     ///   `lastSeenCell` is not in the database.
     public func addReport(_ report: MissingPersonReport) async throws -> MissingPersonReport {
-        try await write { db in
+        try StoreRules.validate(report)
+        return try await write { db in
             if let cell = report.lastSeenCell {
                 try Self.requireCell(cell, subject: "the report for '\(report.name)' was last seen in", db)
             }
@@ -48,7 +49,7 @@ extension SQLiteGridStore {
                 } else {
                     try Row.fetchAll(db, sql: "SELECT * FROM report ORDER BY id")
                 }
-            return try rows.map(MissingPersonReport.init(row:))
+            return rows.decodedEach("report", MissingPersonReport.init(row:))
         }
     }
 
@@ -66,6 +67,7 @@ extension SQLiteGridStore {
     /// Replaces a report's description fields (not its status or creation time).
     public func updateReport(_ report: MissingPersonReport) async throws {
         guard let id = report.id else { throw GridStoreError.invalidValue("updating a report needs its id") }
+        try StoreRules.validate(report)
         try await write { db in
             if let cell = report.lastSeenCell {
                 try Self.requireCell(cell, subject: "report \(id) was last seen in", db)

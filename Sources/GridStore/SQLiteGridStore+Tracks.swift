@@ -12,7 +12,8 @@ extension SQLiteGridStore {
     /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/unknownCamera`` when the camera
     ///   is not in the database.
     public func saveTrack(_ track: StoredTrack, fence: LeaseFence?) async throws -> StoredTrack {
-        try await write { db in
+        try StoreRules.validate(track)
+        return try await write { db in
             try Self.requireCamera(
                 track.cameraID, usedBy: "track \(track.descriptor.trackID) of run '\(track.runID)'", db)
             try Self.check(fence, camera: track.cameraID, db)
@@ -47,7 +48,7 @@ extension SQLiteGridStore {
         let query = StoreQueries.tracks(since: since, cameraID: cameraID)
         let sql = query.sql, arguments = StatementArguments(query.values)
         return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(StoredTrack.init(row:))
+            try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("track", StoredTrack.init(row:))
         }
     }
 
@@ -56,7 +57,7 @@ extension SQLiteGridStore {
         try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM track WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [sequence, max(0, limit)]
-            ).map(StoredTrack.init(row:))
+            ).decodedEach("track", StoredTrack.init(row:))
         }
     }
 

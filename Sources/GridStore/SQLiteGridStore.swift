@@ -127,7 +127,7 @@ public final class SQLiteGridStore: GridStore {
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             found += try await read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(column) IN (\(marks))", arguments: StatementArguments(chunk))
-                    .map(decode)
+                    .decodedEach(table, decode)
             }
         }
         return found
@@ -238,7 +238,7 @@ public final class SQLiteGridStore: GridStore {
     /// All cameras, by id.
     public func cameras() async throws -> [Camera] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM camera ORDER BY id").map(Camera.init(row:))
+            try Row.fetchAll(db, sql: "SELECT * FROM camera ORDER BY id").decodedEach("camera", Camera.init(row:))
         }
     }
 

@@ -1,15 +1,28 @@
 import FoundationEssentials
 import GRDB
+import Matching
 
 /// Checks every engine makes before writing, so both refuse the same input with the same words.
 enum StoreRules {
     static func validate(_ incident: Incident, sightingWindow: TimeInterval) throws {
+        try TimeWindow.checkStorable(incident.seenAt, "an incident's sighting time")
         guard incident.score.isFinite else {
             throw GridStoreError.invalidValue("an incident's score must be a number, got \(incident.score)")
         }
         guard sightingWindow.isFinite, sightingWindow >= 0 else {
             throw GridStoreError.invalidValue("a sighting window is a number of seconds ≥ 0, got \(sightingWindow)")
         }
+    }
+
+    /// Times every engine can read back (see ``TimeWindow``).
+    static func validate(_ report: MissingPersonReport) throws {
+        try TimeWindow.checkStorable(report.lastSeenAt, "a report's last-seen time")
+        try TimeWindow.checkStorable(report.createdAt, "a report's filing time")
+    }
+
+    static func validate(_ track: StoredTrack) throws {
+        try TimeWindow.checkStorable(track.firstSeenAt, "a track's first-seen time")
+        try TimeWindow.checkStorable(track.lastSeenAt, "a track's last-seen time")
     }
 
     static func validateWorkerID(_ id: String) throws {

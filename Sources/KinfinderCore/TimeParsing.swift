@@ -1,14 +1,27 @@
 public import Foundation
+import GridStore
 
 /// Reads the times people type: "14:30" (today), "2026-11-23 14:30", ISO 8601 with or without
 /// zone, "20m" / "2h" / "90s" (that long ago), and "now". Local time unless a zone is given.
 public enum TimeParsing {
+    /// - Throws: ``KinfinderError/invalidTime(_:)`` for text that is not a time,
+    ///   ``KinfinderError/implausibleTime(_:)`` for a time before 1990 or more than a day ahead
+    ///   (a mistyped year, a huge "ago"; see ``TimeWindow``).
     public static func parse(_ text: String, now: Date = Date(), timeZone: TimeZone = .current) throws -> Date {
+        let date = try read(text, now: now, timeZone: timeZone)
+        guard TimeWindow.isPlausible(date, now: now) else { throw KinfinderError.implausibleTime(text) }
+        return date
+    }
+
+    static func read(_ text: String, now: Date, timeZone: TimeZone) throws -> Date {
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.lowercased() == "now" { return now }
         // Relative: 20m, 2h, 90s, 1h30m, optionally followed by "ago".
         let rel = t.lowercased().replacingOccurrences(of: "ago", with: "").trimmingCharacters(in: .whitespaces)
-        if let seconds = relativeSeconds(rel) { return now.addingTimeInterval(-seconds) }
+        if let seconds = relativeSeconds(rel) {
+            guard seconds.isFinite else { throw KinfinderError.implausibleTime(text) }
+            return now.addingTimeInterval(-seconds)
+        }
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime]
         if let d = iso.date(from: t) { return d }

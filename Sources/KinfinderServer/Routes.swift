@@ -160,6 +160,7 @@ struct API {
         if let name = input.name {
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty, trimmed.count <= 100 else { throw HTTPError(.badRequest, message: "name: 1 to 100 characters") }
+            if let why = PlainText.problem(trimmed) { throw HTTPError(.badRequest, message: "name: \(why)") }
             report.name = trimmed
         }
         if let text = input.describe {
@@ -204,10 +205,12 @@ struct API {
         }
         if let contact = input.contact {
             guard contact.count <= 200 else { throw HTTPError(.badRequest, message: "contact: at most 200 characters") }
+            if let why = PlainText.problem(contact) { throw HTTPError(.badRequest, message: "contact: \(why)") }
             report.contact = contact
         }
         if let notes = input.notes {
             guard notes.count <= 2000 else { throw HTTPError(.badRequest, message: "notes: at most 2000 characters") }
+            if let why = PlainText.problem(notes, lineBreaks: true) { throw HTTPError(.badRequest, message: "notes: \(why)") }
             report.notes = notes
         }
         guard !report.upper.isEmpty || !report.lower.isEmpty else {

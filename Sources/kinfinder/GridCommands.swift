@@ -3,6 +3,7 @@ import Foundation
 import GridStore
 import Ingest
 import KinfinderCore
+import Matching
 
 struct Grid: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,8 +43,8 @@ struct Grid: AsyncParsableCommand {
             let camerasByCell = Dictionary(grouping: cameras, by: \.cellID)
             func show(_ c: GridCell, _ depth: Int) {
                 let pad = String(repeating: "  ", count: depth)
-                print("\(pad)\(c.id)  \(c.name)  [\(c.level.rawValue)]")
-                for cam in camerasByCell[c.id] ?? [] { print("\(pad)  📷 \(cam.id)  \(cam.name)") }
+                print("\(pad)\(c.id)  \(PlainText.escaped(c.name))  [\(c.level.rawValue)]")
+                for cam in camerasByCell[c.id] ?? [] { print("\(pad)  📷 \(cam.id)  \(PlainText.escaped(cam.name))") }
                 for k in (children[c.id] ?? []).sorted(by: { $0.id < $1.id }) { show(k, depth + 1) }
             }
             for root in (children[""] ?? []).sorted(by: { $0.id < $1.id }) { show(root, 0) }

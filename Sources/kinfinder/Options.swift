@@ -163,6 +163,8 @@ enum LoggingBootstrap {
 
 /// Prints rows as aligned columns (CJK characters count as two cells wide).
 func printTable(_ header: [String], _ rows: [[String]]) {
+    // Stored text may hold what an older version let through: never let it drive the terminal.
+    let rows = rows.map { $0.map(PlainText.escaped) }
     func width(_ s: String) -> Int {
         s.unicodeScalars.reduce(0) { $0 + (($1.value >= 0x1100 && ($1.value <= 0x115F || ($1.value >= 0x2E80 && $1.value <= 0xA4CF) || ($1.value >= 0xAC00 && $1.value <= 0xD7A3) || ($1.value >= 0xF900 && $1.value <= 0xFAFF) || ($1.value >= 0xFF00 && $1.value <= 0xFF60))) ? 2 : 1) }
     }
@@ -178,4 +180,14 @@ func printTable(_ header: [String], _ rows: [[String]]) {
     print(line(header))
     print(line(widths.map { String(repeating: "-", count: $0) }))
     for r in rows { print(line(r)) }
+}
+
+/// A time given on the command line: text that is not a time, or a time before 1990 or more than a
+/// day ahead, is a usage error (exit 64) naming the option.
+func parseTime(_ text: String, option: String) throws -> Date {
+    do {
+        return try TimeParsing.parse(text)
+    } catch let e as KinfinderError {
+        throw ValidationError("\(option): \(e.description)")
+    }
 }

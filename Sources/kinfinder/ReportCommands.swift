@@ -35,6 +35,9 @@ struct ReportCommand: AsyncParsableCommand {
             if describe == nil && upper == nil && lower == nil && age == nil && height == nil {
                 throw ValidationError("say what the person looks like: --describe \"…\" or --upper/--lower/--age/--height")
             }
+            for (option, value, lineBreaks) in [("--name", name, false), ("--contact", contact ?? "", false), ("--notes", notes ?? "", true)] {
+                if let why = PlainText.problem(value, lineBreaks: lineBreaks) { throw ValidationError("\(option): \(why)") }
+            }
         }
 
         func run() async throws {
@@ -56,7 +59,7 @@ struct ReportCommand: AsyncParsableCommand {
             guard !report.upper.isEmpty || !report.lower.isEmpty else {
                 throw ValidationError("no clothing colour understood; give --upper/--lower with colour words (red, 红, navy …)")
             }
-            report.lastSeenAt = try at.map { try TimeParsing.parse($0) } ?? Date()
+            report.lastSeenAt = try at.map { try parseTime($0, option: "--at") } ?? Date()
             let db = try await store.openStore()
             if let lastSeen {
                 guard try await db.cell(id: lastSeen) != nil else { throw KinfinderError.unknownCell(lastSeen) }

@@ -36,7 +36,7 @@ struct Search: AsyncParsableCommand {
     func run() async throws {
         let db = try await store.openStore()
         var query: MissingPersonReport
-        var from: Date? = try since.map { try TimeParsing.parse($0) }
+        var from: Date? = try since.map { try parseTime($0, option: "--since") }
         if let id = report {
             guard let r = try await db.report(id: id) else { throw KinfinderError.invalidArgument("no report \(id) (kinfinder report list)") }
             query = r

@@ -38,7 +38,7 @@ struct Watch: AsyncParsableCommand {
         try config.detector.check()
         config.ingest.workingWidth = width
         if let threshold { config.match.threshold = threshold }
-        let startTime = try start.map { try TimeParsing.parse($0) } ?? Date()
+        let startTime = try start.map { try parseTime($0, option: "--start") } ?? Date()
         let runID = ISO8601DateFormatter().string(from: Date()) + "-\(getpid())"
         let pipeline = CameraPipeline(
             camera: cam, store: db, colourTable: colourModel.yuvTable(), dataDirectory: store.dataDirectory,

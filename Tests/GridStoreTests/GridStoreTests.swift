@@ -520,3 +520,51 @@ struct ConcurrentOpenTests {
         }
     }
 }
+
+@Suite("Times the store cannot read back")
+struct UnreadableTimeTests {
+    @Test("a time outside 1970–9999 is refused on every write, on every engine", arguments: Engine.all)
+    func refusedOnWrite(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
+            try await Fixture.seed(store)
+            let year20261 = Date(timeIntervalSince1970: 577_243_339_800)  // 20261-11-23
+            var report = Fixture.report()
+            report.lastSeenAt = year20261
+            await #expect(throws: GridStoreError.self) { try await store.addReport(report) }
+            var track = Fixture.track()
+            track.lastSeenAt = year20261
+            await #expect(throws: GridStoreError.self) { try await store.saveTrack(track, fence: nil) }
+            let saved = try await store.addReport(Fixture.report())
+            report = saved
+            report.lastSeenAt = Date(timeIntervalSince1970: -86_400 * 365 * 3000)
+            await #expect(throws: GridStoreError.self) { try await store.updateReport(report) }
+            #expect(try await store.reports(status: nil).map(\.id) == [saved.id])
+        }
+    }
+
+    @Test("a row with a time this version cannot read is left out of lists, not fatal to them or the dispatcher")
+    func unreadableRowSkipped() async throws {
+        try await withStore { store in
+            try await Fixture.seed(store)
+            let good = try await store.addReport(Fixture.report(name: "Lily"))
+            let bad = try await store.addReport(Fixture.report(name: "Typo"))
+            let trackA = try await store.saveTrack(Fixture.track(trackNo: 1), fence: nil)
+            let trackB = try await store.saveTrack(Fixture.track(trackNo: 2), fence: nil)
+            let kept = try #require(try await store.raiseIncident(
+                Fixture.incident(report: good.id!, track: trackA.id!), sightingWindow: 0, fence: nil))
+            let broken = try #require(try await store.raiseIncident(
+                Fixture.incident(report: bad.id!, track: trackB.id!), sightingWindow: 0, fence: nil))
+            // What an older Kinfinder let through: a five-digit year, which SQLite's date format cannot hold.
+            try await store.executeRaw("UPDATE report SET last_seen_at = '20261-11-23 14:30:00.000' WHERE id = \(bad.id!)")
+            try await store.executeRaw("UPDATE incident SET seen_at = '20261-11-23 14:30:00.000' WHERE id = \(broken.id!)")
+            try await store.executeRaw("UPDATE track SET last_seen_at = '20261-11-23 14:30:00.000' WHERE id = \(trackB.id!)")
+            #expect(try await store.reports(status: nil).map(\.name) == ["Lily"])
+            #expect(try await store.reports(status: .open).map(\.name) == ["Lily"])
+            #expect(try await store.incidents(IncidentFilter()).map(\.id) == [kept.id])
+            #expect(try await store.tracks(since: nil, cameraID: nil).map(\.id) == [trackA.id])
+            // Asked for by id, the bad row is an error for that row alone.
+            await #expect(throws: (any Error).self) { try await store.report(id: bad.id!) }
+            #expect(try await store.report(id: good.id!)?.name == "Lily")
+        }
+    }
+}

@@ -171,6 +171,35 @@ struct CLITests {
         #expect(r.status != 0)
         #expect(r.err.contains("cannot read the time"))
 
+        // A mistyped year or a huge "ago" is refused where it is typed (issue 17), and nothing is filed.
+        for (args, option) in [(["report", "add", "--name", "typo", "--upper", "red", "--at", "20261-11-23 14:30"], "--at"),
+                               (["report", "add", "--name", "typo", "--upper", "red", "--at", "99999999999999m"], "--at"),
+                               (["report", "add", "--name", "typo", "--upper", "red", "--at", "1889-01-01 10:00"], "--at"),
+                               (["watch", "SampleClips/scenic-gate-640.mp4", "--camera", "cam-gate", "--start", "10000-01-01T00:00:00Z"], "--start"),
+                               (["search", "--describe", "red top", "--since", "20261-11-23 14:30"], "--since")] {
+            r = try kinfinder(args, database: db)
+            #expect(r.status == 64 && r.err.contains(option) && (r.err.contains("1990") || r.err.contains("cannot read")),
+                    "\(args.last!): \(r.status) \(r.err)")
+        }
+        #expect(try kinfinder(["report", "list"], database: db).out.contains("typo") == false)
+        // A row an older version let through (a five-digit year) no longer takes the lists down.
+        r = try kinfinder(["report", "add", "--name", "Survivor", "--upper", "red", "--at", "10m", "--no-search"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        r = try kinfinder(["report", "add", "--name", "Broken", "--upper", "blue", "--at", "10m", "--no-search"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        try corruptLastReportTime(db)
+        r = try kinfinder(["report", "list"], database: db)
+        #expect(r.status == 0 && r.out.contains("Survivor") && !r.out.contains("Broken"), "\(r.status) \(r.out) \(r.err)")
+        #expect(r.err.contains("unreadable"), "\(r.err)")
+        r = try kinfinder(["incidents"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        // Control characters: refused where typed; what is already stored is printed escaped.
+        r = try kinfinder(["report", "add", "--name", "\u{1B}[2Jx", "--upper", "red"], database: db)
+        #expect(r.status == 64 && r.err.contains("--name") && r.err.contains("control"), "\(r.status) \(r.err)")
+        try sqlite(db, "UPDATE report SET name = 'Esc' || char(27) || '[2J' WHERE name = 'Survivor'")
+        r = try kinfinder(["report", "list"], database: db)
+        #expect(r.status == 0 && !r.out.contains("\u{1B}") && r.out.contains("Esc\\u{001B}[2J"), "\(r.out)")
+
         r = try kinfinder(["grid", "import", "Package.swift"], database: db)
         #expect(r.status != 0)
         #expect(r.err.contains("grid file"))
@@ -282,4 +311,20 @@ struct DetectorFilesTests {
         let gone = try kinfinder(["watch", "SampleClips/scenic-gate-640.mp4", "--camera", "cam-gate", "--quiet", "--person-model", folder.appendingPathComponent("nothing.onnx").path], database: db)
         #expect(gone.status == 1 && gone.err.contains("was not found"), "\(gone.err)")
     }
+}
+
+/// Writes, behind the store's back, what an older Kinfinder let into the database: a last-seen
+/// time with a five-digit year on the newest report.
+func corruptLastReportTime(_ db: URL) throws {
+    try sqlite(db, "UPDATE report SET last_seen_at = '20261-11-23 14:30:00.000' WHERE id = (SELECT max(id) FROM report)")
+}
+
+/// Runs one SQL statement on the SQLite file with Python's sqlite3 (not through Kinfinder's store).
+func sqlite(_ db: URL, _ sql: String) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute(sys.argv[2])\nc.commit()", db.path, sql]
+    try p.run()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "python3 could not run: \(sql)")
 }

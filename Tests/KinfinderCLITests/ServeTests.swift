@@ -235,6 +235,9 @@ struct ServeTests {
             (["name": "x"] as [String: Any], "say what the person wears"), (["upper": ["plaid"]], "upper"),
             (["upper": ["red"], "lastSeenCell": "NOWHERE"], "lastSeenCell"), (["upper": ["red"], "ageGroup": "teen"], "ageGroup"),
             (["upper": ["red"], "heightCM": 400], "heightCM"), (["upper": ["red"], "lastSeenAt": "2001-01-01T00:00:00Z"], "lastSeenAt"),
+            // Control characters (a terminal escape, a NUL, a direction override) are refused, not stored raw (issue 17).
+            (["upper": ["red"], "name": "\u{1B}[2Jx"], "name"), (["upper": ["red"], "notes": "a\u{0}b"], "notes"),
+            (["upper": ["red"], "contact": "138\u{202E}0000"], "contact"),
         ] {
             r = try await http("POST", server.base + "/api/v1/reports", json: body)
             #expect(r.status == 400 && r.text.contains(field), "\(body): \(r.status) \(r.text)")

@@ -161,6 +161,15 @@ struct CoreUnitTests {
         #expect(try TimeParsing.parse("2026-11-23 08:15", now: now, timeZone: utc) == TimeParsing.parse("2026-11-23T08:15:00Z"))
         #expect(try TimeParsing.parse("now", now: now) == now)
         #expect(throws: KinfinderError.invalidTime("yesterday-ish")) { try TimeParsing.parse("yesterday-ish") }
+        // A mistyped year or a huge "ago" reads as a time no one can mean (issue 17): refused.
+        #expect(throws: KinfinderError.implausibleTime("20261-11-23 14:30")) { try TimeParsing.parse("20261-11-23 14:30", now: now) }
+        #expect(throws: KinfinderError.implausibleTime("99999999999999m")) { try TimeParsing.parse("99999999999999m", now: now) }
+        let infinite = String(repeating: "9", count: 400) + "s"
+        #expect(throws: KinfinderError.implausibleTime(infinite)) { try TimeParsing.parse(infinite, now: now) }
+        #expect(throws: KinfinderError.implausibleTime("10000-01-01T00:00:00Z")) { try TimeParsing.parse("10000-01-01T00:00:00Z", now: now) }
+        #expect(throws: KinfinderError.implausibleTime("2026-11-25 12:00")) { try TimeParsing.parse("2026-11-25 12:00", now: now, timeZone: utc) }
+        #expect(try TimeParsing.parse("2026-11-24 11:00", now: now, timeZone: utc) > now)  // within a day ahead: clocks differ
+        #expect(try TimeParsing.parse("2009-05-01 09:00", now: now, timeZone: utc) < now)  // an old archive clip
     }
 
     @Test("a crop copies the region and outlines the person")

@@ -287,3 +287,23 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Plain text fields")
+struct PlainTextTests {
+    @Test("control and direction-override characters are named; line breaks only where allowed")
+    func problems() {
+        #expect(PlainText.problem("小明 Lily-2") == nil)
+        #expect(PlainText.problem("\u{1B}[2J")?.contains("U+001B") == true)
+        #expect(PlainText.problem("a\u{0}b")?.contains("U+0000") == true)
+        #expect(PlainText.problem("138\u{202E}0000")?.contains("direction") == true)
+        #expect(PlainText.problem("line one\nline two") != nil)
+        #expect(PlainText.problem("line one\nline two", lineBreaks: true) == nil)
+    }
+
+    @Test("escaped for a terminal: nothing that drives it is left")
+    func escaping() {
+        #expect(PlainText.escaped("Esc\u{1B}[2J") == "Esc\\u{001B}[2J")
+        #expect(PlainText.escaped("小明") == "小明")
+        #expect(!PlainText.escaped("\u{7}\u{9B}x\u{202E}").unicodeScalars.contains { $0.properties.generalCategory == .control })
+    }
+}

@@ -23,7 +23,7 @@ extension PostgresGridStore {
     }
 
     public func workers() async throws -> [GridWorker] {
-        try await read { try await rows("SELECT * FROM grid_worker ORDER BY id").map(GridWorker.init(row:)) }
+        try await read { try await rows("SELECT * FROM grid_worker ORDER BY id").decodedEach("grid_worker", GridWorker.init(row:)) }
     }
 
     public func worker(id: String) async throws -> (worker: GridWorker, passwordHash: String?)? {
@@ -48,7 +48,7 @@ extension PostgresGridStore {
     }
 
     public func dutyPosts() async throws -> [DutyPost] {
-        try await read { try await rows("SELECT * FROM duty_post ORDER BY id").map(DutyPost.init(row:)) }
+        try await read { try await rows("SELECT * FROM duty_post ORDER BY id").decodedEach("duty_post", DutyPost.init(row:)) }
     }
 
     // MARK: Dispatch
@@ -61,7 +61,7 @@ extension PostgresGridStore {
                 WHERE dispatch.incident_id IS NULL AND incident.status = 'open'
                 ORDER BY incident.created_at, incident.id LIMIT ?
                 """, [max(0, limit)]
-            ).map(Incident.init(row:))
+            ).decodedEach("incident", Incident.init(row:))
         }
     }
 
@@ -91,7 +91,7 @@ extension PostgresGridStore {
                     OR (NOT dispatch.resolution_overdue AND dispatch.resolve_by <= ?))
                 ORDER BY dispatch.incident_id
                 """, [now, now]
-            ).map(Dispatch.init(row:))
+            ).decodedEach("dispatch", Dispatch.init(row:))
         }
     }
 
@@ -176,14 +176,14 @@ extension PostgresGridStore {
 
     public func dispatches(incidentIDs: [Int64]?) async throws -> [Dispatch] {
         try await read {
-            guard let ids = incidentIDs else { return try await rows("SELECT * FROM dispatch").map(Dispatch.init(row:)) }
-            return try await rows(byIDs: "dispatch", column: "incident_id", ids).map(Dispatch.init(row:))
+            guard let ids = incidentIDs else { return try await rows("SELECT * FROM dispatch").decodedEach("dispatch", Dispatch.init(row:)) }
+            return try await rows(byIDs: "dispatch", column: "incident_id", ids).decodedEach("dispatch", Dispatch.init(row:))
         }
     }
 
     public func events(incidentID: Int64) async throws -> [IncidentEvent] {
         try await read {
-            try await rows("SELECT * FROM incident_event WHERE incident_id = ? ORDER BY id", [incidentID]).map(IncidentEvent.init(row:))
+            try await rows("SELECT * FROM incident_event WHERE incident_id = ? ORDER BY id", [incidentID]).decodedEach("incident_event", IncidentEvent.init(row:))
         }
     }
 
@@ -191,7 +191,7 @@ extension PostgresGridStore {
     /// an id never misses a later-committed smaller one.
     public func events(after id: Int64, limit: Int) async throws -> [IncidentEvent] {
         try await read {
-            try await rows("SELECT * FROM incident_event WHERE id > ? ORDER BY id LIMIT ?", [id, max(0, limit)]).map(IncidentEvent.init(row:))
+            try await rows("SELECT * FROM incident_event WHERE id > ? ORDER BY id LIMIT ?", [id, max(0, limit)]).decodedEach("incident_event", IncidentEvent.init(row:))
         }
     }
 
@@ -298,6 +298,6 @@ extension PostgresGridStore {
     }
 
     public func cameraLeases() async throws -> [CameraLease] {
-        try await read { try await rows("SELECT * FROM camera_lease ORDER BY camera_id").map(CameraLease.init(row:)) }
+        try await read { try await rows("SELECT * FROM camera_lease ORDER BY camera_id").decodedEach("camera_lease", CameraLease.init(row:)) }
     }
 }

@@ -60,7 +60,7 @@ extension PostgresGridStore {
     }
 
     public func cameras() async throws -> [Camera] {
-        try await read { try await rows("SELECT * FROM camera ORDER BY id").map(Camera.init(row:)) }
+        try await read { try await rows("SELECT * FROM camera ORDER BY id").decodedEach("camera", Camera.init(row:)) }
     }
 
     public func camera(id: String) async throws -> Camera? {
@@ -95,13 +95,14 @@ extension PostgresGridStore {
     }
 
     public func cameraStatuses() async throws -> [CameraStatus] {
-        try await read { try await rows("SELECT * FROM camera_status ORDER BY camera_id").map(CameraStatus.init(row:)) }
+        try await read { try await rows("SELECT * FROM camera_status ORDER BY camera_id").decodedEach("camera_status", CameraStatus.init(row:)) }
     }
 
     // MARK: Reports
 
     public func addReport(_ report: MissingPersonReport) async throws -> MissingPersonReport {
-        try await transaction { c in
+        try StoreRules.validate(report)
+        return try await transaction { c in
             if let cell = report.lastSeenCell {
                 try await self.requireCell(cell, subject: "the report for '\(report.name)' was last seen in", c)
             }
@@ -127,12 +128,12 @@ extension PostgresGridStore {
                 } else {
                     try await rows("SELECT * FROM report ORDER BY id")
                 }
-            return try found.map(MissingPersonReport.init(row:))
+            return found.decodedEach("report", MissingPersonReport.init(row:))
         }
     }
 
     public func reports(ids: [Int64]) async throws -> [MissingPersonReport] {
-        try await read { try await rows(byIDs: "report", ids).map(MissingPersonReport.init(row:)) }
+        try await read { try await rows(byIDs: "report", ids).decodedEach("report", MissingPersonReport.init(row:)) }
     }
 
     public func setReportStatus(id: Int64, status: ReportStatus) async throws {
@@ -144,6 +145,7 @@ extension PostgresGridStore {
 
     public func updateReport(_ report: MissingPersonReport) async throws {
         guard let id = report.id else { throw GridStoreError.invalidValue("updating a report needs its id") }
+        try StoreRules.validate(report)
         let changed = try await transaction { c in
             if let cell = report.lastSeenCell {
                 try await self.requireCell(cell, subject: "report \(id) was last seen in", c)

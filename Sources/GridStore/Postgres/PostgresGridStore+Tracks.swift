@@ -12,7 +12,8 @@ extension PostgresGridStore {
     /// and the descriptor index, which catches up by "changes after my watermark", never skips a
     /// save that committed late with a smaller number.
     public func saveTrack(_ track: StoredTrack, fence: LeaseFence?) async throws -> StoredTrack {
-        try await transaction { c in
+        try StoreRules.validate(track)
+        return try await transaction { c in
             try await self.requireCamera(track.cameraID, usedBy: "track \(track.descriptor.trackID) of run '\(track.runID)'", c)
             try await self.check(fence, camera: track.cameraID, c)
             try await self.execute("SELECT pg_advisory_xact_lock(?)", [PostgresSchema.trackSequenceLock], on: c)
@@ -35,17 +36,17 @@ extension PostgresGridStore {
 
     public func tracks(since: Date?, cameraID: String?) async throws -> [StoredTrack] {
         let query = StoreQueries.tracks(since: since, cameraID: cameraID)
-        return try await read { try await rows(query.sql, query.values).map(StoredTrack.init(row:)) }
+        return try await read { try await rows(query.sql, query.values).decodedEach("track", StoredTrack.init(row:)) }
     }
 
     public func tracks(afterSequence sequence: Int64, limit: Int) async throws -> [StoredTrack] {
         try await read {
-            try await rows("SELECT * FROM track WHERE seq > ? ORDER BY seq LIMIT ?", [sequence, max(0, limit)]).map(StoredTrack.init(row:))
+            try await rows("SELECT * FROM track WHERE seq > ? ORDER BY seq LIMIT ?", [sequence, max(0, limit)]).decodedEach("track", StoredTrack.init(row:))
         }
     }
 
     public func tracks(ids: [Int64]) async throws -> [StoredTrack] {
-        try await read { try await rows(byIDs: "track", ids).map(StoredTrack.init(row:)) }
+        try await read { try await rows(byIDs: "track", ids).decodedEach("track", StoredTrack.init(row:)) }
     }
 
     public func trackCounts() async throws -> [String: Int] {
@@ -102,7 +103,7 @@ extension PostgresGridStore {
 
     public func incidents(_ filter: IncidentFilter) async throws -> [Incident] {
         let query = StoreQueries.incidents(filter)
-        return try await read { try await rows(query.sql, query.values).map(Incident.init(row:)) }
+        return try await read { try await rows(query.sql, query.values).decodedEach("incident", Incident.init(row:)) }
     }
 
     public func incident(id: Int64) async throws -> Incident? {
