@@ -19,6 +19,8 @@ public struct ServeConfiguration: Sendable {
     public var eventPoll = 0.5
     /// Search stored tracks when a report is filed.
     public var retroSearch = true
+    /// Reports one client address may file without signing in.
+    public var reportRateLimit = ReportRateLimit()
 
     public init() {}
 }
@@ -43,7 +45,7 @@ public struct KinfinderServer: Sendable {
         registry = Self.metricsRegistry
         api = API(
             store: store, colourModel: colourModel, colourTable: colourModel.yuvTable(), dataDirectory: dataDirectory,
-            retro: configuration.retroSearch ? retro : nil)
+            retro: configuration.retroSearch ? retro : nil, reportLimiter: RateLimiter(configuration.reportRateLimit))
     }
 
     /// One registry per process, bootstrapped into swift-metrics on first use.
@@ -56,6 +58,7 @@ public struct KinfinderServer: Sendable {
     public func router() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.addMiddleware {
+            SecurityHeadersMiddleware()
             MetricsMiddleware()
             LogRequestsMiddleware(.debug)
             Authenticator(store: store)

@@ -14,6 +14,7 @@ struct API {
     let colourTable: [UInt8]
     let dataDirectory: String
     let retro: RetroSearch?
+    let reportLimiter: RateLimiter
     let sessionLifetime: TimeInterval = 12 * 3600
 
     func register(on router: Router<ServerContext>) {
@@ -40,6 +41,7 @@ struct API {
     // MARK: Access
 
     @Sendable func login(_ request: Request, context: ServerContext) async throws -> LoginResult {
+        try requireJSON(request)
         let input = try await request.decode(as: LoginInput.self, context: context)
         guard let (worker, hash) = try await store.worker(id: input.worker), let hash,
             Secrets.verify(input.password, hash: hash)
@@ -114,9 +116,18 @@ struct API {
     // MARK: Reports
 
     @Sendable func createReport(_ request: Request, context: ServerContext) async throws -> EditedResponse<ReportCreated> {
+        try requireJSON(request)
         let input = try await request.decode(as: ReportInput.self, context: context)
         var (report, reading) = try await build(input, onto: MissingPersonReport(name: "unnamed"))
         report.lastSeenAt = report.lastSeenAt ?? Date()
+        if context.worker == nil, let wait = await reportLimiter.take(context.clientAddress) {
+            // Every report raises and dispatches incidents: one address cannot file hundreds.
+            Counter(label: "kinfinder_public_requests_refused_total", dimensions: [("reason", "report-rate")]).increment()
+            let seconds = Int(wait.rounded(.up))
+            throw HTTPError(
+                .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
+                message: "too many reports from this address: try again in \(seconds) s, or ask at a duty post")
+        }
         let saved = try await store.addReport(report)
         let token = Secrets.newToken()
         try await store.createReportLink(reportID: saved.id ?? 0, tokenDigest: Secrets.digest(token), at: Date())
@@ -138,6 +149,7 @@ struct API {
 
     /// How a description is read, for the family form to show back as they type; nothing is stored.
     @Sendable func readDescription(_ request: Request, context: ServerContext) async throws -> ReadingView {
+        try requireJSON(request)
         let input = try await request.decode(as: ReadingInput.self, context: context)
         return ReadingView(try read(input.describe, filing: false))
     }

@@ -30,6 +30,8 @@ struct Serve: AsyncParsableCommand {
     var levelResponse: String?
     @Option(help: "Seconds between dispatch rounds (default 1).") var dispatchInterval: Double?
     @Flag(help: "Do not search stored tracks when a report is filed.") var noRetroSearch = false
+    @Option(help: "Reports one client address may file at once without signing in (default 5).") var reportBurst: Int?
+    @Option(help: "Seconds for each further report from that address (default 180).") var reportInterval: Double?
 
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535") }
@@ -74,6 +76,14 @@ struct Serve: AsyncParsableCommand {
         config.policy = DispatchPolicy(response: response, resolution: resolution)
         config.dispatchInterval = dispatchInterval ?? file.dispatchInterval ?? 1
         config.retroSearch = !noRetroSearch
+        if let reportBurst {
+            guard reportBurst >= 1 else { throw ValidationError("--report-burst: at least 1") }
+            config.reportRateLimit.burst = reportBurst
+        }
+        if let reportInterval {
+            guard reportInterval > 0, reportInterval.isFinite else { throw ValidationError("--report-interval: seconds > 0") }
+            config.reportRateLimit.interval = reportInterval
+        }
         let server = KinfinderServer(
             store: db, colourModel: try model.load(), dataDirectory: storeOptions.dataDirectory, retro: try RetroSearch(store: db, dataDirectory: store.dataDirectory),
             configuration: config, logger: logger)

@@ -68,7 +68,9 @@ struct HTTPResult {
 }
 
 /// One request over real HTTP.
-func http(_ method: String, _ url: String, token: String? = nil, json: Any? = nil, body: Data? = nil) async throws -> HTTPResult {
+func http(
+    _ method: String, _ url: String, token: String? = nil, json: Any? = nil, body: Data? = nil, contentType: String = "application/json"
+) async throws -> HTTPResult {
     var request = URLRequest(url: URL(string: url)!)
     request.httpMethod = method
     if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -77,7 +79,7 @@ func http(_ method: String, _ url: String, token: String? = nil, json: Any? = ni
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
     } else if let body {
         request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
     }
     let (data, response) = try await URLSession.shared.data(for: request)
     let r = response as! HTTPURLResponse
@@ -218,6 +220,42 @@ struct ServeTests {
         #expect(await server.stop() == 0, "graceful shutdown")
     }
 
+    @Test("the public form: JSON only, a burst of reports per address then 429, security headers on every answer")
+    func publicForm() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try setUp()
+        let server = try ServeProcess(database: db, arguments: ["--report-burst", "2", "--report-interval", "3600"])
+        let token = try await login(server, "liu", "nanshan-worker")
+        let report: [String: Any] = ["name": "x", "upper": ["red"]]
+        let body = try JSONSerialization.data(withJSONObject: report)
+        // Another site's page can post text/plain or form data without asking; the API takes neither.
+        for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+            for path in ["reports", "reading", "login"] {
+                let r = try await http("POST", server.base + "/api/v1/" + path, body: body, contentType: type)
+                #expect(r.status == 415 && r.text.contains("send JSON"), "\(path) as \(type): \(r.status) \(r.text)")
+            }
+        }
+        // Two reports, then this address waits; a signed-in worker (a duty-post desk) is not limited.
+        for _ in 0..<2 { #expect(try await http("POST", server.base + "/api/v1/reports", json: report).status == 201) }
+        var r = try await http("POST", server.base + "/api/v1/reports", json: report)
+        #expect(r.status == 429 && r.text.contains("too many reports"), "\(r.status) \(r.text)")
+        #expect(Int(r.headers["retry-after"] ?? "") ?? 0 > 0, "\(r.headers)")
+        r = try await http("POST", server.base + "/api/v1/reports", token: token, json: report)
+        #expect(r.status == 201)
+        // A refused report is not stored: 2 public + 1 desk.
+        #expect(try #require((try await http("GET", server.base + "/api/v1/reports", token: token)).jsonArray?.count) == 3)
+        r = try await http("GET", server.base + "/metrics")
+        #expect(r.text.contains("kinfinder_public_requests_refused_total"))
+        // Headers on pages, API answers and errors alike.
+        for path in ["/family", "/api/v1/grid", "/api/v1/incidents"] {
+            r = try await http("GET", server.base + path)
+            #expect(r.headers["x-content-type-options"] == "nosniff", "\(path): \(r.headers)")
+            #expect(r.headers["content-security-policy"]?.contains("frame-ancestors 'none'") == true, "\(path)")
+            #expect(r.headers["referrer-policy"] == "no-referrer", "\(path)")
+        }
+        #expect(await server.stop() == 0)
+    }
+
     @Test("access and validation: 401 without sign-in, 400 naming the field, 404 for unknown links, 413 for huge bodies, OpenAPI served")
     func accessAndValidation() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -283,7 +321,7 @@ struct ServeTests {
         r = try await http("POST", server.base + "/api/v1/reports", body: Data("{not json".utf8))
         #expect(r.status == 400)
         r = try await http("POST", server.base + "/api/v1/reports", body: Data(repeating: 0x20, count: 9 * 1024 * 1024))
-        #expect(r.status == 413)
+        #expect(r.status == 413 && r.text.contains("larger"), "413 says why: \(r.text)")
         r = try await http("GET", server.base + "/api/v1/family/not-a-real-link-token-0000000")
         #expect(r.status == 404)
         r = try await http("GET", server.base + "/api/v1/incidents/999", token: token)
