@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import Metrics
+import Synchronization
 
 /// How many reports one client address may file without signing in: a burst, then one per
 /// interval. A duty-post desk files through a signed-in worker and is not limited.
@@ -81,5 +82,73 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         headers[.contentSecurityPolicy] = "frame-ancestors 'none'"
         headers[.init("X-Frame-Options")!] = "DENY"
         headers[.init("Referrer-Policy")!] = "no-referrer"
+    }
+}
+
+/// Sign-in throttling: after 5 wrong passwords an account waits 30 s, doubling with each further
+/// wrong one up to 15 min, whatever the right password does meanwhile; one client address may try
+/// 20 sign-ins at once, then one per 6 s.
+actor LoginThrottle {
+    static let freeFailures = 5
+    static let firstLock: Double = 30
+    static let longestLock: Double = 900
+
+    private var failures: [String: (count: Int, lockedUntil: Double)] = [:]
+    private let addresses: RateLimiter
+
+    init() {
+        var limit = ReportRateLimit()
+        limit.burst = 20
+        limit.interval = 6
+        addresses = RateLimiter(limit)
+    }
+
+    /// `nil` when this attempt may go on, else seconds to wait.
+    func admit(account: String, address: String, now: Double = ProcessInfo.processInfo.systemUptime) async -> Double? {
+        if let f = failures[account], f.lockedUntil > now { return f.lockedUntil - now }
+        return await addresses.take(address, now: now)
+    }
+
+    func failed(account: String, now: Double = ProcessInfo.processInfo.systemUptime) {
+        var f = failures[account] ?? (0, 0)
+        f.count += 1
+        if f.count >= Self.freeFailures {
+            let lock = min(Self.longestLock, Self.firstLock * pow(2, Double(f.count - Self.freeFailures)))
+            f.lockedUntil = now + lock
+        }
+        failures[account] = f
+        if failures.count > RateLimiter.capacity { failures = failures.filter { $0.value.lockedUntil > now } }
+    }
+
+    func succeeded(account: String) { failures[account] = nil }
+}
+
+/// Password checks (bcrypt, about a quarter of a second of CPU each) on a thread of their own, one at
+/// a time, so a burst of sign-ins never holds the threads that serve everyone else; at most 16 wait.
+/// An unknown worker is checked against a dummy hash, so a refusal takes as long either way.
+final class PasswordChecker: Sendable {
+    private let queue = DispatchQueue(label: "kinfinder.passwords", qos: .utility)
+    private let waiting = Mutex(0)
+    static let maximumWaiting = 16
+    /// A hash of a random password, made once: what an unknown worker's password is checked against.
+    private let dummyHash = Secrets.hashPassword(Secrets.newToken())
+
+    /// Whether `password` matches `hash` (`nil`: no such worker or no password; always `false`).
+    func verify(_ password: String, hash: String?) async throws -> Bool {
+        let admitted = waiting.withLock { n -> Bool in
+            guard n < Self.maximumWaiting else { return false }
+            n += 1
+            return true
+        }
+        guard admitted else {
+            throw HTTPError(.tooManyRequests, headers: [.retryAfter: "5"], message: "too many sign-ins at once: try again in a few seconds")
+        }
+        defer { waiting.withLock { $0 -= 1 } }
+        let against = hash ?? dummyHash
+        let ok = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            queue.async { c.resume(returning: Secrets.verify(password, hash: against)) }
+        }
+        Counter(label: "kinfinder_password_checks_total").increment()
+        return ok && hash != nil
     }
 }

@@ -15,6 +15,8 @@ struct API {
     let dataDirectory: String
     let retro: RetroSearch?
     let reportLimiter: RateLimiter
+    let loginThrottle = LoginThrottle()
+    let passwords = PasswordChecker()
     let sessionLifetime: TimeInterval = 12 * 3600
 
     func register(on router: Router<ServerContext>) {
@@ -43,11 +45,19 @@ struct API {
     @Sendable func login(_ request: Request, context: ServerContext) async throws -> LoginResult {
         try requireJSON(request)
         let input = try await request.decode(as: LoginInput.self, context: context)
-        guard let (worker, hash) = try await store.worker(id: input.worker), let hash,
-            Secrets.verify(input.password, hash: hash)
-        else {
+        let account = input.worker.lowercased()
+        if let wait = await loginThrottle.admit(account: account, address: context.clientAddress) {
+            Counter(label: "kinfinder_public_requests_refused_total", dimensions: [("reason", "login-rate")]).increment()
+            let seconds = Int(wait.rounded(.up))
+            throw HTTPError(.tooManyRequests, headers: [.retryAfter: "\(seconds)"], message: "too many sign-in attempts: try again in \(seconds) s")
+        }
+        let found = try await store.worker(id: input.worker)
+        // Checked even when there is no such worker, so the refusal takes as long either way.
+        guard try await passwords.verify(input.password, hash: found?.1), let (worker, _) = found else {
+            await loginThrottle.failed(account: account)
             throw HTTPError(.unauthorized, message: "unknown worker or wrong password")
         }
+        await loginThrottle.succeeded(account: account)
         let token = Secrets.newToken()
         let expires = Date().addingTimeInterval(sessionLifetime)
         try await store.createSession(tokenDigest: Secrets.digest(token), workerID: worker.id, expiresAt: expires, at: Date())

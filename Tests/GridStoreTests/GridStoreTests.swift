@@ -4,6 +4,7 @@ import Matching
 import KinfinderTestSupport
 import Testing
 import Description
+import GRDB
 
 @Suite("SQLite grid store")
 struct GridStoreTests {
@@ -319,9 +320,16 @@ struct GridStoreTests {
     @Test func aDamagedHistogramThrowsInsteadOfCrashing() async throws {
         try await withStore { store in
             try await Fixture.seed(store)
-            _ = try await store.saveTrack(Fixture.track())
-            try await store.executeRaw("UPDATE track SET lower_hist = x'0001020304'")
-            let error = await #expect(throws: GridStoreError.self) { try await store.tracks(since: nil, cameraID: nil) }
+            let damaged = try await store.saveTrack(Fixture.track())
+            let good = try await store.saveTrack(Fixture.track(trackNo: 2))
+            try await store.executeRaw("UPDATE track SET lower_hist = x'0001020304' WHERE id = \(damaged.id!)")
+            // A list leaves the damaged row out (logged and counted) rather than failing as a whole…
+            #expect(try await store.tracks(since: nil, cameraID: nil).map(\.id) == [good.id])
+            // …and decoding that row says what is wrong with it.
+            let id = damaged.id!
+            let error = await #expect(throws: GridStoreError.self) {
+                try await store.read { db in try Row.fetchOne(db, sql: "SELECT * FROM track WHERE id = ?", arguments: [id]).map(StoredTrack.init(row:)) }
+            }
             #expect(error?.code == .corruptData)
             #expect(error?.description.contains("5 bytes") == true)
             #expect(error?.description.contains("lower_hist") == true)

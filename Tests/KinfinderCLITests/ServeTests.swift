@@ -256,6 +256,33 @@ struct ServeTests {
         #expect(await server.stop() == 0)
     }
 
+    @Test("sign-in: an account waits after 5 wrong passwords, even for the right one; an unknown worker's password is checked too")
+    func signInThrottle() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try setUp()
+        let server = try ServeProcess(database: db)
+        func checks() async throws -> Double {
+            let text = try await http("GET", server.base + "/metrics").text
+            let line = text.split(separator: "\n").first { $0.hasPrefix("kinfinder_password_checks_total") }
+            return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        for _ in 0..<5 {
+            let r = try await http("POST", server.base + "/api/v1/login", json: ["worker": "wang.li", "password": "guess"])
+            #expect(r.status == 401)
+        }
+        var r = try await http("POST", server.base + "/api/v1/login", json: ["worker": "wang.li", "password": "gate-worker-1"])
+        #expect(r.status == 429 && r.text.contains("too many sign-in attempts"), "\(r.status) \(r.text)")
+        #expect(Int(r.headers["retry-after"] ?? "") ?? 0 >= 25, "\(r.headers)")
+        // The same address may still sign in to another account.
+        _ = try await login(server, "zhao", "command-centre")
+        // A worker who does not exist costs the same password check as one who does (no timing oracle).
+        let before = try await checks()
+        r = try await http("POST", server.base + "/api/v1/login", json: ["worker": "nobody-here", "password": "guess"])
+        #expect(r.status == 401 && r.text.contains("unknown worker or wrong password"))
+        #expect(try await checks() == before + 1, "the unknown worker's password was not checked against a hash")
+        #expect(await server.stop() == 0)
+    }
+
     @Test("access and validation: 401 without sign-in, 400 naming the field, 404 for unknown links, 413 for huge bodies, OpenAPI served")
     func accessAndValidation() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
