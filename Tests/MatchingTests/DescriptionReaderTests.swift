@@ -273,6 +273,18 @@ let readingCases: [ReadingCase] = [
     ReadingCase(text: "孙女坐在粉色推车里，后来自己下来跑了，推车还在我这里，她穿绿色裙子", lower: [.green]),
     // Traditional characters ICU knows though the reader's own list does not (風).
     ReadingCase(text: "穿卡其色風衣的爺爺", upper: [.brown], age: .elderly),
+    // The writer named by a person word ("I'm the mom …"), a lost clause whose person came earlier in the sentence.
+    ReadingCase(text: "I'm the mom in the orange sweatshirt. My toddler, still in diapers, wandered off. Grey romper", upper: [.grey],
+                lower: [.grey], age: .child, companionUpper: [.orange]),
+    // A relation of the missing person ("his dad") is not the missing person; brands name no garment.
+    ReadingCase(text: "his dad is at the gate in a black North Face. Our son is 7, grey Nike hoodie, navy shorts", upper: [.grey],
+                lower: [.blue], age: .child),
+    // "it's grey" after a thing; a run of colours after a garment is its own, a spaced colour the next garment's.
+    ReadingCase(text: "she uses a cane it's silver", carried: [.walkingStick]),
+    ReadingCase(text: "穿个花褂子红底白花的 黑裤子", upper: [.red, .white], lower: [.black]),
+    // A number opening a sentence is the age; 今年 says an age.
+    ReadingCase(text: "Dad's wandered off. 84 and gets confused. Brown jacket", upper: [.brown], age: .elderly),
+    ReadingCase(text: "俺娘走丢了 今年六十八 黑裤子", lower: [.black], age: .elderly),
 ]
 
 /// A small deterministic generator for the noise test.

@@ -251,7 +251,17 @@ struct Interpretation {
             let range = clauseStart..<n
             clauseStart = n + 1
             guard let lost = range.first(where: { if case .lostMarker = tokens[$0].meaning { true } else { false } }) else { continue }
-            var people = range.filter { isPerson($0) && !afterCompanionMarker($0) }
+            var people = range.filter { isPerson($0) && !afterCompanionMarker($0) && reporterNaming($0) == nil }
+            if people.isEmpty {
+                // "My toddler, still in diapers, just started walking, wandered off": the person named
+                // earlier in the sentence.
+                var s = range.lowerBound
+                while s > 0, case .clauseBreak = tokens[s - 1].kind, Self.softBreaks.contains(tokens[s - 1].text) {
+                    s -= 1
+                    while s > 0 { if case .clauseBreak = tokens[s - 1].kind { break }; s -= 1 }
+                }
+                people = (s..<range.lowerBound).filter { isPerson($0) && !afterCompanionMarker($0) && reporterNaming($0) == nil }
+            }
             // "… and my dad just wandered off": "and" joins the clause, it brings no one along.
             if people.isEmpty { people = range.filter { isPerson($0) && afterCompanionMarker($0, joiningOnly: true) } }
             if let nearest = people.min(by: { abs($0 - lost) < abs($1 - lost) }) { return nearest }
@@ -269,7 +279,10 @@ struct Interpretation {
             }
         }
         if nameToken != nil { return nil }
-        guard var first = tokens.indices.first(where: { isPerson($0) && !afterCompanionMarker($0) }) else { return nil }
+        let candidates = tokens.indices.filter { isPerson($0) && !afterCompanionMarker($0) && reporterNaming($0) == nil }
+        // "his dad", "her brother" are relations of the one missing: anyone else first.
+        guard var first = candidates.first(where: { !($0 > 0 && ["his", "her", "their", "他的", "她的"].contains(tokens[$0 - 1].text)) })
+            ?? candidates.first else { return nil }
         // "我妹妹的孩子": the person is the one after 的.
         while first + 2 < tokens.count, case .meaning(.de) = tokens[first + 1].kind, isPerson(first + 2) { first += 2 }
         return first
@@ -340,6 +353,19 @@ struct Interpretation {
         return false
     }
 
+    /// The number at `n` opens a sentence and no person or garment word follows it ("…lookout. 84 and
+    /// gets confused").
+    func opensSentence(_ n: Int) -> Bool {
+        guard n == 0 || { if case .clauseBreak = tokens[n - 1].kind { !Self.softBreaks.contains(tokens[n - 1].text) } else { false } }() else {
+            return false
+        }
+        guard let next = nextContent(after: n) else { return true }
+        switch tokens[next].kind {
+        case .meaning(.person), .meaning(.garment), .meaning(.item), .colour: return false
+        default: return true
+        }
+    }
+
     /// The token at `n` is a clause by itself, save small words and "my" ("…，高中生，", ", my aunt,", ", 84,").
     func standsAlone(_ n: Int) -> Bool {
         var k = n - 1
@@ -386,12 +412,37 @@ struct Interpretation {
         return kin[w] != nil || kinWords.contains(w) || childKin.contains(w)
     }
 
+    /// The reporter word a person word at `n` follows ("I'm the mom", "我是他妈妈", "I am his carer"):
+    /// the person named is the one writing.
+    func reporterNaming(_ n: Int) -> Int? {
+        // "我儿子", "my son" are the writer's relation, not the writer: a copula ("是", "am") or "I'm"
+        // must stand between.
+        var k = n - 1
+        var steps = 0
+        var copula = false
+        while k >= 0, steps < 4 {
+            switch tokens[k].kind {
+            case .meaning(.reporter):
+                return copula || ["i'm", "im", "i’m"].contains(tokens[k].text) ? k : nil
+            case .meaning(.copula):
+                copula = true
+                k -= 1
+                steps += 1
+            case .meaning(.stop), .meaning(.pronoun(subjective: false)): k -= 1
+                steps += 1
+            default: return nil
+            }
+        }
+        return nil
+    }
+
     /// Who the person word at `n` is: the missing person (0) or a companion.
     mutating func resolve(person n: Int) -> Int {
         let word = tokens[n].text
         let age: AgeGroup? = { if case .person(let p) = tokens[n].meaning { p.age } else { nil } }()
         let other = n > 0 && Self.otherWords.contains(tokens[n - 1].text)
         if n == subjectToken || (!other && Self.sameWord(persons[0].word, word)) { return 0 }
+        if let r = reporterNaming(n) { return reporter(r) }
         // "我儿子大学生", "my grandad, an old man": two person words together are one person.
         if let prev = previousSignificant(n), prev < n, isPerson(prev), !tokens[prev].text.hasSuffix("'s"), lastPersonToken == prev {
             return current
@@ -463,10 +514,21 @@ struct Interpretation {
                 return
             }
             var p = Pending(mention: mention, token: n)
-            if let back = colourless.last, let prev = previousSignificant(n) {
+            let spaced = n > 0 && !chars[tokens[n].range.lowerBound].isASCII
+                && chars[tokens[n - 1].range.upperBound..<tokens[n].range.lowerBound].contains(" ")
+            if !spaced, let before = pending.last, let back = before.after {
+                // "花褂子红底白花的": the colours in one run after a garment are all its own.
+                p.after = back
+            } else if !spaced, let back = colourless.last, let prev = previousSignificant(n) {
                 switch tokens[prev].kind {
                 case .colon, .meaning(.copula), .meaning(.de):
                     if slots[back].token < prev { p.after = back }
+                case .meaning(.stop) where ["it's", "its", "it"].contains(tokens[prev].text):
+                    // "she uses a cane it's silver"
+                    if slots[back].token < prev {
+                        p.after = back
+                        slots[back].colourAfter = true
+                    }
                 default:
                     if prev == slots[back].token { p.after = back }
                 }
@@ -586,19 +648,23 @@ struct Interpretation {
                 lastPersonOwner = current
             }
         case .meaning(.reporter):
-            // "我穿红色外套", "I'm wearing a red top", "I'm in red": the person writing.
+            // "我穿红色外套", "I'm wearing a red top", "I'm in red", "I'm at the main entrance in a purple
+            // polo": the person writing — unless someone else is named first ("I think she is in red").
             var k = n + 1
-            while k < tokens.count, k < n + 3 {
+            // Chinese says it at once ("我穿…"); "大概到我腰这么高 穿个红色连体衣" is the child's.
+            let reach = t.text.first!.isASCII ? 8 : 3
+            scan: while k < tokens.count, k < n + reach {
                 switch tokens[k].kind {
-                case .meaning(.stop), .meaning(.reporter): k += 1
-                    continue
-                default: break
+                case .meaning(.phraseBreak), .meaning(.copula):
+                    switchTo(reporter(n))
+                    topicCompanion = true
+                    break scan
+                case .clauseBreak, .meaning(.person), .meaning(.pronoun), .colour, .meaning(.garment), .meaning(.item),
+                     .meaning(.lostMarker), .meaning(.companionMarker):
+                    break scan
+                default:
+                    k += 1
                 }
-                break
-            }
-            if k < tokens.count, case .meaning(let m) = tokens[k].kind, m == .phraseBreak || m == .copula {
-                switchTo(reporter(n))
-                topicCompanion = true
             }
         case .meaning(.companionMarker(let breaks)):
             if breaks { flush() }
@@ -670,7 +736,7 @@ struct Interpretation {
             // "my son, 5, red top", "she's 81", "他七十六了": a number right after a person is an age.
             if let p = lastPersonToken, v >= 1, v <= 110, closeToPerson(p, n) {
                 facts.append(Fact(owner: current, kind: .years(Int(v)), token: n))
-            } else if v >= 1, v < 100, v == v.rounded(), standsAlone(n),
+            } else if v >= 1, v < 100, standsAlone(n) || opensSentence(n),
                       !facts.contains(where: { if case .years = $0.kind { $0.owner == current } else { false } }) {
                 // "yellow coat, 5", "Mum has dementia, 84, wandered off": a number said alone is the age.
                 facts.append(Fact(owner: current, kind: .years(Int(v)), token: n))
@@ -791,6 +857,12 @@ struct Interpretation {
                 // "上衣红色 裤子蓝色", "top: red trousers: blue": the colours belong to the garment before.
                 give(pending.map(\.mention), to: back)
                 colourless.removeAll { $0 == back }
+            } else if cjk, let back = pending.first(where: { $0.after != nil })?.after,
+                      pending.contains(where: { $0.after == nil }), pending.last?.after == nil {
+                // "花褂子红底白花的 黑裤子": the run after 褂子 is its own, 黑 is the trousers'.
+                give(pending.filter { $0.after == back }.map(\.mention), to: back)
+                colourless.removeAll { $0 == back }
+                slot.colours = pending.filter { $0.after == nil && $0.adjacent }.map(\.mention)
             } else {
                 let near = pending.filter(\.adjacent)
                 let far = pending.filter { !$0.adjacent }

@@ -67,11 +67,11 @@ enum ReadingVocabulary {
 
     static let garments: [(GarmentKind, String)] = [
         (.top,
-         "上衣 衣服 衣裳 球衣 t恤 t恤衫 体恤 衬衫 衬衣 毛衣 卫衣 马甲 背心 短袖 长袖 上装 上身 上半身 polo衫 针织衫 运动衫 打底衫 吊带 汗衫 "
+         "上衣 衣服 衣裳 球衣 短t 长t 大学t 短袖t 恤衫 polo恤 褂子 褂 对襟褂子 t恤 t恤衫 体恤 衬衫 衬衣 毛衣 卫衣 马甲 背心 短袖 长袖 上装 上身 上半身 polo衫 针织衫 运动衫 打底衫 吊带 汗衫 "
             + "唐装 唐装上衣 连帽衫 帽衫 帽t 衫 校服上衣 运动服上衣 运动上衣 睡衣上衣 校服衬衫 毛线衣 线衣 保暖衣 秋衣 短袖衫 长袖衫 套头衫 polo 上衣服 "
             + "top tops shirt shirts t-shirt t_shirt tshirt tee tee-shirt blouse jumper sweater hoodie hoody hooded_top "
             + "sweatshirt vest tank_top tank polo polo_shirt pullover jersey tunic kurta sweat_top long-sleeve long_sleeve "
-            + "sweater_vest cardi cardigan top_half crop_top camisole kameez"),
+            + "sweater_vest cardi cardigan top_half crop_top camisole kameez singlet button_down button-down button_up"),
         (.outer,
          "外套 连帽外套 夹克 羽绒服 大衣 风衣 棉袄 棉衣 外衣 冲锋衣 西装 开衫 雨衣 雨披 斗篷 皮衣 夹袄 披肩 坎肩 马夹 羽绒衣 棉服 "
             + "防晒衣 校服外套 运动服外套 皮夹克 牛仔外套 毛呢大衣 呢子大衣 外罩 罩衫 马褂 "
@@ -83,46 +83,46 @@ enum ReadingVocabulary {
          "裤子 裤 长裤 短裤 裙子 裙 短裙 长裙 半身裙 纱裙 运动裤 休闲裤 打底裤 下装 下身 下半身 七分裤 阔腿裤 西裤 西装裤 校裤 "
             + "校服裤子 运动服裤子 棉裤 秋裤 喇叭裤 工装裤 灯笼裤 百褶裙 九分裤 五分裤 裤裙 底裤 "
             + "trousers trouser pants pant short_pants short_trousers shorts skirt leggings bottoms slacks chinos joggers jogging_bottoms sweatpants "
-            + "tracksuit_bottoms track_pants trackies tights culottes cargo_pants cargos cargo_shorts capris jeggings "
+            + "tracksuit_bottoms track_pants trackies tights culottes cargo_pants cargos cargo_shorts capris jeggings bike_shorts cycling_shorts "
             + "salwar churidar lower_half"),
         (.onePiece,
          "连衣裙 连体衣 连体裤 连身裤 背带裤 背带裙 睡衣 运动服 校服 套装 旗袍 中山装 汉服 长袍 袍子 连衣裤 连身裙 洋装 公主裙 爬服 "
             + "dress dresses jumpsuit overalls dungarees pyjamas pajamas pyjama pajama kurta_pyjama kurta_pajama pjs tracksuit uniform school_uniform onesie "
-            + "pinafore pinafore_dress saree sari romper playsuit boiler_suit babygrow sleepsuit gown"),
+            + "pinafore pinafore_dress saree sari romper playsuit boiler_suit babygrow sleepsuit gown snowsuit snow_suit nightie nightdress nightgown salwar_kameez"),
         (.headwear,
          "帽子 帽 斗笠 遮阳帽 棒球帽 毛线帽 渔夫帽 草帽 鸭舌帽 头巾 贝雷帽 太阳帽 绒线帽 针织帽 "
             + "hat cap beanie sun_hat sunhat baseball_cap bobble_hat bobblehat beret woolly_hat wooly_hat bucket_hat "
-            + "headscarf head_scarf hijab turban bonnet straw_hat flat_cap"),
+            + "headscarf head_scarf hijab turban bonnet straw_hat flat_cap ballcap ball_cap snapback trucker_cap"),
         (.footwear,
-         "鞋 鞋子 运动鞋 布鞋 皮鞋 包鞋 小皮鞋 波鞋 篮球鞋 平底鞋 靴子 靴 雨靴 凉鞋 拖鞋 球鞋 高跟鞋 板鞋 帆布鞋 雪地靴 老北京布鞋 "
-            + "shoes shoe trainers trainer sneakers sneaker boots boot wellies wellys welly wellington_boots wellingtons sandals sliders slides flip_flops "
+         "鞋 鞋子 运动鞋 布鞋 皮鞋 包鞋 小皮鞋 波鞋 篮球鞋 平底鞋 布希鞋 厚底鞋 靴子 靴 雨靴 凉鞋 拖鞋 球鞋 高跟鞋 板鞋 帆布鞋 雪地靴 老北京布鞋 "
+            + "shoes shoe trainers trainer sneakers sneaker boots boot wellies wellys welly wellington_boots wellingtons sandals sliders slides flip_flops gumboots gumboot jordans vans skechers nikes air_force_1s air_forces jandals "
             + "sandal slippers crocs flip-flops flipflops converse plimsolls loafers heels chappals chappal"),
     ]
 
     static let jeans = "牛仔裤 jeans denims"
 
     static let accessories = "围巾 手套 口罩 眼镜 墨镜 领巾 红领巾 手表 项链 耳环 发卡 发夹 头绳 "
-        + "scarf gloves glove mittens mask face_mask glasses sunglasses specs spectacles watch necklace lanyard hairband"
+        + "scarf gloves glove mittens mask face_mask glasses sunglasses specs spectacles watch necklace lanyard hairband dupatta neckerchief"
 
     static let items: [(CarriedKind, String)] = [
-        (.bag, "包 背包 书包 双肩包 挎包 手提包 塑料袋 塑胶袋 胶袋 后背包 袋子 布袋 斜挎包 包包 腰包 购物袋 手袋 "
+        (.bag, "包 背包 书包 双肩包 挎包 手提包 环保袋 托特包 布包 塑料袋 塑胶袋 胶袋 后背包 袋子 布袋 斜挎包 包包 腰包 购物袋 手袋 "
             + "bag backpack rucksack handbag school_bag schoolbag satchel tote tote_bag plastic_bag carrier_bag shopping_bag "
-            + "purse bumbag bum_bag fanny_pack crossbody crossbody_bag shoulder_bag"),
+            + "purse bumbag bum_bag fanny_pack crossbody crossbody_bag shoulder_bag day_pack daypack"),
         (.umbrella, "伞 雨伞 遮阳伞 阳伞 umbrella brolly parasol"),
-        (.pushchair, "婴儿车 推车 童车 手推车 儿童车 宝宝车 pushchair buggy stroller pram"),
+        (.pushchair, "婴儿车 推车 童车 手推车 儿童车 宝宝车 pushchair buggy stroller pram bugaboo"),
         (.wheelchair, "轮椅 wheelchair"),
         (.walkingStick, "拐杖 手杖 拐棍 助行器 拄拐 拄拐杖 拄拐棍 walking_stick walking_cane cane stick walker walking_frame zimmer zimmer_frame"),
-        (.toy, "玩具 玩偶 毛绒玩具 小熊 布娃娃 公仔 水枪 风车 小风车 泡泡机 toy toy_plane toy_car rabbit bunny cuddly_rabbit water_pistol pinwheel windmill bubble_wand teddy teddy_bear doll soft_toy cuddly_toy plushie stuffed_rabbit"),
+        (.toy, "玩具 玩偶 毛绒玩具 小熊 熊仔 布娃娃 公仔 水枪 风车 小风车 泡泡机 小汽车玩具 汽车玩具 玩具车 toy toy_plane toy_car rabbit bunny cuddly_rabbit water_pistol pinwheel windmill bubble_wand stuffed_animal stuffed plush fidget_toy nerf_gun teddy teddy_bear doll soft_toy cuddly_toy plushie stuffed_rabbit"),
         (.balloon, "气球 balloon"),
         (.phone, "手机 phone mobile mobile_phone"),
-        (.other, "滑板车 风筝 自行车 扇子 折扇 水壶 收音机 鸟笼 相机 scooter kite bike bicycle balance_bike fan camera water_bottle radio"),
+        (.other, "滑板车 风筝 自行车 扇子 折扇 水樽 水瓶 水壶 收音机 鸟笼 相机 scooter kite bike bicycle balance_bike fan camera water_bottle radio"),
     ]
 
-    static let body = "头发 白发 白头发 黑发 金发 黄发 卷发 皮肤 眼睛 胡子 辫子 马尾 马尾辫 刘海 眉毛 "
+    static let body = "头发 包包头 白发 白头发 黑发 金发 黄发 卷发 皮肤 眼睛 胡子 辫子 马尾 马尾辫 刘海 眉毛 "
         + "hair haired skin eyes eye beard moustache mustache ponytail pigtails plaits braids fringe curls"
 
     static let places = "门 大门 车 汽车 轿车 越野车 面包车 公交 公交车 出租车 长椅 椅子 商店 店 牌子 船 亭子 桥 楼 大巴 缆车 房子 "
-        + "gate door car van bus taxi bench shop stall building sign boat bridge tent truck coach kiosk cafe tower"
+        + "gate door car van bus taxi bench shop stall building sign boat bridge tent truck coach kiosk cafe tower phone_box phone_booth"
 
     static let motifs = "印着 印有 印了 图案 卡通 字母 logo 图 小猪 小鸭 小黄鸭 恐龙 "
         + "picture logo motif design writing letters cartoon character print_of printed_with dinosaur unicorn mickey"
@@ -147,11 +147,11 @@ enum ReadingVocabulary {
             + "pensioner great-grandmother great-grandfather great_grandma great_grandpa oma opa"),
         (.adult,
          "男子 女子 成人 男人 女人 成年人 青年 中年 中年人 小伙子 小伙 阿姨 叔叔 先生 女士 大姐 大哥 中学生 初中生 高中生 大学生 "
-            + "护工 保姆 男的 女的 老师 导游 司机 志愿者 工作人员 "
+            + "护工 保姆 男的 女的 老师 导游 司机 志愿者 工作人员 姑娘 "
             + "adult man woman lady gentleman guy teenager teen young_man young_woman carer caregiver nurse student teacher tour_guide "
             + "teenage_boy teenage_girl lad"),
         (nil,
-         "男朋友 女朋友 儿子 女儿 个仔 个女 孙子 孙女 外孙 外孙女 妈妈 爸爸 母亲 父亲 老公 老婆 丈夫 妻子 爱人 哥哥 姐姐 弟弟 妹妹 侄子 侄女 朋友 同学 "
+         "男朋友 女朋友 儿子 女儿 个仔 个女 囡囡 幺儿 娘 孙子 孙女 外孙 外孙女 妈妈 爸爸 母亲 父亲 老公 老婆 丈夫 妻子 爱人 哥哥 姐姐 弟弟 妹妹 侄子 侄女 朋友 同学 "
             + "家人 老妈 老爸 妈 爸 媳妇 女婿 舅舅 姑姑 婆婆 岳母 岳父 婶婶 伯伯 闺女 外甥 外甥女 亲戚 邻居 老婆子 "
             + "son daughter grandson granddaughter grandchild mum mom mother mommy mummy mam dad father daddy husband "
             + "wife brother sister friend aunt auntie aunty uncle niece nephew partner cousin mother-in-law "
@@ -172,14 +172,14 @@ enum ReadingVocabulary {
 
     static let lost = "走丢 走失 跟丢 跟丢了 丢了 不见 不见了 找不到 唔见 唔见咗 搵唔到 失踪 走散 迷路 lost lose loses losing missing wandered disappeared gone_missing separated"
 
-    static let ageMarkers = "年龄 年纪 岁数 age aged"
+    static let ageMarkers = "年龄 年纪 岁数 今年 age aged"
     static let heightMarkers = "身高 个子 个头 height"
 
     static let agePhrases: [(AgeGroup, String)] = [
         (.elderly, "年纪大了 上了年纪 年纪大 年纪挺大 岁数大了 岁数大 老年 退休 古稀 耄耋 年纪很大 "
             + "elderly quite_elderly very_elderly getting_on getting_on_a_bit retired senior_citizen oap"),
         (.child, "刚上小学 上小学 小学 幼儿园 上幼儿园 还不会说话 不会说话 还在吃奶 学龄前 一年级 二年级 三年级 "
-            + "still_in_nappies in_nappies nappies just_started_school started_school primary_school nursery "
+            + "still_in_nappies in_nappies nappies still_in_diapers in_diapers diapers just_started_school started_school primary_school nursery "
             + "kindergarten preschool pre-school reception year_one year_two"),
         (.adult, "初中 高中 大学 secondary_school high_school university college sixth_form"),
     ]
@@ -199,7 +199,7 @@ enum ReadingVocabulary {
     static let negation = "不是 没穿 没戴 没带 冇戴 冇穿 冇带 冇 没有带 没有 没拿 没背 不带 without doesn't_have didn't_bring didn't_take left_his left_her not isn't wasn't isnt wasnt no_longer"
     static let corrections = "不对 说错了 更正 哦对了 纠正 应该说是 应该说 准确说 我说错了 no_wait actually sorry i_mean correction or_rather"
     static let copula = "是 为 系 is was are were 's"
-    static let phraseBreaks = "穿 穿着 穿著 着住 穿住 戴住 背住 揹住 拎住 攞住 攞 身穿 穿了 穿的 戴 戴着 戴了 背着 背 拿着 拿 拎着 拎 提着 推着 推 打着 打 坐在 坐着 坐 "
+    static let phraseBreaks = "穿 穿着 穿著 着住 穿住 戴住 背住 揹住 拎住 攞住 攞 揸住 揸 攥着 身穿 穿了 穿的 戴 戴着 戴了 背着 背 拿着 拿 拎着 拎 提着 推着 推 打着 打 坐在 坐着 坐 "
         + "抱着 拄着 拄 骑着 骑 带 挎着 "
         + "wear wearing wears wore worn dressed in has have had carrying carries holding holds pushing pushes riding "
         + "rides using uses sitting sits on under underneath over wearin"
@@ -214,12 +214,16 @@ enum ReadingVocabulary {
         + "golf short long big large tiny thin thick warm new baggy loose tight fluffy furry woolly wooly woollen knitted "
         + "knit plain cotton wool leather tweed corduroy cord linen silk velvet waterproof padded quilted zip-up zip "
         + "sleeveless hooded light-up light_up sparkly glittery shiny comfy comfortable oversized smart summer winter "
-        + "football rugby school sports sporty running walking hiking "
+        + "football rugby school sports sporty running walking hiking cargo camo light_wash dark_wash mid_wash acid_wash "
+        + "stonewash stone_wash stonewashed ripped distressed "
+        // Brands said before the garment ("a black Nike hoodie", "耐克运动鞋"): they name no garment themselves.
+        + "nike adidas puma reebok fila north_face the_north_face new_balance under_armour uniqlo zara gap "
+        + "耐克 阿迪 阿迪达斯 李宁 安踏 优衣库 "
 
     /// Words that carry no meaning for the reading; listed so they are neither "not understood"
     /// nor taken for a misspelt word.
     static let stopWords =
-        "着 了 与 及 以及 支 一支 咗 啲 喺 面包 包子 另一个 另外一个 另外 还有 或 或者 约 大约 大概 左右 一 一件 件 一条 条儿 一个 个 名 位 都 在 很 比较 偏 一点 有点 最后 看到 "
+        "着 了 与 及 以及 支 一支 俺 咗 啲 喺 面包 包子 另一个 另外一个 另外 还有 或 或者 约 大约 大概 左右 一 一件 件 一条 条儿 一个 个 名 位 都 在 很 比较 偏 一点 有点 最后 看到 "
         + "看见 此人 我的 家 我家 我们 我们家 他的 她的 上面 下面 里面 外面 里 上 下 相间 也 还 就 又 再 那 这 那个 这个 一双 双 一顶 顶 "
         + "一把 把 一只 只 一套 套 款 样 样子 颜色 的话 吧 呢 啊 呀 吗 嘛 哦 喂 请 帮 帮忙 帮我 麻烦 谢谢 快 急 着急 "
         + "刚才 刚刚 现在 今天 早上 上午 下午 中午 晚上 分钟 小时 前 后 时候 然后 就是 大家 个子不高 个子高 高高的 矮矮的 矮 高 "
@@ -277,7 +281,7 @@ enum ReadingVocabulary {
         ("篮色", "蓝色"), ("兰色", "蓝色"), ("蓝涩", "蓝色"), ("皇色", "黄色"), ("恢色", "灰色"), ("库子", "裤子"), ("外逃", "外套"),
         ("衣副", "衣服"), ("群子", "裙子"), ("冒子", "帽子"), ("t血", "t恤"), ("牛崽裤", "牛仔裤"), ("上依", "上衣"), ("卫依", "卫衣"),
         ("红涩", "红色"), ("黑涩", "黑色"), ("白涩", "白色"), ("绿涩", "绿色"), ("黄涩", "黄色"), ("灰涩", "灰色"), ("粉涩", "粉色"),
-        ("紫涩", "紫色"), ("棕涩", "棕色"), ("裤字", "裤子"), ("鞋字", "鞋子"), ("帽字", "帽子"), ("外淘", "外套"), ("衬杉", "衬衫"),
+        ("紫涩", "紫色"), ("棕涩", "棕色"), ("裤字", "裤子"), ("鞋字", "鞋子"), ("帽字", "帽子"), ("外淘", "外套"), ("外涛", "外套"), ("运动写", "运动鞋"), ("皮写", "皮鞋"), ("衬杉", "衬衫"),
         ("毛依", "毛衣"), ("雨依", "雨衣"), ("羽绒副", "羽绒服"), ("运动副", "运动服"), ("连衣群", "连衣裙"), ("短群", "短裙"),
     ]
 }
