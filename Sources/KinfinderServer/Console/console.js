@@ -18,6 +18,7 @@ const KF = (() => {
     'login.submit': ['Sign in', '登录'],
     'login.busy': ['Signing in…', '正在登录…'],
     'login.failed': ['Unknown worker or wrong password.', '工号或密码错误。'],
+    'login.tooMany': ['Too many sign-in attempts. Try again in {s} s.', '登录尝试次数过多，请 {s} 秒后再试。'],
     'login.expired': ['Your session has ended. Please sign in again.', '登录已失效，请重新登录。'],
     'logout': ['Sign out', '退出登录'],
     'live.on': ['Live', '实时'],
@@ -161,6 +162,8 @@ const KF = (() => {
     'fam.tooMany': ['At most 4 colours each for the top and the trousers.', '上衣和下装最多各选 4 种颜色。'],
     'fam.badHeight': ['Height: 40 to 230 cm.', '身高应在 40 到 230 厘米之间。'],
     'fam.rejected': ['The report was not accepted: {msg}', '提交未成功：{msg}'],
+    'fam.tooManyReports': ['Too many reports were sent from this device. Please try again in {min} min, or ask at the nearest duty post.',
+      '此设备提交的报告过多，请 {min} 分钟后再试，或到最近的值班点求助。'],
 
     'fam.statusTitle': ['Search progress · Kinfinder', '寻人进展 · Kinfinder'],
     'fam.statusHeading': ['Search progress', '寻人进展'],
@@ -270,7 +273,7 @@ const KF = (() => {
   function clearSession() { sessionStorage.removeItem(SESSION_KEY); }
 
   class ApiError extends Error {
-    constructor(status, message) { super(message); this.status = status; }
+    constructor(status, message, retryAfter) { super(message); this.status = status; this.retryAfter = retryAfter; }
   }
 
   async function api(path, { method = 'GET', body, auth = true, raw = false } = {}) {
@@ -291,7 +294,7 @@ const KF = (() => {
         clearSession();
         signedOutListeners.forEach((fn) => fn(true));
       }
-      throw new ApiError(res.status, message);
+      throw new ApiError(res.status, message, Number(res.headers.get('Retry-After')) || 0);
     }
     if (raw) return res.blob();
     if (res.status === 204) return null;
@@ -351,7 +354,8 @@ const KF = (() => {
         document.getElementById('login-password').value = '';
         showSignedIn();
       } catch (err) {
-        error.textContent = err.status === 401 ? t('login.failed') : t('error.generic', { msg: err.message });
+        error.textContent = err.status === 401 ? t('login.failed')
+          : err.status === 429 ? t('login.tooMany', { s: err.retryAfter || 30 }) : t('error.generic', { msg: err.message });
       } finally {
         submit.disabled = false;
         submit.textContent = t('login.submit');

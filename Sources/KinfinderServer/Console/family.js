@@ -117,7 +117,8 @@
       const created = await api('/api/v1/reports', { method: 'POST', body, auth: false });
       location.assign(created.familyLink);
     } catch (err) {
-      formError(err.status ? 'fam.rejected' : 'error.generic', { msg: err.message });
+      if (err.status === 429) formError('fam.tooManyReports', { min: Math.max(1, Math.ceil((err.retryAfter || 180) / 60)) });
+      else formError(err.status ? 'fam.rejected' : 'error.generic', { msg: err.message });
       button.disabled = false;
       button.textContent = t('fam.submit');
     }
