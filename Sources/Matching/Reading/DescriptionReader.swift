@@ -232,7 +232,9 @@ struct Interpretation {
                 k -= 1
                 steps += 1
             case .colour, .suffix, .joiner, .emptyModifier, .meaning(.garment), .meaning(.item), .meaning(.phraseBreak),
-                 .meaning(.adjective), .meaning(.pattern) where relative:
+                 .meaning(.adjective), .meaning(.pattern):
+                // Clothes are walked over only inside a 的-relative.
+                guard relative else { return false }
                 k -= 1
                 steps += 1
             default: return false
