@@ -20,7 +20,7 @@ public struct ServeConfiguration: Sendable {
     /// Search stored tracks when a report is filed.
     public var retroSearch = true
     /// Reports one client address may file without signing in.
-    public var reportRateLimit = ReportRateLimit()
+    public var reportRateLimit = RateLimit()
 
     public init() {}
 }

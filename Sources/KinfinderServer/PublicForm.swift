@@ -3,11 +3,11 @@ public import Hummingbird
 import Metrics
 import Synchronization
 
-/// How many reports one client address may file without signing in: a burst, then one per
-/// interval. A duty-post desk files through a signed-in worker and is not limited.
-public struct ReportRateLimit: Sendable {
+/// How often one client address may do something: a burst, then one per interval. The default is
+/// the public report form's (a duty-post desk files through a signed-in worker and is not limited).
+public struct RateLimit: Sendable {
     public var burst = 5
-    /// Seconds for one more report once the burst is spent.
+    /// Seconds for one more once the burst is spent.
     public var interval: Double = 180
     public init() {}
 }
@@ -19,12 +19,12 @@ actor RateLimiter {
         var updated: Double
     }
 
-    let limit: ReportRateLimit
+    let limit: RateLimit
     private var buckets: [String: Bucket] = [:]
     /// Addresses remembered at most; full buckets are forgotten first.
     static let capacity = 10_000
 
-    init(_ limit: ReportRateLimit) { self.limit = limit }
+    init(_ limit: RateLimit) { self.limit = limit }
 
     /// Takes one token for `key`: `nil` when allowed, else seconds until the next one.
     func take(_ key: String, now: Double = ProcessInfo.processInfo.systemUptime) -> Double? {
@@ -46,6 +46,14 @@ actor RateLimiter {
         buckets = buckets.filter { min(Double(limit.burst), $0.value.tokens + (now - $0.value.updated) * perSecond) < Double(limit.burst) }
         if buckets.count > Self.capacity { buckets.removeAll() }
     }
+}
+
+/// A public request refused for coming too often: 429 with Retry-After (whole seconds), counted on
+/// /metrics by `reason`.
+func tooManyRequests(_ reason: String, wait: Double, _ message: (Int) -> String) -> HTTPError {
+    Counter(label: "kinfinder_public_requests_refused_total", dimensions: [("reason", reason)]).increment()
+    let seconds = Int(wait.rounded(.up))
+    return HTTPError(.tooManyRequests, headers: [.retryAfter: "\(seconds)"], message: message(seconds))
 }
 
 /// The public routes (the family's form, the reading, sign-in) take JSON only: a page on another
@@ -97,7 +105,7 @@ actor LoginThrottle {
     private let addresses: RateLimiter
 
     init() {
-        var limit = ReportRateLimit()
+        var limit = RateLimit()
         limit.burst = 20
         limit.interval = 6
         addresses = RateLimiter(limit)

@@ -47,9 +47,7 @@ struct API {
         let input = try await request.decode(as: LoginInput.self, context: context)
         let account = input.worker.lowercased()
         if let wait = await loginThrottle.admit(account: account, address: context.clientAddress) {
-            Counter(label: "kinfinder_public_requests_refused_total", dimensions: [("reason", "login-rate")]).increment()
-            let seconds = Int(wait.rounded(.up))
-            throw HTTPError(.tooManyRequests, headers: [.retryAfter: "\(seconds)"], message: "too many sign-in attempts: try again in \(seconds) s")
+            throw tooManyRequests("login-rate", wait: wait) { "too many sign-in attempts: try again in \($0) s" }
         }
         let found = try await store.worker(id: input.worker)
         // Checked even when there is no such worker, so the refusal takes as long either way.
@@ -132,11 +130,7 @@ struct API {
         report.lastSeenAt = report.lastSeenAt ?? Date()
         if context.worker == nil, let wait = await reportLimiter.take(context.clientAddress) {
             // Every report raises and dispatches incidents: one address cannot file hundreds.
-            Counter(label: "kinfinder_public_requests_refused_total", dimensions: [("reason", "report-rate")]).increment()
-            let seconds = Int(wait.rounded(.up))
-            throw HTTPError(
-                .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
-                message: "too many reports from this address: try again in \(seconds) s, or ask at a duty post")
+            throw tooManyRequests("report-rate", wait: wait) { "too many reports from this address: try again in \($0) s, or ask at a duty post" }
         }
         let saved = try await store.addReport(report)
         let token = Secrets.newToken()

@@ -268,9 +268,7 @@ struct Interpretation {
             if people.isEmpty { people = range.filter { isPerson($0) && afterCompanionMarker($0, joiningOnly: true) } }
             if let nearest = people.min(by: { abs($0 - lost) < abs($1 - lost) }) { return nearest }
             // Anyone named outside a companion phrase, but not "his sister": a relation of the one missing.
-            let named = tokens.indices.contains { k in
-                isPerson(k) && !afterCompanionMarker(k) && !(k > 0 && ["his", "her", "their"].contains(tokens[k - 1].text))
-            }
+            let named = tokens.indices.contains { k in isPerson(k) && !afterCompanionMarker(k) && !relationOfAnother(k) }
             if people.isEmpty, nameToken == nil, !named {
                 // "missing is tom", "jamie lost": an unknown word next to "lost" is the person's name
                 // (not a place: "lost at chinatown"), when no person word names them.
@@ -283,8 +281,7 @@ struct Interpretation {
         if nameToken != nil { return nil }
         let candidates = tokens.indices.filter { isPerson($0) && !afterCompanionMarker($0) && reporterNaming($0) == nil }
         // "his dad", "her brother" are relations of the one missing: anyone else first.
-        guard var first = candidates.first(where: { !($0 > 0 && ["his", "her", "their", "他的", "她的"].contains(tokens[$0 - 1].text)) })
-            ?? candidates.first else { return nil }
+        guard var first = candidates.first(where: { !relationOfAnother($0) }) ?? candidates.first else { return nil }
         // "我妹妹的孩子": the person is the one after 的.
         while first + 2 < tokens.count, case .meaning(.de) = tokens[first + 1].kind, isPerson(first + 2) { first += 2 }
         return first
@@ -297,6 +294,19 @@ struct Interpretation {
         let subjectAge = persons[0].nounAges.first
         let subjectIsKin = Self.childKin.contains(Self.root(subject)), isKin = Self.childKin.contains(Self.root(word))
         return (subjectIsKin && !isKin && age == .child) || (!subjectIsKin && isKin && subjectAge == .child)
+    }
+
+    /// "his sister", "her dad", 他的妈妈: the person word at `n` names someone's relation.
+    func relationOfAnother(_ n: Int) -> Bool {
+        n > 0 && Self.thirdPersonPossessives.contains(tokens[n - 1].text)
+    }
+
+    static let thirdPersonPossessives: Set<String> = ["his", "her", "their", "他的", "她的"]
+
+    /// A clause break that ends a sentence (not a comma or bracket).
+    func endsSentence(_ k: Int) -> Bool {
+        if case .clauseBreak = tokens[k].kind { return !Self.softBreaks.contains(tokens[k].text) }
+        return false
     }
 
     /// "my other daughter", 另一个女儿: someone besides the one of that name already spoken of.
@@ -358,9 +368,7 @@ struct Interpretation {
     /// The number at `n` opens a sentence and no person or garment word follows it ("…lookout. 84 and
     /// gets confused").
     func opensSentence(_ n: Int) -> Bool {
-        guard n == 0 || { if case .clauseBreak = tokens[n - 1].kind { !Self.softBreaks.contains(tokens[n - 1].text) } else { false } }() else {
-            return false
-        }
+        guard n == 0 || endsSentence(n - 1) else { return false }
         guard let next = nextContent(after: n) else { return true }
         switch tokens[next].kind {
         case .meaning(.person), .meaning(.garment), .meaning(.item), .colour: return false
@@ -398,9 +406,7 @@ struct Interpretation {
     func apposition(_ n: Int, age: AgeGroup?) -> Bool {
         guard let last = lastPersonToken, last < n, n - last <= 8, standsAlone(n), !afterCompanionMarker(n) else { return false }
         // Only right after them: no sentence ends between.
-        for k in last..<n {
-            if case .clauseBreak = tokens[k].kind, !Self.softBreaks.contains(tokens[k].text) { return false }
-        }
+        guard !(last..<n).contains(where: endsSentence) else { return false }
         let p = persons[current]
         if age == nil { return !p.nounAges.isEmpty && !Self.isKin(p.word) }
         return p.nounAges.allSatisfy { $0 == age }
@@ -720,7 +726,6 @@ struct Interpretation {
             for i in pending.indices { pending[i].adjacent = false }
         case .meaning(.phraseBreak):
             flush()
-            if t.text == "印着" { motifClause = true }
         case .meaning(.stop):
             for i in pending.indices { pending[i].adjacent = false }
             if t.text == "no", n + 1 < tokens.count {
@@ -859,8 +864,7 @@ struct Interpretation {
                 // "上衣红色 裤子蓝色", "top: red trousers: blue": the colours belong to the garment before.
                 give(pending.map(\.mention), to: back)
                 colourless.removeAll { $0 == back }
-            } else if cjk, let back = pending.first(where: { $0.after != nil })?.after,
-                      pending.contains(where: { $0.after == nil }), pending.last?.after == nil {
+            } else if cjk, let back = pending.first(where: { $0.after != nil })?.after, pending.last?.after == nil {
                 // "花褂子红底白花的 黑裤子": the run after 褂子 is its own, 黑 is the trousers'.
                 give(pending.filter { $0.after == back }.map(\.mention), to: back)
                 colourless.removeAll { $0 == back }
