@@ -47,6 +47,12 @@ public struct ColourSampler: Sendable {
     /// 32,768 colour-name indices, at `(y>>3)<<10 | (u>>3)<<5 | (v>>3)`.
     public let table: [UInt8]
     public let regions: ColourSampling
+    /// The scene's light: each pixel is corrected by it before it is named (the background test
+    /// compares uncorrected values).
+    public var light = SceneLight.neutral {
+        didSet { maps = light.maps() }
+    }
+    private var maps = SceneLight.neutral.maps()
 
     public init(table: [UInt8], regions: ColourSampling = ColourSampling()) {
         precondition(table.count == 32 * 32 * 32, "the colour table has 32,768 entries")
@@ -92,6 +98,7 @@ public struct ColourSampler: Sendable {
         let bg = background ?? ([], [], [])
         let checkBackground = useBackground && bg.y.count == mask.count && bg.u.count == mask.count && bg.v.count == mask.count
         let tl = regions.backgroundLuma, tc = regions.backgroundChroma
+        maps.y.withUnsafeBufferPointer { ly in maps.u.withUnsafeBufferPointer { lu in maps.v.withUnsafeBufferPointer { lv in
         bg.y.withUnsafeBufferPointer { by in bg.u.withUnsafeBufferPointer { bu in bg.v.withUnsafeBufferPointer { bv in
         y.withUnsafeBufferPointer { yp in
             u.withUnsafeBufferPointer { up in
@@ -130,7 +137,8 @@ public struct ColourSampler: Sendable {
                                                 if abs(pu - 128 - su) + abs(pv - 128 - sv) <= tc { continue }
                                             }
                                         }
-                                        counts[Int(lut[((py >> 3) << 10) | ((pu >> 3) << 5) | (pv >> 3)])] += 1
+                                        let ny = Int(ly[py]), nu = Int(lu[pu]), nv = Int(lv[pv])
+                                        counts[Int(lut[((ny >> 3) << 10) | ((nu >> 3) << 5) | (nv >> 3)])] += 1
                                         fg += 1
                                     }
                                 }
@@ -143,6 +151,7 @@ public struct ColourSampler: Sendable {
                 }
             }
         }
+        } } }
         } } }
         return out
     }

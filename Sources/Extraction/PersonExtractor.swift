@@ -20,6 +20,8 @@ public struct ExtractorConfiguration: Sendable, Hashable {
     /// The tracker of the learned detector.
     public var detectionTracker = DetectionTrackerConfiguration()
     public var colour = ColourSampling()
+    /// Exposure and colour cast taken off before pixels are named.
+    public var light = SceneLightConfiguration()
     /// Detections a track needs before its descriptor is worth matching or storing: motion-only
     /// candidates come every frame, network boxes a few times a second.
     public var minimumObservations = 6
@@ -93,7 +95,8 @@ public final class PersonExtractor {
     public private(set) var heightModel = PerspectiveHeightModel()
     private var detector: any PersonDetector
     private var tracker: any PersonTracker
-    private let sampler: ColourSampler
+    private var sampler: ColourSampler
+    private var sceneLight: SceneLightEstimator
     private var accumulators: [Int: TrackAccumulator] = [:]
     private let learned: Bool
     /// Which detector this extractor runs.
@@ -109,6 +112,7 @@ public final class PersonExtractor {
         detector = MotionDetector(stage: Self.stage(width: width, height: height, c))
         tracker = IoUTracker(configuration: c.tracker)
         sampler = ColourSampler(table: colourTable, regions: c.colour)
+        sceneLight = SceneLightEstimator(configuration: c.light)
         learned = false
     }
 
@@ -123,6 +127,7 @@ public final class PersonExtractor {
         detector = LearnedPersonDetector(stage: Self.stage(width: width, height: height, c), network: network, configuration: c.learned)
         tracker = DetectionTracker(width: width, height: height, configuration: c.detectionTracker)
         sampler = ColourSampler(table: colourTable, regions: c.colour)
+        sceneLight = SceneLightEstimator(configuration: c.light)
         learned = true
     }
 
@@ -172,6 +177,9 @@ public final class PersonExtractor {
 
         var improved: [TrackView] = []
         let background = detector.background
+        if let b = background, sceneLight.update(y: b.y, u: b.u, v: b.v, time: time) {
+            sampler.light = sceneLight.light
+        }
         let active = Dictionary(uniqueKeysWithValues: tracker.active.map { ($0.id, $0) })
         let detections = output.detections
         for (di, detection) in detections.enumerated() {

@@ -66,6 +66,15 @@ public struct ClipAccuracy: Sendable {
     public var falseIncidents = 0
     public var decoyQueries = 0
 
+    /// What rank-1 could be at best with these labels: the expected rank-1 if every identity had
+    /// one track that read its labelled colours and age exactly and ties were broken at random
+    /// (two people labelled black/black can never both be first).
+    public var labelCeiling: Double = 0
+    /// Rank-1 with these tracks if each track read its owner's labelled colours exactly (tracks
+    /// that belong to nobody keep what they read; ties count as a random draw): what is lost to
+    /// tracking (missed, fragmented, merged people) rather than to colour reading.
+    public var trueColourRank1: Double = 0
+
     public var precision: Double { tracking.precision }
     public var recall: Double { tracking.recall }
     public var rank1: Double { ranking.recall(at: 1) }
@@ -114,11 +123,11 @@ public enum Evaluation {
 
     /// Detection and tracking metrics over the annotated frames, colour accuracy of the tracks
     /// that belong to a labelled person, and report → track ranks for every identity's
-    /// description (`english` or Chinese). `decoys` are descriptions that match nobody in the clip:
+    /// descriptions in `languages` (each a query of its own). `decoys` are descriptions that match nobody in the clip:
     /// tracks scoring at or above the threshold for them count as false incidents.
     public static func score(
         _ obs: ClipObservation, truth: GroundTruth, parser: DescriptionReader, matcher: Matcher = Matcher(),
-        iou minimumIoU: Float = 0.5, chinese: Bool = false, decoys: [String] = []
+        iou minimumIoU: Float = 0.5, languages: [ReadingSummary.Language] = [.english, .chinese], decoys: [String] = []
     ) throws -> ClipAccuracy {
         var acc = ClipAccuracy()
         let s = obs.workingScale
@@ -168,20 +177,75 @@ public enum Evaluation {
                 .map { ($0.0, $0.1.total) }
         }
         for identity in truth.identities {
-            let text = chinese ? identity.description_zh : identity.description_en
-            let list = try ranked(text, id: Int64(identity.id))
-            let relevant = obs.descriptors.filter { owner[$0.trackID] == identity.id }.count
-            acc.ranking.add(rankedRelevance: list.map { owner[$0.0] == identity.id }, relevantCount: relevant)
-            let rank = list.firstIndex { owner[$0.0] == identity.id }.map { $0 + 1 }
-            acc.retrieval.append(ClipAccuracy.Retrieval(
-                identity: identity.id, description: text, rank: rank, bestScore: list.first?.1 ?? 0,
-                rightTrackScore: rank.map { list[$0 - 1].1 }))
+            for language in languages {
+                let text = language == .chinese ? identity.description_zh : identity.description_en
+                let list = try ranked(text, id: Int64(identity.id))
+                let relevant = obs.descriptors.filter { owner[$0.trackID] == identity.id }.count
+                acc.ranking.add(rankedRelevance: list.map { owner[$0.0] == identity.id }, relevantCount: relevant)
+                let rank = list.firstIndex { owner[$0.0] == identity.id }.map { $0 + 1 }
+                acc.retrieval.append(ClipAccuracy.Retrieval(
+                    identity: identity.id, description: text, rank: rank, bestScore: list.first?.1 ?? 0,
+                    rightTrackScore: rank.map { list[$0 - 1].1 }))
+            }
         }
+        acc.labelCeiling = Self.labelCeiling(truth.identities)
+        acc.trueColourRank1 = try Self.trueColourRank1(
+            obs.descriptors, owner: owner, truth: truth, parser: parser, matcher: matcher, languages: languages)
         for (k, text) in decoys.enumerated() {
             acc.falseIncidents += try ranked(text, id: Int64(-1 - k)).filter { $0.1 >= matcher.configuration.threshold }.count
             acc.decoyQueries += 1
         }
         return acc
+    }
+}
+
+extension Evaluation {
+    /// Expected rank-1 over `identities` when each is found by its labels alone: 1 / (the number of
+    /// identities with the same upper and lower colour and age group).
+    static func labelCeiling(_ identities: [GroundTruth.Identity]) -> Double {
+        guard !identities.isEmpty else { return 0 }
+        func key(_ p: GroundTruth.Identity) -> String { "\(p.upper)/\(p.lower)/\(p.ageGroup)" }
+        let counts = Dictionary(grouping: identities, by: key).mapValues(\.count)
+        return identities.map { 1 / Double(counts[key($0)] ?? 1) }.reduce(0, +) / Double(identities.count)
+    }
+
+    /// Rank-1 when every owned track's colours are its owner's labels (all pixels in the labelled
+    /// name); a tie at the top (same total and strength) counts as the share of tied tracks that
+    /// are the person's.
+    static func trueColourRank1(
+        _ descriptors: [TrackDescriptor], owner: [Int: Int], truth: GroundTruth, parser: DescriptionReader,
+        matcher: Matcher, languages: [ReadingSummary.Language]
+    ) throws -> Double {
+        guard !truth.identities.isEmpty, !languages.isEmpty else { return 0 }
+        let identities = Dictionary(uniqueKeysWithValues: truth.identities.map { ($0.id, $0) })
+        func labelled(_ name: String, pixels: Int, fallback: ColourHistogram) -> ColourHistogram {
+            guard let c = ColourName(english: name) else { return fallback }
+            var counts = [Int](repeating: 0, count: ColourName.allCases.count)
+            counts[c.rawValue] = max(1, pixels)
+            return ColourHistogram(counts: counts)
+        }
+        let tracks = descriptors.map { d -> TrackDescriptor in
+            guard let id = owner[d.trackID], let p = identities[id] else { return d }
+            var t = d
+            t.upper = labelled(p.upper, pixels: d.upper.pixels, fallback: d.upper)
+            t.lower = labelled(p.lower, pixels: d.lower.pixels, fallback: d.lower)
+            return t
+        }
+        let reference = Date(timeIntervalSince1970: 0)
+        var total = 0.0
+        for identity in truth.identities {
+            for language in languages {
+                let parsed = try parser.read(language == .chinese ? identity.description_zh : identity.description_en)
+                let report = MissingPersonReport(
+                    id: Int64(identity.id), name: "q", ageGroup: parsed.ageGroup, heightCM: parsed.heightCM,
+                    upper: parsed.upper, lower: parsed.lower)
+                let scored = tracks.compactMap { d in matcher.score(report, d, seenAt: reference).map { (d.trackID, $0) } }
+                guard let best = scored.min(by: { $0.1.ranks(before: $1.1) })?.1 else { continue }
+                let top = scored.filter { !best.ranks(before: $0.1) }
+                total += Double(top.filter { owner[$0.0] == identity.id }.count) / Double(top.count)
+            }
+        }
+        return total / Double(truth.identities.count * languages.count)
     }
 }
 

@@ -35,6 +35,10 @@ struct BenchRecord: Codable {
     var lowerColourAccuracy: Double?
     var rank1: Double?
     var rank5: Double?
+    /// Rank-1 if every track read its owner's labelled colours, and the labels' own ceiling
+    /// (people labelled alike cannot all be first): see `ClipAccuracy`.
+    var trueColourRank1: Double?
+    var labelCeiling: Double?
     var mAP: Double?
     var falseIncidentsPerHour: Double?
 
@@ -66,6 +70,8 @@ struct BenchRecord: Codable {
         lowerColourAccuracy = acc.lowerColours.total > 0 ? acc.lowerColours.accuracy : nil
         rank1 = acc.ranking.recall(at: 1)
         rank5 = acc.ranking.recall(at: 5)
+        trueColourRank1 = acc.trueColourRank1
+        labelCeiling = acc.labelCeiling
         mAP = acc.ranking.meanAveragePrecision
         let hours = Double(truth.frames) / max(1, truth.fps) / 3600
         falseIncidentsPerHour = acc.decoyQueries > 0 ? Double(acc.falseIncidents) / Double(acc.decoyQueries) / hours : nil

@@ -22,7 +22,8 @@ struct Evaluate: AsyncParsableCommand {
     @OptionGroup var detectorOptions: DetectorOptions
     @Argument(help: ArgumentHelp("Clips with ground truth.", valueName: "clip")) var clips: [String]
     @Option(help: "Working width in pixels.") var width: Int = 640
-    @Flag(help: "Use the Chinese descriptions instead of the English ones.") var chinese = false
+    @Option(help: "Which descriptions become reports: en, zh or both (each person's description in each language is a query).")
+    var language: DescriptionLanguages = .both
     @Option(help: ArgumentHelp("Write each clip's tracked boxes per frame (source pixels) as JSON into this folder.", valueName: "dir"))
     var boxes: String?
     @Option(help: ArgumentHelp(
@@ -72,7 +73,8 @@ struct Evaluate: AsyncParsableCommand {
                 continue
             }
             let acc = try Evaluation.score(
-                obs, truth: truth, parser: parser, chinese: chinese, decoys: BenchRecord.decoys(for: truth, chinese: chinese))
+                obs, truth: truth, parser: parser, languages: language.languages,
+                decoys: language.languages.flatMap { BenchRecord.decoys(for: truth, chinese: $0 == .chinese) })
             results.append(BenchRecord(clip: clip, observation: obs, accuracy: acc, truth: truth))
             let perFrame = Double(max(1, obs.frames))
             print("\(clip): \(obs.frames) frames in \(String(format: "%.2f", obs.wallSeconds)) s, \(obs.descriptors.count) tracks; "
@@ -93,6 +95,8 @@ struct Evaluate: AsyncParsableCommand {
                 print("  identity \(r.identity) \"\(r.description)\": rank \(r.rank.map(String.init) ?? "none"), "
                     + "right track \(r.rightTrackScore.map { String(format: "%.2f", $0) } ?? "-"), best \(String(format: "%.2f", r.bestScore))")
             }
+            print("  rank-1 \(String(format: "%.0f%%", acc.rank1 * 100)); with every track reading its owner's labelled colours "
+                + "\(String(format: "%.0f%%", acc.trueColourRank1 * 100)); the labels' own ceiling \(String(format: "%.0f%%", acc.labelCeiling * 100))")
             let t = acc.tracking
             rows.append([clip, String(format: "%.0f", Double(obs.frames) / max(1e-9, obs.wallSeconds)),
                          String(format: "%.2f/%.2f/%.2f", t.precision, t.recall, t.f1), String(format: "%.2f", t.mota),
@@ -111,6 +115,18 @@ struct Evaluate: AsyncParsableCommand {
         print("")
         printTable(
             ["CLIP", "FPS", "DET P/R/F1", "MOTA", "IDSW", "IDF1", "COLOUR UP/LOW", "RANK-1/5", "mAP", "TRACKS/PEOPLE"], rows)
+    }
+}
+
+/// `evaluate --language`.
+enum DescriptionLanguages: String, ExpressibleByArgument, CaseIterable {
+    case en, zh, both
+    var languages: [ReadingSummary.Language] {
+        switch self {
+        case .en: [.english]
+        case .zh: [.chinese]
+        case .both: [.english, .chinese]
+        }
     }
 }
 
@@ -137,6 +153,11 @@ extension Evaluate {
             case "chromaThreshold": c.background.chromaThreshold = UInt8(v)
             case "shadowShift": c.background.shadowShift = UInt8(v)
             case "levelsPerSecond": c.background.levelsPerSecond = v
+            case "lightMaximumGain": c.light.maximumGain = Float(v)
+            case "lightMaximumCast": c.light.maximumCast = Float(v)
+            case "lightWhitePercentile": c.light.whitePercentile = Float(v)
+            case "lightWhiteLuma": c.light.whiteLuma = Float(v)
+            case "light": c.light.enabled = v != 0
             case "cropsPerSecond": c.learned.cropsPerSecond = v
             case "roundsPerSecond": c.learned.roundsPerSecond = v
             case "maximumCropsPerRound": c.learned.maximumCropsPerRound = Int(v)
