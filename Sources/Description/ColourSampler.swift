@@ -69,6 +69,12 @@ public struct ColourSampler: Sendable {
     /// background model there — unless that drops most of them (the person has stood there so long
     /// that the model learnt them), in which case every pixel of the centre counts.
     ///
+    /// A box from motion alone is the mask's blob, whose edges hold the ground around the person:
+    /// there a pixel is ground when it matches the background at its cell or any of the eight
+    /// beside it (textured ground — a lawn, gravel — differs pixel to pixel from the half-size
+    /// model by more than the tolerance, but not from all its neighbours; a network's box is tight
+    /// on the person, and there the wider test would drop clothing next to ground of its colour).
+    ///
     /// `hidden`: boxes of people in front of this one; their pixels are someone else's and are
     /// neither sampled nor counted in the part's area.
     public func sample(
@@ -76,7 +82,8 @@ public struct ColourSampler: Sendable {
         background: (y: [UInt8], u: [UInt8], v: [UInt8])? = nil, withoutMotion: Bool = false, hidden: [Box] = []
     ) -> ColourSample {
         let moving = sample(box, y: y, u: u, v: v, width: width, height: height, mask: mask, maskWidth: maskWidth,
-                            background: background, useMask: true, useBackground: true, margin: regions.sideMargin, hidden: hidden)
+                            background: background, useMask: true, useBackground: true, margin: regions.sideMargin, hidden: hidden,
+                            groundNeighbours: !withoutMotion)
         guard withoutMotion, Float(moving.upperForeground) < regions.stillMaskShare * Float(max(1, moving.upperArea)) else { return moving }
         let still = sample(box, y: y, u: u, v: v, width: width, height: height, mask: mask, maskWidth: maskWidth,
                            background: background, useMask: false, useBackground: true, margin: regions.stillSideMargin, hidden: hidden)
@@ -87,7 +94,8 @@ public struct ColourSampler: Sendable {
 
     private func sample(
         _ box: Box, y: [UInt8], u: [UInt8], v: [UInt8], width: Int, height: Int, mask: [UInt8], maskWidth: Int,
-        background: (y: [UInt8], u: [UInt8], v: [UInt8])?, useMask: Bool, useBackground: Bool, margin: Float, hidden: [Box]
+        background: (y: [UInt8], u: [UInt8], v: [UInt8])?, useMask: Bool, useBackground: Bool, margin: Float, hidden: [Box],
+        groundNeighbours: Bool = false
     ) -> ColourSample {
         var out = ColourSample()
         let cw = (width + 1) / 2
@@ -98,6 +106,7 @@ public struct ColourSampler: Sendable {
         let bg = background ?? ([], [], [])
         let checkBackground = useBackground && bg.y.count == mask.count && bg.u.count == mask.count && bg.v.count == mask.count
         let tl = regions.backgroundLuma, tc = regions.backgroundChroma
+        let reach = groundNeighbours ? 1 : 0
         maps.y.withUnsafeBufferPointer { ly in maps.u.withUnsafeBufferPointer { lu in maps.v.withUnsafeBufferPointer { lv in
         bg.y.withUnsafeBufferPointer { by in bg.u.withUnsafeBufferPointer { bu in bg.v.withUnsafeBufferPointer { bv in
         y.withUnsafeBufferPointer { yp in
@@ -127,15 +136,23 @@ public struct ColourSampler: Sendable {
                                         guard !useMask || mp[m] != 0 else { continue }
                                         let py = Int(yp[yRow + x]), pu = Int(up[cRow + (x >> 1)]), pv = Int(vp[cRow + (x >> 1)])
                                         if checkBackground {
-                                            let g = Int(by[m]), gu = Int(bu[m]) - 128, gv = Int(bv[m]) - 128
-                                            // The ground itself: same luma and chroma.
-                                            if abs(py - g) <= tl && abs(pu - 128 - gu) + abs(pv - 128 - gv) <= tc { continue }
-                                            // Its shadow: luma scaled by r ∈ [0.5, 0.95], chroma scaled by the same r
-                                            // (limited-range YUV: a darker surface is also less saturated).
-                                            if py < g && 2 * py >= g && 20 * py <= 19 * g {
-                                                let su = (gu * py) / max(1, g), sv = (gv * py) / max(1, g)
-                                                if abs(pu - 128 - su) + abs(pv - 128 - sv) <= tc { continue }
+                                            // Ground, or its shadow, at this cell of the background (or, for a
+                                            // motion box, one beside it).
+                                            var ground = false
+                                            for dr in -reach...reach where !ground {
+                                                let nr = mr + dr
+                                                guard nr >= 0, nr < maskHeight else { continue }
+                                                for dc in -reach...reach {
+                                                    let nc = mx + dc
+                                                    guard nc >= 0, nc < maskWidth else { continue }
+                                                    let n = nr * maskWidth + nc
+                                                    if Self.isGround(py, pu, pv, g: Int(by[n]), gu: Int(bu[n]) - 128, gv: Int(bv[n]) - 128, luma: tl, chroma: tc) {
+                                                        ground = true
+                                                        break
+                                                    }
+                                                }
                                             }
+                                            if ground { continue }
                                         }
                                         let ny = Int(ly[py]), nu = Int(lu[pu]), nv = Int(lv[pv])
                                         counts[Int(lut[((ny >> 3) << 10) | ((nu >> 3) << 5) | (nv >> 3)])] += 1
@@ -154,5 +171,16 @@ public struct ColourSampler: Sendable {
         } } }
         } } }
         return out
+    }
+
+    /// A pixel that is the ground (luma `g`, chroma `gu`, `gv` about 128) itself — same luma and
+    /// chroma — or its shadow: luma scaled by r ∈ [0.5, 0.95] and chroma by the same r
+    /// (limited-range YUV: a darker surface is also less saturated).
+    @inline(__always)
+    static func isGround(_ py: Int, _ pu: Int, _ pv: Int, g: Int, gu: Int, gv: Int, luma tl: Int, chroma tc: Int) -> Bool {
+        if abs(py - g) <= tl && abs(pu - 128 - gu) + abs(pv - 128 - gv) <= tc { return true }
+        guard py < g && 2 * py >= g && 20 * py <= 19 * g else { return false }
+        let su = (gu * py) / max(1, g), sv = (gv * py) / max(1, g)
+        return abs(pu - 128 - su) + abs(pv - 128 - sv) <= tc
     }
 }

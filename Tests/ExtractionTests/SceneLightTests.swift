@@ -138,4 +138,35 @@ struct SceneLightTests {
         let corrected = sampler.sample(box, y: greyY, u: bluish, v: v, width: w, height: h, mask: mask, maskWidth: w / 2)
         #expect(corrected.upper[ColourName.grey.rawValue] == corrected.upperForeground)
     }
+
+    @Test("textured ground at a motion box's edge is ground by the cells beside it; a network's box keeps the exact test")
+    func texturedGround() {
+        let w = 40, h = 80, cw = w / 2, ch = h / 2
+        // The half-size background: stripes of luma 40 and 100 a cell wide (grass, gravel).
+        var bgY = [UInt8](repeating: 0, count: cw * ch)
+        for i in 0..<(cw * ch) { bgY[i] = (i % cw) % 2 == 0 ? 40 : 100 }
+        let neutral = [UInt8](repeating: 128, count: cw * ch)
+        // The frame shows the same ground, shifted by one cell: 60 luma off its own cell (and not its
+        // shadow), equal to the cells beside it.
+        var y = [UInt8](repeating: 0, count: w * h)
+        for r in 0..<h { for x in 0..<w { y[r * w + x] = ((x >> 1) % 2 == 0) ? 100 : 40 } }
+        let mask = [UInt8](repeating: 255, count: cw * ch)
+        let box = Box(x: 0, y: 0, width: Float(w), height: Float(h))
+        let sampler = ColourSampler(table: lumaTable())
+        let background = (y: bgY, u: neutral, v: neutral)
+        let motion = sampler.sample(box, y: y, u: neutral, v: neutral, width: w, height: h, mask: mask, maskWidth: cw,
+                                    background: background, withoutMotion: false)
+        #expect(motion.upperArea > 0)
+        #expect(motion.upperForeground == 0 && motion.lowerForeground == 0)
+        let network = sampler.sample(box, y: y, u: neutral, v: neutral, width: w, height: h, mask: mask, maskWidth: cw,
+                                     background: background, withoutMotion: true)
+        #expect(network.upperForeground == network.upperArea && network.upperArea > 0)
+        #expect(network.upper[ColourName.grey.rawValue] + network.upper[ColourName.black.rawValue] == network.upperForeground)
+
+        // Clothing unlike every cell around it is kept in both.
+        let shirt = [UInt8](repeating: 220, count: w * h)
+        let worn = sampler.sample(box, y: shirt, u: neutral, v: neutral, width: w, height: h, mask: mask, maskWidth: cw,
+                                  background: background, withoutMotion: false)
+        #expect(worn.upperForeground == worn.upperArea && worn.upper[ColourName.white.rawValue] == worn.upperForeground)
+    }
 }
