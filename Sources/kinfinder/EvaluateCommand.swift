@@ -170,6 +170,8 @@ extension Evaluate {
             case "personHeightsPerSide": c.learned.planner.personHeightsPerSide = Float(v)
             case "minimumSide": c.learned.planner.minimumSide = Float(v)
             case "padding": c.learned.planner.padding = Float(v)
+            case "sweepSideFraction": c.learned.planner.sweepSideFraction = Float(v)
+            case "sweepOverlap": c.learned.planner.sweepOverlap = Float(v)
             case "birthScore": c.detectionTracker.birthScore = Float(v)
             case "keepScore": c.detectionTracker.keepScore = Float(v)
             case "hitsToConfirm": c.detectionTracker.hitsToConfirm = Int(v)
