@@ -4,18 +4,7 @@ import Ingest
 import Testing
 import Detection
 @testable import KinfinderCore
-
-/// A seeded generator so jitter tests are repeatable.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import KinfinderTestSupport
 
 @Suite("Live: backoff, percentiles, hand-off")
 struct LiveUnitTests {
@@ -26,7 +15,7 @@ struct LiveUnitTests {
         b.reset()
         #expect(b.next() == 0.5)
         var jittered = Backoff(initial: 1, maximum: 8, jitter: 0.2)
-        var rng = SplitMix(state: 7)
+        var rng = SeededGenerator(state: 7)
         let waits = (0..<200).map { _ in jittered.next(using: &rng) }
         #expect(waits[0] >= 0.8 && waits[0] <= 1.2)
         #expect(waits.allSatisfy { $0 <= 8 })
