@@ -170,14 +170,21 @@ public struct IncidentFilter: Sendable, Hashable {
     public var cameraID: String?
     public var cellID: String?
     public var since: Date?
+    /// Only incidents listed after this one (the list is newest first: by creation time, then id),
+    /// so pages follow one another without gaps or repeats as new incidents arrive.
+    public var after: Int64?
     public var limit: Int
 
-    public init(status: IncidentStatus? = nil, reportID: Int64? = nil, cameraID: String? = nil, cellID: String? = nil, since: Date? = nil, limit: Int = 1000) {
+    public init(
+        status: IncidentStatus? = nil, reportID: Int64? = nil, cameraID: String? = nil, cellID: String? = nil, since: Date? = nil,
+        after: Int64? = nil, limit: Int = 1000
+    ) {
         self.status = status
         self.reportID = reportID
         self.cameraID = cameraID
         self.cellID = cellID
         self.since = since
+        self.after = after
         self.limit = limit
     }
 }

@@ -24,7 +24,8 @@ enum GridSchema {
     static let v4 = "v4-workers-dispatch-events"
     static let v5 = "v5-camera-leases"
     static let v6 = "v6-report-attributes"
-    static let all = [v1, v2, v3, v4, v5, v6]
+    static let v7 = "v7-incident-list-indexes"
+    static let all = [v1, v2, v3, v4, v5, v6, v7]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -45,6 +46,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v6) { db in
             try db.execute(sql: v6SQL)
+        }
+        migrator.registerMigration(v7) { db in
+            try db.execute(sql: v7SQL)
         }
         return migrator
     }
@@ -259,5 +263,18 @@ enum GridSchema {
     /// when the report says none).
     static let v6SQL = """
         ALTER TABLE report ADD COLUMN attributes TEXT NOT NULL DEFAULT '';
+        """
+
+    /// The incident list, newest first, and each of its filters read from an index in list order:
+    /// no table scan and no sort, whatever the table's size, and a page after a cursor starts where
+    /// the last one ended (`(created_at, id) < (…)`). The id is named although SQLite keeps the rowid
+    /// in every index, because PostgreSQL does not.
+    static let v7SQL = """
+        CREATE INDEX incident_created ON incident(created_at, id);
+        DROP INDEX incident_status_created;
+        CREATE INDEX incident_status_created ON incident(status, created_at, id);
+        CREATE INDEX incident_camera_created ON incident(camera_id, created_at, id);
+        CREATE INDEX incident_cell_created ON incident(cell_id, created_at, id);
+        CREATE INDEX incident_report_created ON incident(report_id, created_at, id);
         """
 }

@@ -25,3 +25,14 @@ extension SQLiteGridStore {
         try await read { db in try Int.fetchOne(db, sql: sql) }
     }
 }
+
+extension SQLiteGridStore {
+    /// SQLite's plan for the incident list with `filter` (`EXPLAIN QUERY PLAN`, one detail per step).
+    func incidentListPlan(_ filter: IncidentFilter) async throws -> [String] {
+        let query = StoreQueries.incidents(filter)
+        let sql = query.sql, arguments = StatementArguments(query.values)
+        return try await read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
+    }
+}

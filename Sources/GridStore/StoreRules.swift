@@ -141,6 +141,8 @@ enum StoreQueries {
         if let cameraID = filter.cameraID { add("camera_id = ?", cameraID) }
         if let cellID = filter.cellID { add("cell_id = ?", cellID) }
         if let since = filter.since { add("created_at >= ?", since) }
+        // Keyset paging: strictly after the cursor in list order (an unknown cursor lists nothing).
+        if let after = filter.after { add("(created_at, id) < (SELECT created_at, id FROM incident WHERE id = ?)", after) }
         values.append(max(0, filter.limit))
         return ("SELECT * FROM incident \(whereClause(conditions)) ORDER BY created_at DESC, id DESC LIMIT ?", values)
     }

@@ -339,9 +339,16 @@ struct API {
             guard let n = Int(l), (1...1000).contains(n) else { throw HTTPError(.badRequest, message: "limit: 1 to 1000") }
             filter.limit = n
         }
+        if let a = q.get("after") {
+            guard let id = Int64(a), id > 0 else { throw HTTPError(.badRequest, message: "after: an incident id (the previous page's next)") }
+            filter.after = id
+        }
         let list = try await store.incidents(filter)
         let mine = q.get("assigned") == "me"
-        return IncidentList(incidents: try await views(list, onlyFor: mine ? context.worker : nil))
+        // A full page may have more behind it: the next page starts after its last incident (also
+        // when `assigned=me` kept fewer of them).
+        let next = list.count == filter.limit ? list.last?.id : nil
+        return IncidentList(incidents: try await views(list, onlyFor: mine ? context.worker : nil), next: next)
     }
 
     /// Views with report names and dispatch state; `onlyFor` keeps the incidents whose responsible

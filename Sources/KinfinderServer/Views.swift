@@ -198,6 +198,13 @@ public struct IncidentView: ResponseEncodable, Decodable, Sendable {
 
 public struct IncidentList: ResponseEncodable, Decodable, Sendable {
     public var incidents: [IncidentView]
+    /// Pass as `after` for the next page; absent on the last one.
+    public var next: Int64?
+
+    public init(incidents: [IncidentView], next: Int64? = nil) {
+        self.incidents = incidents
+        self.next = next
+    }
 }
 
 /// What a family's link shows: their report and how the search is going, nothing of anyone else.

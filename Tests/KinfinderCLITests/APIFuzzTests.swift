@@ -119,7 +119,7 @@ struct APIFuzzTests {
             ("POST", "reports/{id}/close", ["outcome"], [], ["outcome": "withdrawn"]),
             ("GET", "family/{token}", [], [], [:]),
             ("POST", "photo-colours", [], [], [:]),
-            ("GET", "incidents", [], ["status", "cell", "camera", "report", "since", "limit", "assigned"], [:]),
+            ("GET", "incidents", [], ["status", "cell", "camera", "report", "since", "limit", "after", "assigned"], [:]),
             ("GET", "incidents/{id}", [], [], [:]),
             ("GET", "incidents/{id}/snapshot", [], [], [:]),
             ("POST", "incidents/{id}/acknowledge", ["note"], [], ["note": "on my way"]),

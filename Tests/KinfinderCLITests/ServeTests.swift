@@ -184,6 +184,13 @@ struct ServeTests {
         let list = try #require(r.json?["incidents"] as? [[String: Any]])
         #expect(list.count == 1)
         let id = try #require(list.first?["id"] as? Int)
+        // Pages: a full page names the next one's cursor, the last page none (issue 17, item 6).
+        r = try await http("GET", server.base + "/api/v1/incidents?limit=1", token: workerToken)
+        #expect(r.json?["next"] as? Int == id)
+        r = try await http("GET", server.base + "/api/v1/incidents?limit=1&after=\(id)", token: workerToken)
+        #expect((r.json?["incidents"] as? [Any])?.isEmpty == true && r.json?["next"] == nil, "\(r.text)")
+        r = try await http("GET", server.base + "/api/v1/incidents?after=yesterday", token: workerToken)
+        #expect(r.status == 400 && r.text.contains("after"))
         r = try await http("GET", server.base + "/api/v1/incidents/\(id)/snapshot", token: workerToken)
         #expect(r.status == 200 && r.headers["content-type"] == "image/jpeg" && r.body.starts(with: [0xFF, 0xD8]))
 

@@ -8,7 +8,7 @@
 enum PostgresSchema {
     static let migrations: [(id: String, sql: String)] = [
         (GridSchema.v1, v1), (GridSchema.v2, v2), (GridSchema.v3, v3), (GridSchema.v4, v4), (GridSchema.v5, v5),
-        (GridSchema.v6, GridSchema.v6SQL),
+        (GridSchema.v6, GridSchema.v6SQL), (GridSchema.v7, GridSchema.v7SQL),
     ]
 
     /// Key of the advisory lock held while migrating (any constant unlikely to clash).

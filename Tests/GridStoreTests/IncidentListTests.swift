@@ -1,0 +1,95 @@
+import Foundation
+import KinfinderTestSupport
+import Testing
+@testable import GridStore
+import Matching
+import Description
+
+/// The incident list as the command centre pages through it (issue 17, item 6): from an index in
+/// list order on both engines, and page after page by a cursor.
+@Suite("Incident list: indexes and keyset pages")
+struct IncidentListTests {
+    /// One report, `count` tracks and an incident for each; creation times in threes (ties are
+    /// broken by id).
+    private func seed(_ store: any GridStore, count: Int) async throws -> Int64 {
+        try await Fixture.seed(store)
+        let report = try #require(try await store.addReport(Fixture.report()).id)
+        for i in 0..<count {
+            let track = try #require(try await store.saveTrack(Fixture.track(trackNo: i + 1)).id)
+            let camera = i % 2 == 0 ? "CAM1" : "CAM2", cell = i % 2 == 0 ? "M1" : "C2"
+            var incident = Fixture.incident(report: report, track: track, camera: camera, cell: cell,
+                                            createdAt: Fixture.t0.addingTimeInterval(Double(i / 3) * 10))
+            if i % 4 == 0 { incident.status = .acknowledged }
+            _ = try #require(try await store.raiseIncident(incident))
+        }
+        return report
+    }
+
+    private static let filters: [(String, IncidentFilter)] = [
+        ("all", IncidentFilter(limit: 200)),
+        ("status", IncidentFilter(status: .open, limit: 200)),
+        ("report", IncidentFilter(reportID: 1, limit: 200)),
+        ("camera", IncidentFilter(cameraID: "CAM1", limit: 200)),
+        ("cell", IncidentFilter(cellID: "M1", limit: 200)),
+        ("since", IncidentFilter(since: Fixture.t0, limit: 200)),
+        ("status and cell", IncidentFilter(status: .open, cellID: "C2", limit: 200)),
+        ("after a cursor", IncidentFilter(after: 5, limit: 200)),
+        ("status after a cursor", IncidentFilter(status: .open, after: 5, limit: 200)),
+    ]
+
+    @Test("the list and each of its filters read an index in list order: no scan of the table, no sort", arguments: Engine.all)
+    func plans(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
+            _ = try await seed(store, count: 12)
+            for (name, filter) in Self.filters {
+                let plan: [String]
+                switch store {
+                case let s as SQLiteGridStore:
+                    plan = try await s.incidentListPlan(filter)
+                    #expect(!plan.contains("SCAN incident"), "\(name): \(plan)")
+                case let s as PostgresGridStore:
+                    plan = try await s.incidentListPlan(filter)
+                    #expect(!plan.contains { $0.contains("Seq Scan") || $0.contains("Bitmap") }, "\(name): \(plan)")
+                default:
+                    Issue.record("unknown store \(type(of: store))")
+                    return
+                }
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") || $0.contains("Sort") }, "\(name): \(plan)")
+                #expect(plan.contains { $0.contains("incident_") }, "\(name) uses one of the list's indexes: \(plan)")
+            }
+        }
+    }
+
+    @Test("pages follow one another without gaps or repeats, in list order, even as new incidents arrive", arguments: Engine.all)
+    func keysetPages(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
+            let report = try await seed(store, count: 25)
+            let whole = try await store.incidents(IncidentFilter(limit: 1000))
+            #expect(whole.count == 25)
+            // Newest first: by creation time, ties by id.
+            #expect(whole.map(\.id) == whole.sorted { ($0.createdAt, $0.id ?? 0) > ($1.createdAt, $1.id ?? 0) }.map(\.id))
+
+            var pages: [[Incident]] = []
+            var after: Int64? = nil
+            repeat {
+                let page = try await store.incidents(IncidentFilter(after: after, limit: 10))
+                pages.append(page)
+                after = page.count == 10 ? page.last?.id : nil
+                if pages.count == 1 {
+                    // A newer incident arriving between pages does not shift the pages still to come.
+                    let track = try #require(try await store.saveTrack(Fixture.track(trackNo: 99)).id)
+                    _ = try await store.raiseIncident(Fixture.incident(report: report, track: track, createdAt: Fixture.t0.addingTimeInterval(3600)))
+                }
+            } while after != nil && pages.count < 10
+            #expect(pages.map(\.count) == [10, 10, 5])
+            #expect(pages.flatMap { $0 }.map(\.id) == whole.map(\.id))
+
+            // With a filter too; an unknown cursor lists nothing.
+            let open = try await store.incidents(IncidentFilter(status: .open, limit: 1000))
+            let firstOpen = try await store.incidents(IncidentFilter(status: .open, limit: 4))
+            let restOpen = try await store.incidents(IncidentFilter(status: .open, after: firstOpen.last?.id, limit: 1000))
+            #expect((firstOpen + restOpen).map(\.id) == open.map(\.id))
+            #expect(try await store.incidents(IncidentFilter(after: 987_654, limit: 10)).isEmpty)
+        }
+    }
+}
