@@ -27,7 +27,9 @@ public protocol GridStore: Sendable {
     /// Saves a new report and returns it with its id.
     func addReport(_ report: MissingPersonReport) async throws -> MissingPersonReport
     func report(id: Int64) async throws -> MissingPersonReport?
-    func reports(status: ReportStatus?) async throws -> [MissingPersonReport]
+    /// Reports with this status (all when `nil`), oldest first: those after the report `after`, at
+    /// most `limit` (all when `nil`), read from an index in list order.
+    func reports(status: ReportStatus?, after: Int64?, limit: Int?) async throws -> [MissingPersonReport]
     /// The reports with these ids (missing ids left out).
     func reports(ids: [Int64]) async throws -> [MissingPersonReport]
     func setReportStatus(id: Int64, status: ReportStatus) async throws
@@ -125,6 +127,11 @@ public protocol GridStore: Sendable {
 }
 
 extension GridStore {
+    /// Every report with this status (all when `nil`), oldest first.
+    public func reports(status: ReportStatus?) async throws -> [MissingPersonReport] {
+        try await reports(status: status, after: nil, limit: nil)
+    }
+
     /// ``saveTrack(_:fence:)`` without a lease (single process, files, CLI).
     public func saveTrack(_ track: StoredTrack) async throws -> StoredTrack {
         try await saveTrack(track, fence: nil)

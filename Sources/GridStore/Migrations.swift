@@ -25,7 +25,8 @@ enum GridSchema {
     static let v5 = "v5-camera-leases"
     static let v6 = "v6-report-attributes"
     static let v7 = "v7-incident-list-indexes"
-    static let all = [v1, v2, v3, v4, v5, v6, v7]
+    static let v8 = "v8-report-list-index"
+    static let all = [v1, v2, v3, v4, v5, v6, v7, v8]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -49,6 +50,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v7) { db in
             try db.execute(sql: v7SQL)
+        }
+        migrator.registerMigration(v8) { db in
+            try db.execute(sql: v8SQL)
         }
         return migrator
     }
@@ -276,5 +280,11 @@ enum GridSchema {
         CREATE INDEX incident_camera_created ON incident(camera_id, created_at, id);
         CREATE INDEX incident_cell_created ON incident(cell_id, created_at, id);
         CREATE INDEX incident_report_created ON incident(report_id, created_at, id);
+        """
+
+    /// The report list by status in id order, page after page (`id > ?`), on both engines.
+    static let v8SQL = """
+        DROP INDEX report_status;
+        CREATE INDEX report_status ON report(status, id);
         """
 }

@@ -27,9 +27,8 @@ extension SQLiteGridStore {
 }
 
 extension SQLiteGridStore {
-    /// SQLite's plan for the incident list with `filter` (`EXPLAIN QUERY PLAN`, one detail per step).
-    func incidentListPlan(_ filter: IncidentFilter) async throws -> [String] {
-        let query = StoreQueries.incidents(filter)
+    /// SQLite's plan for one of the store's list queries (`EXPLAIN QUERY PLAN`, one detail per step).
+    func queryPlan(_ query: StoreQueries.Query) async throws -> [String] {
         let sql = query.sql, arguments = StatementArguments(query.values)
         return try await read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }

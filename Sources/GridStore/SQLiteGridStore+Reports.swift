@@ -40,16 +40,11 @@ extension SQLiteGridStore {
         }
     }
 
-    /// Reports with this status (all when `nil`), oldest first.
-    public func reports(status: ReportStatus?) async throws -> [MissingPersonReport] {
-        try await read { db in
-            let rows =
-                if let status {
-                    try Row.fetchAll(db, sql: "SELECT * FROM report WHERE status = ? ORDER BY id", arguments: [status.rawValue])
-                } else {
-                    try Row.fetchAll(db, sql: "SELECT * FROM report ORDER BY id")
-                }
-            return rows.decodedEach("report", MissingPersonReport.init(row:))
+    public func reports(status: ReportStatus?, after: Int64?, limit: Int?) async throws -> [MissingPersonReport] {
+        let query = StoreQueries.reports(status: status, after: after, limit: limit)
+        let sql = query.sql, arguments = StatementArguments(query.values)
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("report", MissingPersonReport.init(row:))
         }
     }
 

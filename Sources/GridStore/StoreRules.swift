@@ -147,6 +147,26 @@ enum StoreQueries {
         return ("SELECT * FROM incident \(whereClause(conditions)) ORDER BY created_at DESC, id DESC LIMIT ?", values)
     }
 
+    /// Reports with `status` (all when `nil`) after the report `after`, oldest first, at most `limit`.
+    static func reports(status: ReportStatus?, after: Int64?, limit: Int?) -> Query {
+        var conditions: [String] = []
+        var values: [(any DatabaseValueConvertible)?] = []
+        if let status {
+            conditions.append("status = ?")
+            values.append(status.rawValue)
+        }
+        if let after {
+            conditions.append("id > ?")
+            values.append(after)
+        }
+        var sql = "SELECT * FROM report \(whereClause(conditions)) ORDER BY id"
+        if let limit {
+            sql += " LIMIT ?"
+            values.append(max(0, limit))
+        }
+        return (sql, values)
+    }
+
     /// Tracks last seen at or after `since` (all when `nil`), optionally of one camera, oldest first.
     static func tracks(since: Date?, cameraID: String?) -> Query {
         var conditions: [String] = []

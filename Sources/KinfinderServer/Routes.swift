@@ -235,13 +235,28 @@ struct API {
         return (report, reading)
     }
 
-    @Sendable func listReports(_ request: Request, context: ServerContext) async throws -> [ReportView] {
+    /// Oldest first, a page at a time (`limit`, default 200); a full page links the next one
+    /// (`Link: <…?after=ID…>; rel="next"`).
+    @Sendable func listReports(_ request: Request, context: ServerContext) async throws -> EditedResponse<[ReportView]> {
         _ = try context.requireWorker()
-        let status = try request.uri.queryParameters.get("status").map { text -> ReportStatus in
+        let q = request.uri.queryParameters
+        let status = try q.get("status").map { text -> ReportStatus in
             guard let s = ReportStatus(rawValue: text) else { throw HTTPError(.badRequest, message: "status: open, found or withdrawn") }
             return s
         }
-        return try await store.reports(status: status).map(ReportView.init)
+        var limit = 200
+        if let l = q.get("limit") {
+            guard let n = Int(l), (1...1000).contains(n) else { throw HTTPError(.badRequest, message: "limit: 1 to 1000") }
+            limit = n
+        }
+        let after = try q.get("after").map { text -> Int64 in
+            guard let id = Int64(text), id > 0 else { throw HTTPError(.badRequest, message: "after: a report id (the last one of the previous page)") }
+            return id
+        }
+        let page = try await store.reports(status: status, after: after, limit: limit)
+        guard page.count == limit, let last = page.last?.id else { return EditedResponse(response: page.map(ReportView.init)) }
+        let query = [status.map { "status=\($0.rawValue)" }, "limit=\(limit)", "after=\(last)"].compactMap { $0 }.joined(separator: "&")
+        return EditedResponse(headers: [.init("Link")!: "</api/v1/reports?\(query)>; rel=\"next\""], response: page.map(ReportView.init))
     }
 
     @Sendable func getReport(_ request: Request, context: ServerContext) async throws -> ReportView {

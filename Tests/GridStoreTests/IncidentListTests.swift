@@ -5,9 +5,9 @@ import Testing
 import Matching
 import Description
 
-/// The incident list as the command centre pages through it (issue 17, item 6): from an index in
-/// list order on both engines, and page after page by a cursor.
-@Suite("Incident list: indexes and keyset pages")
+/// The incident and report lists as the command centre pages through them (issue 17, item 6): from
+/// an index in list order on both engines, and page after page by a cursor.
+@Suite("Incident and report lists: indexes and keyset pages")
 struct IncidentListTests {
     /// One report, `count` tracks and an incident for each; creation times in threes (ties are
     /// broken by id).
@@ -37,25 +37,36 @@ struct IncidentListTests {
         ("status after a cursor", IncidentFilter(status: .open, after: 5, limit: 200)),
     ]
 
+    /// The plan of `query` on `store`, checked: no scan of the table, no sort, one of `indexes` used.
+    private func expectIndexed(_ query: StoreQueries.Query, on store: any GridStore, using indexes: [String], _ name: String) async throws {
+        let plan: [String]
+        switch store {
+        case let s as SQLiteGridStore:
+            plan = try await s.queryPlan(query)
+            #expect(!plan.contains { $0.hasPrefix("SCAN") && !$0.contains("USING") }, "\(name): \(plan)")
+        case let s as PostgresGridStore:
+            plan = try await s.queryPlan(query)
+            #expect(!plan.contains { $0.contains("Seq Scan") || $0.contains("Bitmap") }, "\(name): \(plan)")
+        default:
+            Issue.record("unknown store \(type(of: store))")
+            return
+        }
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") || $0.contains("Sort") }, "\(name): \(plan)")
+        #expect(plan.contains { line in indexes.contains { line.contains($0) } }, "\(name) uses \(indexes): \(plan)")
+    }
+
     @Test("the list and each of its filters read an index in list order: no scan of the table, no sort", arguments: Engine.all)
     func plans(engine: Engine) async throws {
         try await withStore(on: engine) { store in
             _ = try await seed(store, count: 12)
             for (name, filter) in Self.filters {
-                let plan: [String]
-                switch store {
-                case let s as SQLiteGridStore:
-                    plan = try await s.incidentListPlan(filter)
-                    #expect(!plan.contains("SCAN incident"), "\(name): \(plan)")
-                case let s as PostgresGridStore:
-                    plan = try await s.incidentListPlan(filter)
-                    #expect(!plan.contains { $0.contains("Seq Scan") || $0.contains("Bitmap") }, "\(name): \(plan)")
-                default:
-                    Issue.record("unknown store \(type(of: store))")
-                    return
-                }
-                #expect(!plan.contains { $0.contains("TEMP B-TREE") || $0.contains("Sort") }, "\(name): \(plan)")
-                #expect(plan.contains { $0.contains("incident_") }, "\(name) uses one of the list's indexes: \(plan)")
+                try await expectIndexed(StoreQueries.incidents(filter), on: store, using: ["incident_"], name)
+            }
+            // The report list: by id (the primary key), or by status in id order, page after page.
+            let primaryKey = ["PRIMARY KEY", "report_pkey"]
+            try await expectIndexed(StoreQueries.reports(status: nil, after: 3, limit: 50), on: store, using: primaryKey, "reports after")
+            for (name, after) in [("open reports", nil), ("open reports after", 3)] as [(String, Int64?)] {
+                try await expectIndexed(StoreQueries.reports(status: .open, after: after, limit: 50), on: store, using: ["report_status"], name)
             }
         }
     }
@@ -90,6 +101,23 @@ struct IncidentListTests {
             let restOpen = try await store.incidents(IncidentFilter(status: .open, after: firstOpen.last?.id, limit: 1000))
             #expect((firstOpen + restOpen).map(\.id) == open.map(\.id))
             #expect(try await store.incidents(IncidentFilter(after: 987_654, limit: 10)).isEmpty)
+        }
+    }
+
+    @Test("report pages: oldest first, after a cursor, with or without a status", arguments: Engine.all)
+    func reportPages(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
+            try await Fixture.seed(store)
+            var ids: [Int64] = []
+            for i in 0..<7 { ids.append(try #require(try await store.addReport(Fixture.report(name: "R\(i)")).id)) }
+            try await store.setReportStatus(id: ids[2], status: .found)
+            #expect(try await store.reports(status: nil).map(\.id) == ids)
+            let first = try await store.reports(status: nil, after: nil, limit: 3)
+            let second = try await store.reports(status: nil, after: first.last?.id, limit: 3)
+            let third = try await store.reports(status: nil, after: second.last?.id, limit: 3)
+            #expect((first + second + third).map(\.id) == ids && third.count == 1)
+            let open = try await store.reports(status: .open, after: ids[0], limit: 2)
+            #expect(open.map(\.id) == [ids[1], ids[3]])
         }
     }
 }

@@ -113,7 +113,7 @@ struct APIFuzzTests {
             ("GET", "overview", [], ["cell", "since"], [:]),
             ("POST", "reports", reportFields, [], newReport),
             ("POST", "reading", ["describe"], [], ["describe": "红色上衣 蓝色裤子"]),
-            ("GET", "reports", [], ["status", "limit", "cell", "since"], [:]),
+            ("GET", "reports", [], ["status", "limit", "after", "cell", "since"], [:]),
             ("GET", "reports/{id}", [], [], [:]),
             ("PATCH", "reports/{id}", reportFields, [], ["notes": "seen near the gate"]),
             ("POST", "reports/{id}/close", ["outcome"], [], ["outcome": "withdrawn"]),

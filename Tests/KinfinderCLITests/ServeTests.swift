@@ -191,6 +191,18 @@ struct ServeTests {
         #expect((r.json?["incidents"] as? [Any])?.isEmpty == true && r.json?["next"] == nil, "\(r.text)")
         r = try await http("GET", server.base + "/api/v1/incidents?after=yesterday", token: workerToken)
         #expect(r.status == 400 && r.text.contains("after"))
+        r = try await http("GET", server.base + "/api/v1/reports", token: workerToken)
+        let reportIDs = try #require(r.jsonArray?.compactMap { ($0 as? [String: Any])?["id"] as? Int })
+        #expect(!reportIDs.isEmpty && r.headers["link"] == nil)
+        r = try await http("GET", server.base + "/api/v1/reports?limit=1", token: workerToken)
+        #expect((r.jsonArray?.first as? [String: Any])?["id"] as? Int == reportIDs.first)
+        #expect(r.headers["link"] == "</api/v1/reports?limit=1&after=\(reportIDs[0])>; rel=\"next\"", "\(r.headers)")
+        r = try await http("GET", server.base + "/api/v1/reports?after=\(try #require(reportIDs.last))", token: workerToken)
+        #expect(r.jsonArray?.isEmpty == true && r.headers["link"] == nil)
+        for bad in ["limit=0", "limit=5000", "after=-3", "after=x"] {
+            r = try await http("GET", server.base + "/api/v1/reports?\(bad)", token: workerToken)
+            #expect(r.status == 400, "\(bad): \(r.status)")
+        }
         r = try await http("GET", server.base + "/api/v1/incidents/\(id)/snapshot", token: workerToken)
         #expect(r.status == 200 && r.headers["content-type"] == "image/jpeg" && r.body.starts(with: [0xFF, 0xD8]))
 

@@ -2,11 +2,10 @@ import GRDB
 
 // Internal hooks for tests (`@testable import GridStore`); not public API.
 extension PostgresGridStore {
-    /// PostgreSQL's plan for the incident list with `filter` (`EXPLAIN`, one line per row), planned as
-    /// for a large table: sequential scans, bitmap scans and sorts are priced out, so the plan holds
-    /// one only when no index gives the rows in list order.
-    func incidentListPlan(_ filter: IncidentFilter) async throws -> [String] {
-        let query = StoreQueries.incidents(filter)
+    /// PostgreSQL's plan for one of the store's list queries (`EXPLAIN`, one line per row), planned
+    /// as for a large table: sequential scans, bitmap scans and sorts are priced out, so the plan
+    /// holds one only when no index gives the rows in list order.
+    func queryPlan(_ query: StoreQueries.Query) async throws -> [String] {
         return try await transaction { c in
             for setting in ["enable_seqscan", "enable_bitmapscan", "enable_sort"] {
                 try await self.execute("SET LOCAL \(setting) = off", on: c)

@@ -120,16 +120,9 @@ extension PostgresGridStore {
         try await read { try await row("SELECT * FROM report WHERE id = ?", [id]).map(MissingPersonReport.init(row:)) }
     }
 
-    public func reports(status: ReportStatus?) async throws -> [MissingPersonReport] {
-        try await read {
-            let found =
-                if let status {
-                    try await rows("SELECT * FROM report WHERE status = ? ORDER BY id", [status.rawValue])
-                } else {
-                    try await rows("SELECT * FROM report ORDER BY id")
-                }
-            return found.decodedEach("report", MissingPersonReport.init(row:))
-        }
+    public func reports(status: ReportStatus?, after: Int64?, limit: Int?) async throws -> [MissingPersonReport] {
+        let query = StoreQueries.reports(status: status, after: after, limit: limit)
+        return try await read { try await rows(query.sql, query.values).decodedEach("report", MissingPersonReport.init(row:)) }
     }
 
     public func reports(ids: [Int64]) async throws -> [MissingPersonReport] {
