@@ -128,61 +128,48 @@ enum StoreRules {
 enum StoreQueries {
     typealias Query = (sql: String, values: [(any DatabaseValueConvertible)?])
 
-    /// Incidents matching every set field of `filter`, newest first, at most `filter.limit`.
-    static func incidents(_ filter: IncidentFilter) -> Query {
-        var conditions: [String] = []
+    /// The conditions of a query's WHERE clause and their values, in order.
+    private struct Conditions {
+        var sql: [String] = []
         var values: [(any DatabaseValueConvertible)?] = []
-        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
-            conditions.append(condition)
+
+        /// Adds `condition` with its value when `value` is set.
+        mutating func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            sql.append(condition)
             values.append(value)
         }
-        if let status = filter.status { add("status = ?", status.rawValue) }
-        if let reportID = filter.reportID { add("report_id = ?", reportID) }
-        if let cameraID = filter.cameraID { add("camera_id = ?", cameraID) }
-        if let cellID = filter.cellID { add("cell_id = ?", cellID) }
-        if let since = filter.since { add("created_at >= ?", since) }
+
+        var clause: String { sql.isEmpty ? "" : "WHERE " + sql.joined(separator: " AND ") }
+    }
+
+    /// Incidents matching every set field of `filter`, newest first, at most `filter.limit`.
+    static func incidents(_ filter: IncidentFilter) -> Query {
+        var c = Conditions()
+        c.add("status = ?", filter.status?.rawValue)
+        c.add("report_id = ?", filter.reportID)
+        c.add("camera_id = ?", filter.cameraID)
+        c.add("cell_id = ?", filter.cellID)
+        c.add("created_at >= ?", filter.since)
         // Keyset paging: strictly after the cursor in list order (an unknown cursor lists nothing).
-        if let after = filter.after { add("(created_at, id) < (SELECT created_at, id FROM incident WHERE id = ?)", after) }
-        values.append(max(0, filter.limit))
-        return ("SELECT * FROM incident \(whereClause(conditions)) ORDER BY created_at DESC, id DESC LIMIT ?", values)
+        c.add("(created_at, id) < (SELECT created_at, id FROM incident WHERE id = ?)", filter.after)
+        return ("SELECT * FROM incident \(c.clause) ORDER BY created_at DESC, id DESC LIMIT ?", c.values + [max(0, filter.limit)])
     }
 
     /// Reports with `status` (all when `nil`) after the report `after`, oldest first, at most `limit`.
     static func reports(status: ReportStatus?, after: Int64?, limit: Int?) -> Query {
-        var conditions: [String] = []
-        var values: [(any DatabaseValueConvertible)?] = []
-        if let status {
-            conditions.append("status = ?")
-            values.append(status.rawValue)
-        }
-        if let after {
-            conditions.append("id > ?")
-            values.append(after)
-        }
-        var sql = "SELECT * FROM report \(whereClause(conditions)) ORDER BY id"
-        if let limit {
-            sql += " LIMIT ?"
-            values.append(max(0, limit))
-        }
-        return (sql, values)
+        var c = Conditions()
+        c.add("status = ?", status?.rawValue)
+        c.add("id > ?", after)
+        guard let limit else { return ("SELECT * FROM report \(c.clause) ORDER BY id", c.values) }
+        return ("SELECT * FROM report \(c.clause) ORDER BY id LIMIT ?", c.values + [max(0, limit)])
     }
 
     /// Tracks last seen at or after `since` (all when `nil`), optionally of one camera, oldest first.
     static func tracks(since: Date?, cameraID: String?) -> Query {
-        var conditions: [String] = []
-        var values: [(any DatabaseValueConvertible)?] = []
-        if let since {
-            conditions.append("last_seen_at >= ?")
-            values.append(since)
-        }
-        if let cameraID {
-            conditions.append("camera_id = ?")
-            values.append(cameraID)
-        }
-        return ("SELECT * FROM track \(whereClause(conditions)) ORDER BY last_seen_at, id", values)
-    }
-
-    private static func whereClause(_ conditions: [String]) -> String {
-        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        var c = Conditions()
+        c.add("last_seen_at >= ?", since)
+        c.add("camera_id = ?", cameraID)
+        return ("SELECT * FROM track \(c.clause) ORDER BY last_seen_at, id", c.values)
     }
 }

@@ -244,15 +244,7 @@ struct API {
             guard let s = ReportStatus(rawValue: text) else { throw HTTPError(.badRequest, message: "status: open, found or withdrawn") }
             return s
         }
-        var limit = 200
-        if let l = q.get("limit") {
-            guard let n = Int(l), (1...1000).contains(n) else { throw HTTPError(.badRequest, message: "limit: 1 to 1000") }
-            limit = n
-        }
-        let after = try q.get("after").map { text -> Int64 in
-            guard let id = Int64(text), id > 0 else { throw HTTPError(.badRequest, message: "after: a report id (the last one of the previous page)") }
-            return id
-        }
+        let (limit, after) = try Self.page(request, cursor: "a report id (the last one of the previous page)")
         let page = try await store.reports(status: status, after: after, limit: limit)
         guard page.count == limit, let last = page.last?.id else { return EditedResponse(response: page.map(ReportView.init)) }
         let query = [status.map { "status=\($0.rawValue)" }, "limit=\(limit)", "after=\(last)"].compactMap { $0 }.joined(separator: "&")
@@ -333,7 +325,7 @@ struct API {
     @Sendable func listIncidents(_ request: Request, context: ServerContext) async throws -> IncidentList {
         _ = try context.requireWorker()
         let q = request.uri.queryParameters
-        var filter = IncidentFilter(limit: 200)
+        var filter = IncidentFilter()
         if let s = q.get("status") {
             guard let status = IncidentStatus(rawValue: s) else {
                 throw HTTPError(.badRequest, message: "status: open, acknowledged, resolved or false-alarm")
@@ -350,20 +342,29 @@ struct API {
             guard let d = try? Date(since, strategy: .iso8601) else { throw HTTPError(.badRequest, message: "since: an ISO 8601 time") }
             filter.since = d
         }
-        if let l = q.get("limit") {
-            guard let n = Int(l), (1...1000).contains(n) else { throw HTTPError(.badRequest, message: "limit: 1 to 1000") }
-            filter.limit = n
-        }
-        if let a = q.get("after") {
-            guard let id = Int64(a), id > 0 else { throw HTTPError(.badRequest, message: "after: an incident id (the previous page's next)") }
-            filter.after = id
-        }
+        (filter.limit, filter.after) = try Self.page(request, cursor: "an incident id (the previous page's next)")
         let list = try await store.incidents(filter)
         let mine = q.get("assigned") == "me"
         // A full page may have more behind it: the next page starts after its last incident (also
         // when `assigned=me` kept fewer of them).
         let next = list.count == filter.limit ? list.last?.id : nil
         return IncidentList(incidents: try await views(list, onlyFor: mine ? context.worker : nil), next: next)
+    }
+
+    /// A list's page from the request's query: `limit` (1–1000, 200 by default) and the `after`
+    /// cursor, an id (`cursor` says of what, in the error).
+    static func page(_ request: Request, cursor: String) throws -> (limit: Int, after: Int64?) {
+        let q = request.uri.queryParameters
+        var limit = 200
+        if let l = q.get("limit") {
+            guard let n = Int(l), (1...1000).contains(n) else { throw HTTPError(.badRequest, message: "limit: 1 to 1000") }
+            limit = n
+        }
+        let after = try q.get("after").map { text -> Int64 in
+            guard let id = Int64(text), id > 0 else { throw HTTPError(.badRequest, message: "after: \(cursor)") }
+            return id
+        }
+        return (limit, after)
     }
 
     /// Views with report names and dispatch state; `onlyFor` keeps the incidents whose responsible
