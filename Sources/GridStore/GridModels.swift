@@ -169,6 +169,8 @@ public struct IncidentFilter: Sendable, Hashable {
     public var reportID: Int64?
     public var cameraID: String?
     public var cellID: String?
+    /// Only incidents seen in one of these cells (a worker's part of the grid); none when empty.
+    public var cellIDs: [String]?
     public var since: Date?
     /// Only incidents listed after this one (the list is newest first: by creation time, then id),
     /// so pages follow one another without gaps or repeats as new incidents arrive.
@@ -176,13 +178,14 @@ public struct IncidentFilter: Sendable, Hashable {
     public var limit: Int
 
     public init(
-        status: IncidentStatus? = nil, reportID: Int64? = nil, cameraID: String? = nil, cellID: String? = nil, since: Date? = nil,
-        after: Int64? = nil, limit: Int = 1000
+        status: IncidentStatus? = nil, reportID: Int64? = nil, cameraID: String? = nil, cellID: String? = nil, cellIDs: [String]? = nil,
+        since: Date? = nil, after: Int64? = nil, limit: Int = 1000
     ) {
         self.status = status
         self.reportID = reportID
         self.cameraID = cameraID
         self.cellID = cellID
+        self.cellIDs = cellIDs
         self.since = since
         self.after = after
         self.limit = limit

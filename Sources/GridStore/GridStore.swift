@@ -60,6 +60,8 @@ public protocol GridStore: Sendable {
     func raiseIncident(_ incident: Incident, sightingWindow: TimeInterval, fence: LeaseFence?) async throws -> Incident?
     func incidents(_ filter: IncidentFilter) async throws -> [Incident]
     func incident(id: Int64) async throws -> Incident?
+    /// Which of `reportIDs` have an incident seen in one of `cellIDs` (a worker's part of the grid).
+    func reportsSeen(in cellIDs: [String], among reportIDs: [Int64]) async throws -> Set<Int64>
     func setIncidentStatus(id: Int64, status: IncidentStatus) async throws
 
     // People and posts

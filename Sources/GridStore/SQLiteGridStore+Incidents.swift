@@ -60,6 +60,12 @@ extension SQLiteGridStore {
         }
     }
 
+    public func reportsSeen(in cellIDs: [String], among reportIDs: [Int64]) async throws -> Set<Int64> {
+        let query = StoreQueries.reportsSeen(in: cellIDs, among: reportIDs)
+        let sql = query.sql, arguments = StatementArguments(query.values)
+        return try await read { db in Set(try Int64.fetchAll(db, sql: sql, arguments: arguments)) }
+    }
+
     /// The incident with this id, or `nil`.
     public func incident(id: Int64) async throws -> Incident? {
         try await read { db in

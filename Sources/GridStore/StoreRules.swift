@@ -140,6 +140,14 @@ enum StoreQueries {
             values.append(value)
         }
 
+        /// Adds `column IN (…)` when `values` is set (no row matches an empty list).
+        mutating func add(_ column: String, in list: [some DatabaseValueConvertible]?) {
+            guard let list else { return }
+            guard !list.isEmpty else { return sql.append("1 = 0") }
+            sql.append("\(column) IN (\(Array(repeating: "?", count: list.count).joined(separator: ", ")))")
+            values += list.map { $0 as (any DatabaseValueConvertible)? }
+        }
+
         var clause: String { sql.isEmpty ? "" : "WHERE " + sql.joined(separator: " AND ") }
     }
 
@@ -150,10 +158,19 @@ enum StoreQueries {
         c.add("report_id = ?", filter.reportID)
         c.add("camera_id = ?", filter.cameraID)
         c.add("cell_id = ?", filter.cellID)
+        c.add("cell_id", in: filter.cellIDs)
         c.add("created_at >= ?", filter.since)
         // Keyset paging: strictly after the cursor in list order (an unknown cursor lists nothing).
         c.add("(created_at, id) < (SELECT created_at, id FROM incident WHERE id = ?)", filter.after)
         return ("SELECT * FROM incident \(c.clause) ORDER BY created_at DESC, id DESC LIMIT ?", c.values + [max(0, filter.limit)])
+    }
+
+    /// Which of `reportIDs` have an incident seen in one of `cellIDs`.
+    static func reportsSeen(in cellIDs: [String], among reportIDs: [Int64]) -> Query {
+        var c = Conditions()
+        c.add("report_id", in: reportIDs)
+        c.add("cell_id", in: cellIDs)
+        return ("SELECT DISTINCT report_id FROM incident \(c.clause)", c.values)
     }
 
     /// Reports with `status` (all when `nil`) after the report `after`, oldest first, at most `limit`.

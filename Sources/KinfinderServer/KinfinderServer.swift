@@ -115,7 +115,7 @@ public struct KinfinderServer: Sendable {
         if context.worker == nil, let token = request.uri.queryParameters.get("token") {
             context.worker = try await Authenticator.worker(token: token, store: store)
         }
-        _ = try context.requireWorker()
+        let access = try await Access.of(context, store: store)
         var after: Int64
         if let text = request.uri.queryParameters.get("after") ?? request.headers[.init("Last-Event-ID")!] {
             guard let v = Int64(text), v >= 0 else { throw HTTPError(.badRequest, message: "after: an event id") }
@@ -137,7 +137,13 @@ public struct KinfinderServer: Sendable {
                 let seen = changes.generation
                 let fresh = try await store.events(after: last, limit: 200)
                 for e in fresh {
-                    guard let incident = try await store.incident(id: e.incidentID), let view = try await api.views([incident]).first else { continue }
+                    // A grid worker's stream carries their part of the grid only.
+                    guard let incident = try await store.incident(id: e.incidentID), access.covers(incident.cellID),
+                        let view = try await api.views([incident]).first
+                    else {
+                        last = e.id ?? last
+                        continue
+                    }
                     struct Message: Encodable {
                         var event: EventView
                         var incident: IncidentView

@@ -238,7 +238,7 @@ struct API {
     /// Oldest first, a page at a time (`limit`, default 200); a full page links the next one
     /// (`Link: <…?after=ID…>; rel="next"`).
     @Sendable func listReports(_ request: Request, context: ServerContext) async throws -> EditedResponse<[ReportView]> {
-        _ = try context.requireWorker()
+        let access = try await Access.of(context, store: store)
         let q = request.uri.queryParameters
         let status = try q.get("status").map { text -> ReportStatus in
             guard let s = ReportStatus(rawValue: text) else { throw HTTPError(.badRequest, message: "status: open, found or withdrawn") }
@@ -246,19 +246,23 @@ struct API {
         }
         let (limit, after) = try Self.page(request, cursor: "a report id (the last one of the previous page)")
         let page = try await store.reports(status: status, after: after, limit: limit)
-        guard page.count == limit, let last = page.last?.id else { return EditedResponse(response: page.map(ReportView.init)) }
+        let cases = try await access.cases(page, store: store)
+        let views = page.map { ReportView($0, showContact: cases.contains($0.id ?? 0)) }
+        guard page.count == limit, let last = page.last?.id else { return EditedResponse(response: views) }
         let query = [status.map { "status=\($0.rawValue)" }, "limit=\(limit)", "after=\(last)"].compactMap { $0 }.joined(separator: "&")
-        return EditedResponse(headers: [.init("Link")!: "</api/v1/reports?\(query)>; rel=\"next\""], response: page.map(ReportView.init))
+        return EditedResponse(headers: [.init("Link")!: "</api/v1/reports?\(query)>; rel=\"next\""], response: views)
     }
 
     @Sendable func getReport(_ request: Request, context: ServerContext) async throws -> ReportView {
-        _ = try context.requireWorker()
-        return ReportView(try await report(context))
+        let access = try await Access.of(context, store: store)
+        let r = try await report(context)
+        return ReportView(r, showContact: try await access.cases([r], store: store).contains(r.id ?? 0))
     }
 
     @Sendable func updateReport(_ request: Request, context: ServerContext) async throws -> ReportView {
-        _ = try context.requireWorker()
+        let access = try await Access.of(context, store: store)
         let existing = try await report(context)
+        try await access.checkCase(existing, store: store)
         let input = try await request.decode(as: ReportInput.self, context: context)
         let (updated, _) = try await build(input, onto: existing)
         try await store.updateReport(updated)
@@ -266,8 +270,9 @@ struct API {
     }
 
     @Sendable func closeReport(_ request: Request, context: ServerContext) async throws -> ReportView {
-        _ = try context.requireWorker()
+        let access = try await Access.of(context, store: store)
         var r = try await report(context)
+        try await access.checkCase(r, store: store)
         let input = try await request.decode(as: CloseInput.self, context: context)
         guard let status = ReportStatus(rawValue: input.outcome), status != .open else {
             throw HTTPError(.badRequest, message: "outcome: found or withdrawn")
@@ -323,7 +328,7 @@ struct API {
     // MARK: Incidents
 
     @Sendable func listIncidents(_ request: Request, context: ServerContext) async throws -> IncidentList {
-        _ = try context.requireWorker()
+        let access = try await Access.of(context, store: store)
         let q = request.uri.queryParameters
         var filter = IncidentFilter()
         if let s = q.get("status") {
@@ -332,7 +337,12 @@ struct API {
             }
             filter.status = status
         }
-        filter.cellID = q.get("cell")
+        if let cell = q.get("cell") {
+            try access.check(cell: cell)
+            filter.cellID = cell
+        }
+        // A grid worker lists the incidents of their part of the grid only.
+        filter.cellIDs = access.cellFilter
         filter.cameraID = q.get("camera")
         if let r = q.get("report") {
             guard let id = Int64(r) else { throw HTTPError(.badRequest, message: "report: a report id") }
@@ -394,8 +404,7 @@ struct API {
     }
 
     @Sendable func getIncident(_ request: Request, context: ServerContext) async throws -> IncidentView {
-        _ = try context.requireWorker()
-        let i = try await incident(context)
+        let i = try await incident(context, access: try await Access.of(context, store: store))
         let d = try await store.dispatch(incidentID: i.id ?? 0)
         var level: GridLevel? = nil
         if let d { level = try await store.cell(id: d.cellID)?.level }
@@ -404,8 +413,7 @@ struct API {
     }
 
     @Sendable func snapshot(_ request: Request, context: ServerContext) async throws -> Response {
-        _ = try context.requireWorker()
-        let i = try await incident(context)
+        let i = try await incident(context, access: try await Access.of(context, store: store))
         guard let path = i.snapshotPath, !path.contains(".."),
             let data = FileManager.default.contents(atPath: (dataDirectory as NSString).appendingPathComponent(path))
         else { throw HTTPError(.notFound, message: "incident \(i.id ?? 0) has no snapshot") }
@@ -413,8 +421,9 @@ struct API {
     }
 
     @Sendable func acknowledge(_ request: Request, context: ServerContext) async throws -> IncidentView {
-        let worker = try context.requireWorker()
-        let i = try await incident(context)
+        let access = try await Access.of(context, store: store)
+        let worker = access.worker
+        let i = try await incident(context, access: access)
         let acked = try await act { try await store.acknowledge(incidentID: i.id ?? 0, by: worker.id, at: Date()) }
         Counter(label: "kinfinder_incidents_acknowledged_total").increment()
         let d = try await store.dispatch(incidentID: i.id ?? 0)
@@ -428,8 +437,9 @@ struct API {
     }
 
     @Sendable func resolve(_ request: Request, context: ServerContext) async throws -> IncidentView {
-        let worker = try context.requireWorker()
-        let i = try await incident(context)
+        let access = try await Access.of(context, store: store)
+        let worker = access.worker
+        let i = try await incident(context, access: access)
         let input = try await request.decode(as: ResolveInput.self, context: context)
         let outcome: IncidentStatus
         switch input.outcome {
@@ -445,9 +455,11 @@ struct API {
         return IncidentView(closed, reportName: nil, dispatch: try await store.dispatch(incidentID: i.id ?? 0), level: nil)
     }
 
-    private func incident(_ context: ServerContext) async throws -> Incident {
+    /// The incident named in the path, if `access` covers it (404, 403).
+    private func incident(_ context: ServerContext, access: Access) async throws -> Incident {
         let id = try context.parameters.require("id", as: Int64.self)
         guard let i = try await store.incident(id: id) else { throw HTTPError(.notFound, message: "no incident \(id)") }
+        try access.check(i)
         return i
     }
 

@@ -28,12 +28,16 @@ public struct ReportView: ResponseEncodable, Decodable, Sendable {
     public var lastSeenCell: String?
     public var lastSeenAt: Date?
     public var contact: String?
+    /// True when the family left a contact that this worker may not see (it goes to operators and
+    /// the cells that have the case).
+    public var contactWithheld: Bool?
     /// Headwear, footwear, carried things and build (shown to workers, not matched).
     public var attributes: AttributesView
     public var status: String
     public var createdAt: Date
 
-    init(_ r: MissingPersonReport) {
+    /// `showContact: false` leaves the family's contact out (and says so).
+    init(_ r: MissingPersonReport, showContact: Bool = true) {
         id = r.id ?? 0
         name = r.name
         ageGroup = r.ageGroup?.rawValue
@@ -44,7 +48,8 @@ public struct ReportView: ResponseEncodable, Decodable, Sendable {
         notes = r.notes
         lastSeenCell = r.lastSeenCell
         lastSeenAt = r.lastSeenAt
-        contact = r.contact
+        contact = showContact ? r.contact : nil
+        contactWithheld = !showContact && r.contact != nil ? true : nil
         attributes = AttributesView(r.attributes)
         status = r.status.rawValue
         createdAt = r.createdAt

@@ -120,4 +120,21 @@ struct IncidentListTests {
             #expect(open.map(\.id) == [ids[1], ids[3]])
         }
     }
+
+    @Test("a worker's part of the grid: incidents of a set of cells, and which reports were seen there", arguments: Engine.all)
+    func cellSubtree(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
+            let report = try await seed(store, count: 6)
+            let unseen = try #require(try await store.addReport(Fixture.report(name: "nobody saw her")).id)
+            let m1 = try await store.incidents(IncidentFilter(cellIDs: ["M1"], limit: 100))
+            #expect(m1.count == 3 && m1.allSatisfy { $0.cellID == "M1" })
+            #expect(try await store.incidents(IncidentFilter(cellIDs: ["M1", "C2"], limit: 100)).map(\.id)
+                == (try await store.incidents(IncidentFilter(limit: 100))).map(\.id), "newest first, as the whole list")
+            #expect(try await store.incidents(IncidentFilter(cellIDs: [], limit: 100)).isEmpty, "an empty part of the grid lists nothing")
+            #expect(try await store.incidents(IncidentFilter(cellID: "C2", cellIDs: ["M1"], limit: 100)).isEmpty, "both filters hold")
+            #expect(try await store.reportsSeen(in: ["M1"], among: [report, unseen]) == [report])
+            #expect(try await store.reportsSeen(in: ["NOWHERE"], among: [report, unseen]).isEmpty)
+            #expect(try await store.reportsSeen(in: ["M1"], among: []).isEmpty)
+        }
+    }
 }

@@ -106,6 +106,11 @@ extension PostgresGridStore {
         return try await read { try await rows(query.sql, query.values).decodedEach("incident", Incident.init(row:)) }
     }
 
+    public func reportsSeen(in cellIDs: [String], among reportIDs: [Int64]) async throws -> Set<Int64> {
+        let query = StoreQueries.reportsSeen(in: cellIDs, among: reportIDs)
+        return try await read { Set(try await rows(query.sql, query.values).compactMap { $0["report_id"] as Int64? }) }
+    }
+
     public func incident(id: Int64) async throws -> Incident? {
         try await read { try await row("SELECT * FROM incident WHERE id = ?", [id]).map(Incident.init(row:)) }
     }
