@@ -26,6 +26,10 @@ public struct IngestConfiguration: Sendable, Hashable {
     /// Frames closer than this (seconds of stream time) to the last delivered one are decoded
     /// but neither scaled nor delivered (counted in ``VideoSource/framesSkipped``); 0 = every frame.
     public var minimumFrameInterval: Double = 0
+    /// Live sources: frames that arrive more than this many seconds after their capture time (the
+    /// backlog a camera or server sends after a freeze) are decoded but skipped, so analysis jumps
+    /// back to live instead of working through old frames (counted in ``VideoSource/framesStale``).
+    public var maximumDelay: Double = 1
 
     public init(workingWidth: Int = 640, decoderThreads: Int = 0, frameThreads: Bool = true, maxConsecutiveErrors: Int = 200) {
         self.workingWidth = workingWidth
@@ -75,6 +79,9 @@ public final class VideoSource {
     public private(set) var framesDecoded = 0
     /// Frames decoded but not delivered because of ``IngestConfiguration/minimumFrameInterval``.
     public private(set) var framesSkipped = 0
+    /// Live frames skipped because they arrived more than ``IngestConfiguration/maximumDelay``
+    /// late (also counted in ``framesSkipped``).
+    public private(set) var framesStale = 0
     /// Times the stream changed frame size or pixel format mid-way (the scaler was rebuilt and
     /// ``VideoFrame/generation`` went up: analysis must start over).
     public private(set) var parameterChanges = 0
@@ -97,6 +104,11 @@ public final class VideoSource {
     /// Live capture clock: wall time ≈ pts + offset, offset being the smallest (arrival − pts)
     /// seen, i.e. the frame that arrived with the least delay.
     private var clockOffset: Double?
+    /// Since when (wall time) every frame has arrived late, and how late the first of them was
+    /// (`nil` while frames are on time).
+    private var lateSince: (at: Double, offset: Double)?
+    /// Set once a read timed out or the connection broke: closing then waits on nothing.
+    private var connectionDead = false
 
     /// Opens `source` (a file path or a URL FFmpeg understands) and prepares its decoder.
     ///
@@ -264,7 +276,13 @@ public final class VideoSource {
         if decoded != nil { av_frame_free(&decoded) }
         if packet != nil { av_packet_free(&packet) }
         if codec != nil { avcodec_free_context(&codec) }
-        if format != nil { avformat_close_input(&format) }
+        if format != nil {
+            // Closing an RTSP session sends TEARDOWN: on a connection that timed out or broke it
+            // must not wait (the camera's reconnection waits on this), a healthy one gets a second.
+            if isLive { interrupt.arm(seconds: connectionDead ? 0.001 : 1) }
+            avformat_close_input(&format)
+            if isLive { interrupt.disarm() }
+        }
     }
 
     /// The working size for a source: at most `maxWidth` wide, aspect kept, both sides even.
@@ -297,7 +315,11 @@ public final class VideoSource {
                 framesDecoded += 1
                 consecutiveErrors = 0
                 let pts = presentationTime(decoded)
-                let captured = captureTime(pts: pts)
+                guard let captured = captureTime(pts: pts) else {
+                    framesStale += 1
+                    framesSkipped += 1
+                    continue
+                }
                 let interval = configuration.minimumFrameInterval
                 if interval > 0 {
                     // Deliver on a grid of due times (2 ms of timestamp jitter tolerated), so the
@@ -335,7 +357,13 @@ public final class VideoSource {
             let code = av_read_frame(format, packet)
             let expired = isLive && interrupt.expired
             if isLive { interrupt.disarm() }
-            if code == kf_averror_exit() || (isLive && code < 0 && (interrupt.isCancelled || expired)) {
+            // FFmpeg's RTSP client answers the interrupted wait with the packets still held in its
+            // reordering queue (code 0), and waits the whole timeout again on the next call: a
+            // deadline that passed during the call is a timeout whatever the call returned
+            // (measured: a silent server was noticed after 2 × read_timeout without this).
+            if code == kf_averror_exit() || (isLive && (interrupt.isCancelled || expired) && (code < 0 || expired)) {
+                if code >= 0 { av_packet_unref(packet) }
+                connectionDead = true
                 throw interrupt.isCancelled
                     ? IngestError.cancelled(source: source)
                     : IngestError.timedOut(source: source, seconds: configuration.readTimeout, stage: "reading")
@@ -358,7 +386,10 @@ public final class VideoSource {
             case .invalidData:
                 try countCorrupt()
             case .failure(let code):
-                if isLive { throw IngestError.connectionLost(source: source, reason: FFmpegResult.message(code)) }
+                if isLive {
+                    connectionDead = true
+                    throw IngestError.connectionLost(source: source, reason: FFmpegResult.message(code))
+                }
                 throw IngestError.readFailed(source: source, reason: FFmpegResult.message(code))
             }
         }
@@ -433,14 +464,35 @@ public final class VideoSource {
     /// Wall-clock seconds (Unix time) the frame was captured. Files: when it was decoded. Live:
     /// the stream's own timing anchored to the frame that arrived with the least delay, so network
     /// jitter and decoder buffering do not wobble it; a jump of the stream clock re-anchors.
-    private func captureTime(pts: Double) -> Double {
+    ///
+    /// `nil` for a live frame that arrives more than `maximumDelay` late: part of the backlog a
+    /// camera or server sends after a freeze, skipped to get back to live while the backlog drains
+    /// (each second, frames arrive at least half a second less late). When they keep arriving late
+    /// without catching up, it is not a backlog: the sender's clock moved (it paused and went on at
+    /// its normal pace) or decoding is slower than the stream. Then the clock re-anchors and frames
+    /// count as live again: late frames are better than none.
+    private func captureTime(pts: Double) -> Double? {
         let now = Double(av_gettime()) / 1_000_000
         guard isLive else { return now }
         let offset = now - pts
-        if let current = clockOffset, offset >= current, offset - current < 10 {
+        guard let current = clockOffset, offset >= current, offset - current < 10 else {
+            clockOffset = offset
+            lateSince = nil
+            return now
+        }
+        guard offset - current > configuration.maximumDelay else {
+            lateSince = nil
             return pts + current
         }
+        let since = lateSince ?? (now, offset)
+        lateSince = since
+        guard now - since.at > 1 else { return nil }
+        if offset < since.offset - 0.5 {
+            lateSince = (now, offset)  // draining: keep skipping
+            return nil
+        }
         clockOffset = offset
+        lateSince = nil
         return now
     }
 }
