@@ -231,6 +231,19 @@ struct LiveWorkspace {
         return nil
     }
 
+    /// The RTSP test server with the gate clip, and `kinfinder run` on it (motion detector) with this
+    /// read timeout, once it is live.
+    func liveGate(readTimeout: Double) throws -> (RTSPServer, RunProcess) {
+        let server = try RTSPServer(mounts: ["gate": gateClip])
+        let run = try RunProcess(
+            config: try config(
+                ["{id: cam-gate, url: '\(server.url("gate"))', cell: XH-BS-DQ-01}"],
+                defaults: "{analysis_fps: 10, read_timeout: \(readTimeout), open_timeout: 3, backoff_initial: 0.2, backoff_max: 1, detector: motion}"),
+            database: db)
+        #expect(try waitFor(20) { try statuses()["cam-gate"]?.state == "live" } != nil, "never live:\n\(run.logText)")
+        return (server, run)
+    }
+
     func cleanUp() { try? FileManager.default.removeItem(at: folder) }
 }
 
@@ -341,13 +354,7 @@ struct LiveCameraTests {
     func serverStalls() throws {
         let ws = try LiveWorkspace()
         defer { ws.cleanUp() }
-        let server = try RTSPServer(mounts: ["gate": gateClip])
-        let run = try RunProcess(
-            config: try ws.config(
-                ["{id: cam-gate, url: '\(server.url("gate"))', cell: XH-BS-DQ-01}"],
-                defaults: "{analysis_fps: 10, read_timeout: 3, open_timeout: 3, backoff_initial: 0.2, backoff_max: 1, detector: motion}"),
-            database: ws.db)
-        #expect(try ws.waitFor(20) { try ws.statuses()["cam-gate"]?.state == "live" } != nil, "never live:\n\(run.logText)")
+        let (server, run) = try ws.liveGate(readTimeout: 3)
         Thread.sleep(forTimeInterval: 1)
         server.pause()
         // "No frames" shows after 2 s whatever the timeout; the session itself must end when the
@@ -373,13 +380,7 @@ struct LiveCameraTests {
     func shortFreezeJumpsToLive() throws {
         let ws = try LiveWorkspace()
         defer { ws.cleanUp() }
-        let server = try RTSPServer(mounts: ["gate": gateClip])
-        let run = try RunProcess(
-            config: try ws.config(
-                ["{id: cam-gate, url: '\(server.url("gate"))', cell: XH-BS-DQ-01}"],
-                defaults: "{analysis_fps: 10, read_timeout: 8, open_timeout: 3, backoff_initial: 0.2, backoff_max: 1, detector: motion}"),
-            database: ws.db)
-        #expect(try ws.waitFor(20) { try ws.statuses()["cam-gate"]?.state == "live" } != nil, "never live:\n\(run.logText)")
+        let (server, run) = try ws.liveGate(readTimeout: 8)
         Thread.sleep(forTimeInterval: 3)
         let before = try #require(try ws.statuses()["cam-gate"])
         server.pause()
