@@ -26,7 +26,8 @@ enum GridSchema {
     static let v6 = "v6-report-attributes"
     static let v7 = "v7-incident-list-indexes"
     static let v8 = "v8-report-list-index"
-    static let all = [v1, v2, v3, v4, v5, v6, v7, v8]
+    static let v9 = "v9-camera-track-index"
+    static let all = [v1, v2, v3, v4, v5, v6, v7, v8, v9]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -53,6 +54,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v8) { db in
             try db.execute(sql: v8SQL)
+        }
+        migrator.registerMigration(v9) { db in
+            try db.execute(sql: v9SQL)
         }
         return migrator
     }
@@ -286,5 +290,14 @@ enum GridSchema {
     static let v8SQL = """
         DROP INDEX report_status;
         CREATE INDEX report_status ON report(status, id);
+        """
+
+    /// Tracks since a time in list order (last seen, then id), of one camera (a host taking a camera
+    /// over reads them) or of all (retro search): a range of an index instead of every track the
+    /// camera ever stored and a sort (PostgreSQL sorted ties by id too), on both engines.
+    static let v9SQL = """
+        CREATE INDEX track_camera_seen ON track(camera_id, last_seen_at, id);
+        DROP INDEX track_last_seen;
+        CREATE INDEX track_last_seen ON track(last_seen_at, id);
         """
 }

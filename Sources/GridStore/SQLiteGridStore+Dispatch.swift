@@ -50,17 +50,9 @@ extension SQLiteGridStore {
     // MARK: Dispatch
 
     public func undispatchedIncidents(limit: Int) async throws -> [Incident] {
-        try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT incident.* FROM incident LEFT JOIN dispatch ON dispatch.incident_id = incident.id
-                    WHERE dispatch.incident_id IS NULL AND incident.status = 'open'
-                    ORDER BY incident.created_at, incident.id LIMIT ?
-                    """,
-                arguments: [max(0, limit)]
-            ).decodedEach("incident", Incident.init(row:))
-        }
+        let query = StoreQueries.undispatched(limit: limit)
+        let sql = query.sql, arguments = StatementArguments(query.values)
+        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("incident", Incident.init(row:)) }
     }
 
     public func startDispatch(_ d: Dispatch, at: Date) async throws -> Bool {
@@ -80,18 +72,10 @@ extension SQLiteGridStore {
     }
 
     public func dueDispatches(now: Date) async throws -> [Dispatch] {
-        try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT dispatch.* FROM dispatch JOIN incident ON incident.id = dispatch.incident_id
-                    WHERE incident.status IN ('open', 'acknowledged') AND (
-                        (dispatch.acknowledged_at IS NULL AND dispatch.response_overdue = 0 AND dispatch.respond_by <= ?)
-                        OR (dispatch.resolution_overdue = 0 AND dispatch.resolve_by <= ?))
-                    ORDER BY dispatch.incident_id
-                    """,
-                arguments: [now, now]
-            ).decodedEach("dispatch", Dispatch.init(row:))
+        let query = StoreQueries.dueDispatches(now: now)
+        let sql = query.sql, arguments = StatementArguments(query.values)
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("dispatch", Dispatch.init(row:))
         }
     }
 

@@ -165,6 +165,25 @@ enum StoreQueries {
         return ("SELECT * FROM incident \(c.clause) ORDER BY created_at DESC, id DESC LIMIT ?", c.values + [max(0, filter.limit)])
     }
 
+    /// Open incidents without a dispatch, oldest first (the dispatcher's next round): read from the
+    /// (status, created_at, id) index, so it grows with the open incidents, not with history.
+    static func undispatched(limit: Int) -> Query {
+        ("SELECT incident.* FROM incident LEFT JOIN dispatch ON dispatch.incident_id = incident.id "
+            + "WHERE dispatch.incident_id IS NULL AND incident.status = 'open' ORDER BY incident.created_at, incident.id LIMIT ?",
+         [max(0, limit)])
+    }
+
+    /// Dispatches of open or acknowledged incidents whose response or resolution deadline has
+    /// passed by `now` and is not yet marked overdue (flags bound as values: 0/1 on SQLite, booleans
+    /// on PostgreSQL).
+    static func dueDispatches(now: Date) -> Query {
+        ("SELECT dispatch.* FROM dispatch JOIN incident ON incident.id = dispatch.incident_id "
+            + "WHERE incident.status IN ('open', 'acknowledged') AND ("
+            + "(dispatch.acknowledged_at IS NULL AND dispatch.response_overdue = ? AND dispatch.respond_by <= ?) "
+            + "OR (dispatch.resolution_overdue = ? AND dispatch.resolve_by <= ?)) ORDER BY dispatch.incident_id",
+         [false, now, false, now])
+    }
+
     /// Which of `reportIDs` have an incident seen in one of `cellIDs`.
     static func reportsSeen(in cellIDs: [String], among reportIDs: [Int64]) -> Query {
         var c = Conditions()

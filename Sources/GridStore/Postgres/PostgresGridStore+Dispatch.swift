@@ -54,15 +54,8 @@ extension PostgresGridStore {
     // MARK: Dispatch
 
     public func undispatchedIncidents(limit: Int) async throws -> [Incident] {
-        try await read {
-            try await rows(
-                """
-                SELECT incident.* FROM incident LEFT JOIN dispatch ON dispatch.incident_id = incident.id
-                WHERE dispatch.incident_id IS NULL AND incident.status = 'open'
-                ORDER BY incident.created_at, incident.id LIMIT ?
-                """, [max(0, limit)]
-            ).decodedEach("incident", Incident.init(row:))
-        }
+        let query = StoreQueries.undispatched(limit: limit)
+        return try await read { try await rows(query.sql, query.values).decodedEach("incident", Incident.init(row:)) }
     }
 
     public func startDispatch(_ d: Dispatch, at: Date) async throws -> Bool {
@@ -82,17 +75,8 @@ extension PostgresGridStore {
     }
 
     public func dueDispatches(now: Date) async throws -> [Dispatch] {
-        try await read {
-            try await rows(
-                """
-                SELECT dispatch.* FROM dispatch JOIN incident ON incident.id = dispatch.incident_id
-                WHERE incident.status IN ('open', 'acknowledged') AND (
-                    (dispatch.acknowledged_at IS NULL AND NOT dispatch.response_overdue AND dispatch.respond_by <= ?)
-                    OR (NOT dispatch.resolution_overdue AND dispatch.resolve_by <= ?))
-                ORDER BY dispatch.incident_id
-                """, [now, now]
-            ).decodedEach("dispatch", Dispatch.init(row:))
-        }
+        let query = StoreQueries.dueDispatches(now: now)
+        return try await read { try await rows(query.sql, query.values).decodedEach("dispatch", Dispatch.init(row:)) }
     }
 
     public func escalate(

@@ -9,7 +9,7 @@ enum PostgresSchema {
     static let migrations: [(id: String, sql: String)] = [
         (GridSchema.v1, v1), (GridSchema.v2, v2), (GridSchema.v3, v3), (GridSchema.v4, v4), (GridSchema.v5, v5),
         (GridSchema.v6, GridSchema.v6SQL), (GridSchema.v7, GridSchema.v7SQL),
-        (GridSchema.v8, GridSchema.v8SQL),
+        (GridSchema.v8, GridSchema.v8SQL), (GridSchema.v9, GridSchema.v9SQL),
     ]
 
     /// Key of the advisory lock held while migrating (any constant unlikely to clash).
