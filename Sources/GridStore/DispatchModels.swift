@@ -38,13 +38,16 @@ public struct DutyPost: Sendable, Hashable, Codable {
     public var cellID: String
     public var kind: Kind
     public var location: GeoPoint?
+    /// The post's phone: what a family calls when their person was found nearby.
+    public var phone: String?
 
-    public init(id: String, name: String, cellID: String, kind: Kind = .dutyPost, location: GeoPoint? = nil) {
+    public init(id: String, name: String, cellID: String, kind: Kind = .dutyPost, location: GeoPoint? = nil, phone: String? = nil) {
         self.id = id
         self.name = name
         self.cellID = cellID
         self.kind = kind
         self.location = location
+        self.phone = phone
     }
 }
 
@@ -106,6 +109,8 @@ public struct IncidentEvent: Sendable, Hashable, Codable {
         case resolved
         /// Closed: it was not the person.
         case falseAlarm = "false-alarm"
+        /// Closed because its case ended: found through another lead, or withdrawn.
+        case caseClosed = "case-closed"
     }
 
     public var id: Int64?

@@ -1,5 +1,6 @@
 public import FoundationEssentials
 public import Description
+public import Matching
 
 /// Level of a grid cell, from the whole district down to a micro-grid of at most 500 households.
 public enum GridLevel: String, CaseIterable, Sendable, Codable, Comparable {
@@ -123,7 +124,51 @@ public struct StoredTrack: Sendable, Hashable {
 }
 
 public enum IncidentStatus: String, CaseIterable, Sendable, Codable {
-    case open, acknowledged, resolved, falseAlarm = "false-alarm"
+    case open, acknowledged
+    /// Closed: this lead was the person (the case is found).
+    case resolved
+    /// Closed: it was not the person.
+    case falseAlarm = "false-alarm"
+    /// Closed because its case ended (found through another lead, or withdrawn): nobody needs to look.
+    case caseClosed = "case-closed"
+
+    /// Open or acknowledged: somebody still has to look.
+    public var isActive: Bool { self == .open || self == .acknowledged }
+}
+
+/// How a case ended: its report closed as found or withdrawn, by whom, when, and where the person was found.
+public struct CaseClosure: Sendable, Hashable, Codable {
+    public var reportID: Int64
+    /// `.found` or `.withdrawn`.
+    public var outcome: ReportStatus
+    /// A worker's id, or "cli".
+    public var closedBy: String
+    public var closedAt: Date
+    public var note: String
+    /// The lead that was the person, when the case was found from an incident.
+    public var foundIncidentID: Int64?
+    /// Where the person was found: that lead's cell, or the cell the closer named.
+    public var foundCellID: String?
+
+    public init(
+        reportID: Int64, outcome: ReportStatus, closedBy: String, closedAt: Date, note: String = "", foundIncidentID: Int64? = nil,
+        foundCellID: String? = nil
+    ) {
+        self.reportID = reportID
+        self.outcome = outcome
+        self.closedBy = closedBy
+        self.closedAt = closedAt
+        self.note = note
+        self.foundIncidentID = foundIncidentID
+        self.foundCellID = foundCellID
+    }
+}
+
+/// What closing a case did.
+public struct CaseClosed: Sendable, Hashable {
+    public var closure: CaseClosure
+    /// The report's other leads that were still open or acknowledged, now ``IncidentStatus/caseClosed``.
+    public var closedIncidentIDs: [Int64]
 }
 
 /// A lead for a grid worker: a track that matches an open report well enough to look at.

@@ -32,7 +32,21 @@ public protocol GridStore: Sendable {
     func reports(status: ReportStatus?, after: Int64?, limit: Int?) async throws -> [MissingPersonReport]
     /// The reports with these ids (missing ids left out).
     func reports(ids: [Int64]) async throws -> [MissingPersonReport]
-    func setReportStatus(id: Int64, status: ReportStatus) async throws
+    /// Ends a case in one transaction: the report becomes `outcome` (found or withdrawn); with
+    /// `foundIncidentID` that lead (of this report, still open or acknowledged) is resolved as found;
+    /// every other open or acknowledged lead of the report becomes ``IncidentStatus/caseClosed``,
+    /// each with an event, and its dispatch stops (resolved by `actor`). No lead is raised for the
+    /// report after. `foundCellID` says where the person was found (the found lead's cell when not given).
+    ///
+    /// - Throws: ``GridStoreError`` `notFound` for an unknown report or incident, `invalidValue` when
+    ///   the report is not open, the outcome is `open`, or the incident is not an active lead of it,
+    ///   `unknownCell` for an unknown `foundCellID`.
+    func closeCase(
+        reportID: Int64, outcome: ReportStatus, foundIncidentID: Int64?, foundCellID: String?, by actor: String, note: String, at: Date
+    ) async throws -> CaseClosed
+    /// How the case of this report ended (`nil` while it is open, or when it was closed before
+    /// Kinfinder kept closures).
+    func caseClosure(reportID: Int64) async throws -> CaseClosure?
     /// Replaces a report's description fields (not its status or creation time).
     func updateReport(_ report: MissingPersonReport) async throws
 
@@ -89,7 +103,9 @@ public protocol GridStore: Sendable {
     func markOverdue(incidentID: Int64, kind: IncidentEvent.Kind, detail: String, at: Date) async throws -> Bool
     /// A person is on it: status acknowledged, recorded with who and when.
     func acknowledge(incidentID: Int64, by actor: String, at: Date) async throws -> Incident
-    /// Closed as found (`.resolved`) or `.falseAlarm`, with who and when.
+    /// Closed as found (`.resolved`) or `.falseAlarm`, with who and when. Found ends the case
+    /// (``closeCase(reportID:outcome:foundIncidentID:foundCellID:by:note:at:)``): the report and its
+    /// other leads close with it. A false alarm closes only this lead.
     func resolve(incidentID: Int64, outcome: IncidentStatus, by actor: String, note: String, at: Date) async throws -> Incident
     func dispatch(incidentID: Int64) async throws -> Dispatch?
     /// Dispatch rows of these incidents (all when `nil`).
@@ -142,5 +158,27 @@ extension GridStore {
     /// ``raiseIncident(_:sightingWindow:fence:)`` deduplicated by (report, track) only, without a lease.
     public func raiseIncident(_ incident: Incident) async throws -> Incident? {
         try await raiseIncident(incident, sightingWindow: 0, fence: nil)
+    }
+}
+
+extension GridStore {
+    /// Ends the case of an incident's report as found through that incident (see
+    /// ``closeCase(reportID:outcome:foundIncidentID:foundCellID:by:note:at:)``).
+    ///
+    /// - Throws: ``GridStoreError`` `notFound` for an unknown incident, `invalidValue` when it is closed.
+    public func closeCase(foundBy incidentID: Int64, by actor: String, note: String, at: Date) async throws -> CaseClosed {
+        guard let lead = try await incident(id: incidentID) else { throw GridStoreError.notFound("incident", id: incidentID) }
+        guard lead.status.isActive else {
+            throw GridStoreError.invalidValue("incident \(incidentID) is already closed (\(lead.status.rawValue))")
+        }
+        return try await closeCase(
+            reportID: lead.reportID, outcome: .found, foundIncidentID: incidentID, foundCellID: nil, by: actor, note: note, at: at)
+    }
+
+    /// ``resolve(incidentID:outcome:by:note:at:)`` as found, for every engine.
+    func resolveFound(incidentID: Int64, by actor: String, note: String, at: Date) async throws -> Incident {
+        _ = try await closeCase(foundBy: incidentID, by: actor, note: note, at: at)
+        guard let closed = try await incident(id: incidentID) else { throw GridStoreError.notFound("incident", id: incidentID) }
+        return closed
     }
 }

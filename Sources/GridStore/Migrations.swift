@@ -27,7 +27,8 @@ enum GridSchema {
     static let v7 = "v7-incident-list-indexes"
     static let v8 = "v8-report-list-index"
     static let v9 = "v9-camera-track-index"
-    static let all = [v1, v2, v3, v4, v5, v6, v7, v8, v9]
+    static let v10 = "v10-case-closure-post-phone"
+    static let all = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -57,6 +58,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v9) { db in
             try db.execute(sql: v9SQL)
+        }
+        migrator.registerMigration(v10) { db in
+            try db.execute(sql: v10SQL)
         }
         return migrator
     }
@@ -299,5 +303,28 @@ enum GridSchema {
         CREATE INDEX track_camera_seen ON track(camera_id, last_seen_at, id);
         DROP INDEX track_last_seen;
         CREATE INDEX track_last_seen ON track(last_seen_at, id);
+        """
+
+    /// How each case ended (found or withdrawn, by whom, where the person was found), a phone for
+    /// each duty post (what a family calls), and the leads of reports closed before closing a case
+    /// closed its leads, closed now (they were still being dispatched and escalated).
+    static let v10SQL = """
+        CREATE TABLE case_closure (
+            report_id INTEGER PRIMARY KEY NOT NULL REFERENCES report(id),
+            outcome TEXT NOT NULL CHECK (outcome IN ('found', 'withdrawn')),
+            closed_by TEXT NOT NULL,
+            closed_at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            found_incident_id INTEGER REFERENCES incident(id),
+            found_cell_id TEXT REFERENCES grid_cell(id)
+        );
+        ALTER TABLE duty_post ADD COLUMN phone TEXT;
+        \(v10Backfill)
+        """
+
+    /// Shared by both engines' v10.
+    static let v10Backfill = """
+        UPDATE incident SET status = 'case-closed'
+            WHERE status IN ('open', 'acknowledged') AND report_id IN (SELECT id FROM report WHERE status <> 'open');
         """
 }

@@ -35,11 +35,11 @@ extension SQLiteGridStore {
             try Self.requireCell(post.cellID, subject: "duty post '\(post.id)' is in", db)
             try db.execute(
                 sql: """
-                    INSERT INTO duty_post (id, name, cell_id, kind, lat, lon) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO duty_post (id, name, cell_id, kind, lat, lon, phone) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, cell_id = excluded.cell_id, kind = excluded.kind,
-                        lat = coalesce(excluded.lat, lat), lon = coalesce(excluded.lon, lon)
+                        lat = coalesce(excluded.lat, lat), lon = coalesce(excluded.lon, lon), phone = coalesce(excluded.phone, phone)
                     """,
-                arguments: [post.id, post.name, post.cellID, post.kind.rawValue, post.location?.latitude, post.location?.longitude])
+                arguments: [post.id, post.name, post.cellID, post.kind.rawValue, post.location?.latitude, post.location?.longitude, post.phone])
         }
     }
 
@@ -132,20 +132,20 @@ extension SQLiteGridStore {
         guard outcome == .resolved || outcome == .falseAlarm else {
             throw GridStoreError.invalidValue("an incident closes as resolved (found) or false-alarm, not \(outcome.rawValue)")
         }
+        if outcome == .resolved { return try await resolveFound(incidentID: incidentID, by: actor, note: note, at: at) }
         return try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM incident WHERE id = ?", arguments: [incidentID]) else {
                 throw GridStoreError.notFound("incident", id: incidentID)
             }
             var incident = try Incident(row: row)
-            guard incident.status == .open || incident.status == .acknowledged else {
+            guard incident.status.isActive else {
                 throw GridStoreError.invalidValue("incident \(incidentID) is already closed (\(incident.status.rawValue))")
             }
             try db.execute(sql: "UPDATE incident SET status = ? WHERE id = ?", arguments: [outcome.rawValue, incidentID])
             try db.execute(sql: "UPDATE dispatch SET resolved_by = ?, resolved_at = ? WHERE incident_id = ?", arguments: [actor, at, incidentID])
             let cell = try String.fetchOne(db, sql: "SELECT cell_id FROM dispatch WHERE incident_id = ?", arguments: [incidentID])
             try Self.appendEvent(
-                IncidentEvent(incidentID: incidentID, at: at, actor: actor, kind: outcome == .resolved ? .resolved : .falseAlarm,
-                              cellID: cell ?? incident.cellID, detail: note), db)
+                IncidentEvent(incidentID: incidentID, at: at, actor: actor, kind: .falseAlarm, cellID: cell ?? incident.cellID, detail: note), db)
             incident.status = outcome
             return incident
         }
@@ -219,7 +219,7 @@ extension DutyPost {
         let kindText: String = try row.decode(forColumn: "kind")
         guard let kind = Kind(rawValue: kindText) else { throw GridStoreError.corrupt("unknown kind '\(kindText)' of duty post '\(id)'") }
         self.init(id: id, name: try row.decode(forColumn: "name"), cellID: try row.decode(forColumn: "cell_id"), kind: kind,
-                  location: try GeoPoint(row: row, what: "duty post '\(id)'"))
+                  location: try GeoPoint(row: row, what: "duty post '\(id)'"), phone: try row.decode(forColumn: "phone"))
     }
 }
 

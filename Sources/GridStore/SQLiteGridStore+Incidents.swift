@@ -1,8 +1,10 @@
 public import FoundationEssentials
 import GRDB
+import Matching
 
 extension SQLiteGridStore {
-    /// Records `incident` (its `id` is ignored) unless one exists for the same report and track.
+    /// Records `incident` (its `id` is ignored) unless one exists for the same report and track, or
+    /// the report's case is closed.
     ///
     /// Safe under any concurrency, across processes too: the (report, track) pair is UNIQUE and the
     /// insert is `ON CONFLICT DO NOTHING`, so exactly one caller gets the stored incident back and
@@ -16,8 +18,10 @@ extension SQLiteGridStore {
         try StoreRules.validate(incident, sightingWindow: sightingWindow)
         return try await write { db in
             try Self.check(fence, camera: incident.cameraID, db)
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE id = ?", arguments: [incident.reportID]) != nil
+            guard let status = try String.fetchOne(db, sql: "SELECT status FROM report WHERE id = ?", arguments: [incident.reportID])
             else { throw GridStoreError.notFound("report", id: incident.reportID) }
+            // A closed case takes no new leads (a camera may still hold the report for a moment).
+            guard status == ReportStatus.open.rawValue else { return nil }
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM track WHERE id = ?", arguments: [incident.trackID]) != nil
             else { throw GridStoreError.notFound("track", id: incident.trackID) }
             try Self.requireCamera(incident.cameraID, usedBy: "the incident", db)

@@ -1,3 +1,4 @@
+public import FoundationEssentials
 public import Matching
 import GRDB
 
@@ -48,14 +49,30 @@ extension SQLiteGridStore {
         }
     }
 
-    /// Changes a report's status.
-    ///
-    /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/notFound`` when there is no
-    ///   report with this id.
-    public func setReportStatus(id: Int64, status: ReportStatus) async throws {
-        try await write { db in
-            try db.execute(sql: "UPDATE report SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
-            if db.changesCount == 0 { throw GridStoreError.notFound("report", id: id) }
+    public func closeCase(
+        reportID: Int64, outcome: ReportStatus, foundIncidentID: Int64?, foundCellID: String?, by actor: String, note: String, at: Date
+    ) async throws -> CaseClosed {
+        let request = try CaseRules.Request(
+            reportID: reportID, outcome: outcome, foundIncidentID: foundIncidentID, foundCellID: foundCellID, actor: actor, note: note, at: at)
+        let leads = CaseRules.activeLeads(reportID: reportID)
+        let leadsSQL = leads.sql, leadsArguments = StatementArguments(leads.values)
+        return try await write { db in
+            if let cell = foundCellID { try Self.requireCell(cell, subject: "report \(reportID) was found in", db) }
+            let status = try String.fetchOne(db, sql: "SELECT status FROM report WHERE id = ?", arguments: [reportID])
+            let found = try foundIncidentID.flatMap { id in
+                try Row.fetchOne(db, sql: "SELECT * FROM incident WHERE id = ?", arguments: [id]).map(Incident.init(row:))
+            }
+            let active = try Row.fetchAll(db, sql: leadsSQL, arguments: leadsArguments).map(CaseRules.lead)
+            let plan = try CaseRules.plan(request, report: try status.map(CaseRules.reportStatus), found: found, active: active)
+            for q in plan.writes { try db.execute(sql: q.sql, arguments: StatementArguments(q.values)) }
+            for e in plan.events { try Self.appendEvent(e, db) }
+            return CaseClosed(closure: plan.closure, closedIncidentIDs: plan.closedIncidentIDs)
+        }
+    }
+
+    public func caseClosure(reportID: Int64) async throws -> CaseClosure? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM case_closure WHERE report_id = ?", arguments: [reportID]).map(CaseClosure.init(row:))
         }
     }
 

@@ -151,6 +151,11 @@ enum StoreQueries {
         var clause: String { sql.isEmpty ? "" : "WHERE " + sql.joined(separator: " AND ") }
     }
 
+    /// `"\(prefix) IN (?, …)"` over `list`, with the values `before` bound ahead of the list's.
+    static func inList(_ prefix: String, _ list: [Int64], before: [(any DatabaseValueConvertible)?] = []) -> Query {
+        ("\(prefix) IN (\(Array(repeating: "?", count: list.count).joined(separator: ", ")))", before + list.map { $0 })
+    }
+
     /// Incidents matching every set field of `filter`, newest first, at most `filter.limit`.
     static func incidents(_ filter: IncidentFilter) -> Query {
         var c = Conditions()

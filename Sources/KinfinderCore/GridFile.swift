@@ -28,7 +28,7 @@ import Yams
 public struct GridFile: Sendable {
     public var cells: [GridCell]
     public var cameras: [Camera]
-    /// Duty posts and volunteer stations (`posts:`, each with id, name, cell, kind, optional lat/lon).
+    /// Duty posts and volunteer stations (`posts:`, each with id, name, cell, kind, optional lat/lon and phone).
     public var posts: [DutyPost]
 
     public init(cells: [GridCell], cameras: [Camera], posts: [DutyPost] = []) {
@@ -63,6 +63,7 @@ public struct GridFile: Sendable {
         var kind: String?
         var lat: Double?
         var lon: Double?
+        var phone: String?
     }
 
     private struct Document: Decodable {
@@ -121,9 +122,14 @@ public struct GridFile: Sendable {
                 throw KinfinderError.gridFileInvalid(
                     file: file, reason: "post '\(p.id)': unknown kind '\(kindText)' (use duty-post or volunteer-station)")
             }
+            let phone = p.phone?.trimmingCharacters(in: .whitespaces)
+            if let phone, phone.isEmpty || phone.count > 40 || !phone.allSatisfy({ $0.isNumber || " +-()#".contains($0) }) {
+                throw KinfinderError.gridFileInvalid(
+                    file: file, reason: "post '\(p.id)': phone '\(phone)' is not a phone number (digits, spaces, + - ( ) #)")
+            }
             return DutyPost(
                 id: p.id, name: p.name ?? p.id, cellID: p.cell, kind: kind,
-                location: try position(p.lat, p.lon, of: "post '\(p.id)'", file: file))
+                location: try position(p.lat, p.lon, of: "post '\(p.id)'", file: file), phone: phone)
         }
         if cells.isEmpty && cameras.isEmpty && posts.isEmpty {
             throw KinfinderError.gridFileInvalid(file: file, reason: "no cells, cameras or posts")

@@ -256,19 +256,25 @@ struct API {
     @Sendable func getReport(_ request: Request, context: ServerContext) async throws -> ReportView {
         let access = try await Access.of(context, store: store)
         let r = try await report(context)
-        return ReportView(r, showContact: try await access.cases([r], store: store).contains(r.id ?? 0))
+        let closure = r.status == .open ? nil : try await store.caseClosure(reportID: r.id ?? 0)
+        return ReportView(r, showContact: try await access.cases([r], store: store).contains(r.id ?? 0), closure: closure)
     }
 
     @Sendable func updateReport(_ request: Request, context: ServerContext) async throws -> ReportView {
         let access = try await Access.of(context, store: store)
         let existing = try await report(context)
         try await access.checkCase(existing, store: store)
+        guard existing.status == .open else {
+            throw HTTPError(.conflict, message: "report \(existing.id ?? 0) is \(existing.status.rawValue): its case is closed")
+        }
         let input = try await request.decode(as: ReportInput.self, context: context)
         let (updated, _) = try await build(input, onto: existing)
         try await store.updateReport(updated)
         return ReportView(updated)
     }
 
+    /// Ends the case: found (optionally naming the lead that was the person, or the cell) or
+    /// withdrawn. The report's open leads close with it and their dispatch stops.
     @Sendable func closeReport(_ request: Request, context: ServerContext) async throws -> ReportView {
         let access = try await Access.of(context, store: store)
         var r = try await report(context)
@@ -277,9 +283,31 @@ struct API {
         guard let status = ReportStatus(rawValue: input.outcome), status != .open else {
             throw HTTPError(.badRequest, message: "outcome: found or withdrawn")
         }
-        try await store.setReportStatus(id: r.id ?? 0, status: status)
+        guard (input.note ?? "").count <= 2000 else { throw HTTPError(.badRequest, message: "note: at most 2000 characters") }
+        if status == .withdrawn, input.cell != nil || input.incident != nil {
+            throw HTTPError(.badRequest, message: "cell and incident say where a found person was; a withdrawn report has neither")
+        }
+        if let cell = input.cell {
+            guard try await store.cell(id: cell) != nil else { throw HTTPError(.badRequest, message: "cell: no cell \(cell) in the grid") }
+        }
+        if let id = input.incident {
+            guard let lead = try await store.incident(id: id), lead.reportID == r.id else {
+                throw HTTPError(.badRequest, message: "incident: \(id) is not a lead of report \(r.id ?? 0)")
+            }
+        }
+        let closed: CaseClosed
+        do {
+            closed = try await store.closeCase(
+                reportID: r.id ?? 0, outcome: status, foundIncidentID: input.incident, foundCellID: input.cell, by: access.worker.id,
+                note: input.note ?? "", at: Date())
+        } catch let e as GridStoreError where e.code == .invalidValue {
+            throw HTTPError(.conflict, message: e.description)
+        }
+        Counter(label: "kinfinder_cases_closed_total", dimensions: [("outcome", status.rawValue)]).increment()
         r.status = status
-        return ReportView(r)
+        var view = ReportView(r, closure: closed.closure)
+        view.closedLeads = closed.closedIncidentIDs
+        return view
     }
 
     @Sendable func family(_ request: Request, context: ServerContext) async throws -> FamilyView {
@@ -289,11 +317,19 @@ struct API {
         }
         let incidents = try await store.incidents(IncidentFilter(reportID: id))
         let latest = incidents.max { $0.seenAt < $1.seenAt }
+        let closure = r.status == .open ? nil : try await store.caseClosure(reportID: id)
+        var collect: CollectView? = nil
+        if r.status == .found, let cell = closure?.foundCellID ?? r.lastSeenCell {
+            var closerPhone: String? = nil
+            if let by = closure?.closedBy { closerPhone = try await store.worker(id: by)?.worker.phone }
+            collect = CollectPoint.choose(
+                foundCell: cell, cells: try await store.cells(), posts: try await store.dutyPosts(), fallbackPhone: closerPhone)
+        }
         return FamilyView(
             name: r.name, status: r.status.rawValue, filedAt: r.createdAt, lastSeenCell: r.lastSeenCell, lastSeenAt: r.lastSeenAt,
-            leads: incidents.count, beingChecked: incidents.filter { $0.status == .open || $0.status == .acknowledged }.count,
-            found: r.status == .found || incidents.contains { $0.status == .resolved }, latestLead: latest?.seenAt,
-            latestLeadCell: latest?.cellID)
+            leads: incidents.count, beingChecked: incidents.filter { $0.status.isActive }.count, found: r.status == .found,
+            latestLead: latest?.seenAt, latestLeadCell: latest?.cellID, closedAt: closure?.closedAt, foundCell: closure?.foundCellID,
+            collect: collect)
     }
 
     private func report(_ context: ServerContext) async throws -> MissingPersonReport {
@@ -333,7 +369,7 @@ struct API {
         var filter = IncidentFilter()
         if let s = q.get("status") {
             guard let status = IncidentStatus(rawValue: s) else {
-                throw HTTPError(.badRequest, message: "status: open, acknowledged, resolved or false-alarm")
+                throw HTTPError(.badRequest, message: "status: open, acknowledged, resolved, false-alarm or case-closed")
             }
             filter.status = status
         }

@@ -35,9 +35,13 @@ public struct ReportView: ResponseEncodable, Decodable, Sendable {
     public var attributes: AttributesView
     public var status: String
     public var createdAt: Date
+    /// How the case ended (single-report views of a closed case).
+    public var closure: ClosureView?
+    /// The leads the closing closed with it (the close answer only).
+    public var closedLeads: [Int64]?
 
     /// `showContact: false` leaves the family's contact out (and says so).
-    init(_ r: MissingPersonReport, showContact: Bool = true) {
+    init(_ r: MissingPersonReport, showContact: Bool = true, closure: CaseClosure? = nil) {
         id = r.id ?? 0
         name = r.name
         ageGroup = r.ageGroup?.rawValue
@@ -53,6 +57,27 @@ public struct ReportView: ResponseEncodable, Decodable, Sendable {
         attributes = AttributesView(r.attributes)
         status = r.status.rawValue
         createdAt = r.createdAt
+        self.closure = closure.map(ClosureView.init)
+    }
+}
+
+/// How a case ended.
+public struct ClosureView: Codable, Sendable {
+    /// "found" or "withdrawn".
+    public var outcome: String
+    public var closedBy: String
+    public var closedAt: Date
+    public var note: String
+    public var foundIncidentID: Int64?
+    public var foundCellID: String?
+
+    init(_ c: CaseClosure) {
+        outcome = c.outcome.rawValue
+        closedBy = c.closedBy
+        closedAt = c.closedAt
+        note = c.note
+        foundIncidentID = c.foundIncidentID
+        foundCellID = c.foundCellID
     }
 }
 
@@ -226,6 +251,25 @@ public struct FamilyView: ResponseEncodable, Decodable, Sendable {
     /// When the newest lead was seen and in which cell (no pictures: they show other people too).
     public var latestLead: Date?
     public var latestLeadCell: String?
+    /// When the case closed (found or withdrawn).
+    public var closedAt: Date?
+    /// Where the person was found.
+    public var foundCell: String?
+    /// Where to collect them and whom to call, when found.
+    public var collect: CollectView?
+}
+
+/// Where a family collects the person who was found: the duty post nearest the place, and a phone.
+public struct CollectView: Codable, Sendable {
+    public var postID: String?
+    /// "中文 English" as in the grid file.
+    public var name: String?
+    /// "duty-post" or "volunteer-station".
+    public var kind: String?
+    public var cellID: String
+    public var phone: String?
+    public var latitude: Double?
+    public var longitude: Double?
 }
 
 public struct CellView: Codable, Sendable {
@@ -303,6 +347,11 @@ public struct ResolveInput: Decodable, Sendable {
 public struct CloseInput: Decodable, Sendable {
     /// "found" or "withdrawn".
     public var outcome: String
+    /// Where the person was found (a cell id), when no lead says it.
+    public var cell: String?
+    /// The found lead (an incident of this report), when one was the person.
+    public var incident: Int64?
+    public var note: String?
 }
 
 /// A report as a family or operator files it: the family's own words and/or the fields.

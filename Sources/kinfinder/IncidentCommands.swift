@@ -2,11 +2,12 @@ public import ArgumentParser
 import Foundation
 import GridStore
 import KinfinderCore
+import Matching
 
 struct Incidents: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List incidents, newest first.")
     @OptionGroup var store: StoreOptions
-    @Option(help: "open, acknowledged, resolved or false-alarm.") var status: IncidentStatus?
+    @Option(help: "open, acknowledged, resolved, false-alarm or case-closed.") var status: IncidentStatus?
     @Option(help: "Only this report.") var report: Int64?
     @Option(help: "Only this camera.") var camera: String?
     @Option(help: "Only this grid cell.") var cell: String?
@@ -59,14 +60,26 @@ struct IncidentCommand: AsyncParsableCommand {
         @Option(help: "Who closes it (default: cli:$USER).") var by: String?
         @Option(help: "What happened.") var note: String = ""
         func run() async throws {
-            _ = try await store.openStore().resolve(
-                incidentID: id, outcome: outcome == .found ? .resolved : .falseAlarm, by: by ?? cliActor(), note: note, at: Date())
-            print("incident \(id) \(outcome == .found ? "resolved: found" : "closed: false alarm")")
+            let db = try await store.openStore()
+            guard outcome == .found else {
+                _ = try await db.resolve(incidentID: id, outcome: .falseAlarm, by: by ?? cliActor(), note: note, at: Date())
+                return print("incident \(id) closed: false alarm")
+            }
+            // Found ends the case: the report and its other leads close with this one.
+            let closed = try await db.closeCase(foundBy: id, by: by ?? cliActor(), note: note, at: Date())
+            print("incident \(id) resolved: found; " + caseClosedLine(closed))
         }
     }
 }
 
 extension IncidentStatus: ExpressibleByArgument {}
+
+/// "report 3 found in XH-BS-DQ-01; 2 other leads closed (#5, #6)".
+func caseClosedLine(_ closed: CaseClosed) -> String {
+    let c = closed.closure, n = closed.closedIncidentIDs.count
+    let leads = n == 0 ? "no other lead was open" : "\(n) other lead\(n == 1 ? "" : "s") closed (\(closed.closedIncidentIDs.map { "#\($0)" }.joined(separator: ", ")))"
+    return "report \(c.reportID) \(c.outcome.rawValue)\(c.foundCellID.map { " in \($0)" } ?? ""); \(leads)"
+}
 
 /// Who a command-line action is recorded as.
 func cliActor() -> String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }

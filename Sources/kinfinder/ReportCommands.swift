@@ -121,16 +121,31 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     struct Close: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a report: the person was found, or the family withdrew it.")
+        static let configuration = CommandConfiguration(
+            abstract: "Close a report: the person was found, or the family withdrew it.",
+            discussion: "Its open leads close with it (dispatch and escalation stop); the family's page says where to collect a found person.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Report id.") var id: Int64
         @Flag(exclusivity: .exclusive) var outcome: Outcome = .found
         enum Outcome: String, EnumerableFlag { case found, withdrawn }
+        @Option(help: "The lead (incident id) that was the person.") var incident: Int64?
+        @Option(help: "The cell where the person was found (default: the lead's cell).") var cell: String?
+        @Option(help: "Who closes it (default: cli:$USER).") var by: String?
+        @Option(help: "What happened.") var note: String = ""
+
+        func validate() throws {
+            if outcome == .withdrawn, incident != nil || cell != nil {
+                throw ValidationError("--incident and --cell say where a found person was; a withdrawn report has neither")
+            }
+            guard note.count <= 2000 else { throw ValidationError("--note: at most 2000 characters") }
+        }
 
         func run() async throws {
             let db = try await store.openStore()
-            try await db.setReportStatus(id: id, status: outcome == .found ? .found : .withdrawn)
-            print("report \(id) \(outcome.rawValue)")
+            let closed = try await db.closeCase(
+                reportID: id, outcome: outcome == .found ? .found : .withdrawn, foundIncidentID: incident, foundCellID: cell,
+                by: by ?? cliActor(), note: note, at: Date())
+            print(caseClosedLine(closed))
         }
     }
 }

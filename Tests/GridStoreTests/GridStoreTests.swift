@@ -15,7 +15,7 @@ struct GridStoreTests {
             let first = try SQLiteGridStore(path: path)
             #expect(FileManager.default.fileExists(atPath: path))
             #expect(try await first.tableNames() == [
-                "auth_session", "camera", "camera_lease", "camera_status", "dispatch", "duty_post", "grdb_migrations", "grid_cell",
+                "auth_session", "camera", "camera_lease", "camera_status", "case_closure", "dispatch", "duty_post", "grdb_migrations", "grid_cell",
                 "grid_worker", "incident", "incident_event", "ingest_host", "report", "report_link", "track",
             ])
             #expect(try await first.appliedMigrations() == GridSchema.all)
@@ -205,14 +205,14 @@ struct GridStoreTests {
             let a = try await store.addReport(Fixture.report(name: "A"))
             let b = try await store.addReport(Fixture.report(name: "B"))
             let aID = try #require(a.id)
-            try await store.setReportStatus(id: aID, status: .found)
+            _ = try await store.closeCase(reportID: aID, outcome: .found, foundIncidentID: nil, foundCellID: nil, by: "zhao", note: "", at: Fixture.t0)
             #expect(try await store.reports(status: .open).map(\.name) == ["B"])
             #expect(try await store.reports(status: .found).map(\.name) == ["A"])
             #expect(try await store.reports(status: .withdrawn).isEmpty)
             #expect(try await store.reports(status: nil).map(\.id) == [a.id, b.id])
 
             let error = await #expect(throws: GridStoreError.self) {
-                try await store.setReportStatus(id: 424_242, status: .withdrawn)
+                try await store.closeCase(reportID: 424_242, outcome: .withdrawn, foundIncidentID: nil, foundCellID: nil, by: "zhao", note: "", at: Fixture.t0)
             }
             #expect(error?.code == .notFound)
             #expect(error?.description.contains("report #424242") == true)

@@ -119,7 +119,7 @@ struct IncidentListTests {
             try await Fixture.seed(store)
             var ids: [Int64] = []
             for i in 0..<7 { ids.append(try #require(try await store.addReport(Fixture.report(name: "R\(i)")).id)) }
-            try await store.setReportStatus(id: ids[2], status: .found)
+            _ = try await store.closeCase(reportID: ids[2], outcome: .found, foundIncidentID: nil, foundCellID: nil, by: "zhao", note: "", at: Fixture.t0)
             #expect(try await store.reports(status: nil).map(\.id) == ids)
             let first = try await store.reports(status: nil, after: nil, limit: 3)
             let second = try await store.reports(status: nil, after: first.last?.id, limit: 3)

@@ -129,8 +129,13 @@ struct AuthorisationTests {
         #expect(r.status == 200, "\(r.text)")
         r = try await http("POST", server.base + "/api/v1/incidents/\(incident)/resolve", token: tokens["wang.li"], json: ["outcome": "found"])
         #expect(r.status == 200, "the gate's worker closes the gate's incident: \(r.text)")
+        // Found through the incident ends the case: the report is found, closing it again is a conflict.
+        r = try await get("/api/v1/reports/\(child)", as: "wang.li")
+        let closure = r.json?["closure"] as? [String: Any]
+        #expect(r.json?["status"] as? String == "found" && closure?["foundIncidentID"] as? Int == incident
+            && closure?["closedBy"] as? String == "wang.li" && closure?["foundCellID"] as? String == "XH-BS-DQ-01", "\(r.text)")
         r = try await http("POST", server.base + "/api/v1/reports/\(child)/close", token: tokens["wang.li"], json: ["outcome": "found"])
-        #expect(r.status == 200 && r.json?["status"] as? String == "found", "\(r.text)")
+        #expect(r.status == 409 && r.text.contains("already found"), "\(r.status) \(r.text)")
         r = try await http("POST", server.base + "/api/v1/reports/\(grandmother)/close", token: tokens["zhao"], json: ["outcome": "withdrawn"])
         #expect(r.status == 200, "the command centre closes any report: \(r.text)")
 

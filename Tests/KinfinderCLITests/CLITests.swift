@@ -96,6 +96,16 @@ struct CLITests {
         #expect(r.status == 0)
         r = try kinfinder(["incidents", "--status", "acknowledged"], database: db)
         #expect(r.out.contains("acknowledged"))
+
+        // Found ends the case: the report closes with the lead, and cannot be closed twice.
+        r = try kinfinder(["incident", "resolve", "1", "--found", "--by", "wang.li", "--note", "with his mother"], database: db)
+        #expect(r.status == 0 && r.out.contains("incident 1 resolved: found; report 1 found in XH-BS-DQ-01; no other lead was open"), "\(r.out) \(r.err)")
+        r = try kinfinder(["report", "list", "--all"], database: db)
+        #expect(r.out.contains("found"), "\(r.out)")
+        r = try kinfinder(["report", "close", "1", "--withdrawn"], database: db)
+        #expect(r.status != 0 && r.err.contains("report 1 is already found"), "\(r.out) \(r.err)")
+        r = try kinfinder(["report", "close", "1", "--withdrawn", "--cell", "XH-BS-DQ-01"], database: db)
+        #expect(r.status == 64 && r.err.contains("a withdrawn report has neither"), "\(r.status) \(r.err)")
     }
 
     @Test("Ctrl-C during watch stops cleanly: exit 0, people in view stored, summary printed")

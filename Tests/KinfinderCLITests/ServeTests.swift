@@ -219,9 +219,13 @@ struct ServeTests {
         let kinds = (r.json?["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
         #expect(kinds?.first == "assigned" && kinds?.contains("escalated") == true && kinds?.suffix(2) == ["acknowledged", "resolved"], "\(kinds ?? [])")
 
-        // The family sees their report's progress, nothing else.
+        // The family sees their report's progress, nothing else; found, it says where to collect him.
         r = try await http("GET", server.base + "/api/v1" + link)
-        #expect(r.json?["found"] as? Bool == true && r.json?["leads"] as? Int == 1, "\(r.text)")
+        #expect(r.json?["found"] as? Bool == true && r.json?["leads"] as? Int == 1 && r.json?["beingChecked"] as? Int == 0, "\(r.text)")
+        #expect(r.json?["status"] as? String == "found" && r.json?["foundCell"] as? String == "XH-BS-DQ-01" && r.json?["closedAt"] != nil)
+        let collect = r.json?["collect"] as? [String: Any]
+        #expect(collect?["postID"] as? String == "post-gate" && collect?["phone"] as? String == "0571-8700 1101"
+            && collect?["name"] as? String == "南门治安岗亭 South gate duty post" && collect?["latitude"] as? Double == 30.2581, "\(r.text)")
         #expect(r.json?["snapshotURL"] == nil && !r.text.contains("cam-gate") && !r.text.contains("explanation"))
 
         // Counts per level and metrics.

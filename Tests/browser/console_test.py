@@ -4,7 +4,8 @@
 A family files a report through /family and lands on its secret status page; an operator signed in
 on the command centre sees the incident that `kinfinder watch` raises appear live (no reload), opens
 it (snapshot, report name) and acknowledges it; the grid worker of the cell sees it with a countdown;
-the family page then shows the lead; the language toggle switches the command centre's text.
+the family page then shows the lead; the language toggle switches the command centre's text; the
+operator closes the case as found (two taps) and the family's phone page says where to collect them.
 
     .venv-browser/bin/python Tests/browser/console_test.py --kinfinder .build/debug/kinfinder \
         [--screenshots docs/screenshots] [--console-dir Sources/KinfinderServer/Console]
@@ -397,6 +398,42 @@ def main():
         short = "zh" if new_lang.startswith("zh") else "en"
         browser.screenshot(f"command-centre-{short}.png")
         done(t0, f"{heading!r} → {browser.by_id('page-heading').text!r}")
+
+        # 7. The operator closes the case as found (two taps), and the family's phone says where to go.
+        t0 = step("7 found ends the case; the family's phone says where to collect")
+        found_button = browser.by_id("resolve-found-button")
+        label = found_button.text
+        found_button.click()
+        confirm = d.execute_script("return KF.t('act.confirm')")
+        browser.wait(lambda: browser.by_id("resolve-found-button").text == confirm,
+                     f"the first tap on Found did not ask to confirm (button says {browser.by_id('resolve-found-button').text!r})")
+        time.sleep(0.3)
+        check(browser.by_id("incident-status").get_attribute("data-status") == "acknowledged",
+              "one tap on Found closed the incident")
+        browser.by_id("resolve-found-button").click()
+        browser.wait(lambda: browser.by_id("incident-status").get_attribute("data-status") == "resolved",
+                     "the second tap on Found did not close the incident as found")
+        check(browser.by_id("resolve-found-button").text == label, "the Found button kept its confirm label")
+        browser.wait(lambda: not [r for r in browser.finds("#incident-list .incident-row")
+                                  if r.get_attribute("data-status") in ("open", "acknowledged")],
+                     "a lead of the found report is still open on the command centre")
+        browser.wait(lambda: browser.by_id("total-open").text == "0", "the overview still counts the found incident as open")
+        browser.screenshot(f"command-centre-found-{short}.png")
+        d.switch_to.new_window("tab")
+        d.set_window_size(390, 844)  # a phone
+        d.get(family_url)
+        browser.wait(lambda: browser.visible("family-collect"), "the family page does not say where to collect")
+        check(browser.by_id("family-state").get_attribute("data-status") == "found", "the family page's badge is not found")
+        check(browser.by_id("family-checking").text == "0", "the family page still counts leads being checked")
+        check(browser.by_id("family-found").get_attribute("data-found") == "true", "the family page does not say found")
+        where = browser.by_id("family-collect-where").text
+        check("South gate duty post" in where or "南门治安岗亭" in where, f"the family is not sent to the gate's duty post: {where!r}")
+        call = browser.by_id("family-collect-call")
+        check(call.get_attribute("href") == "tel:057187001101", f"the call link is {call.get_attribute('href')!r}")
+        rect = d.execute_script("return document.getElementById('family-collect').getBoundingClientRect().top")
+        check(rect < 844, f"the collect box starts {rect:.0f} px down, below a phone's first screen")
+        browser.screenshot("family-found-phone.png")
+        done(t0, where)
         ok = True
     except Failure as failure:
         print(f"FAIL {current}: {failure}", file=sys.stderr)

@@ -39,11 +39,12 @@ extension PostgresGridStore {
             try await self.requireCell(post.cellID, subject: "duty post '\(post.id)' is in", c)
             try await self.execute(
                 """
-                INSERT INTO duty_post (id, name, cell_id, kind, lat, lon) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO duty_post (id, name, cell_id, kind, lat, lon, phone) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, cell_id = excluded.cell_id, kind = excluded.kind,
-                    lat = coalesce(excluded.lat, duty_post.lat), lon = coalesce(excluded.lon, duty_post.lon)
+                    lat = coalesce(excluded.lat, duty_post.lat), lon = coalesce(excluded.lon, duty_post.lon),
+                    phone = coalesce(excluded.phone, duty_post.phone)
                 """,
-                [post.id, post.name, post.cellID, post.kind.rawValue, post.location?.latitude, post.location?.longitude], on: c)
+                [post.id, post.name, post.cellID, post.kind.rawValue, post.location?.latitude, post.location?.longitude, post.phone], on: c)
         }
     }
 
@@ -134,12 +135,13 @@ extension PostgresGridStore {
         guard outcome == .resolved || outcome == .falseAlarm else {
             throw GridStoreError.invalidValue("an incident closes as resolved (found) or false-alarm, not \(outcome.rawValue)")
         }
+        if outcome == .resolved { return try await resolveFound(incidentID: incidentID, by: actor, note: note, at: at) }
         return try await transaction { c in
             guard let row = try await self.row("SELECT * FROM incident WHERE id = ? FOR UPDATE", [incidentID], on: c) else {
                 throw GridStoreError.notFound("incident", id: incidentID)
             }
             var incident = try Incident(row: row)
-            guard incident.status == .open || incident.status == .acknowledged else {
+            guard incident.status.isActive else {
                 throw GridStoreError.invalidValue("incident \(incidentID) is already closed (\(incident.status.rawValue))")
             }
             try await self.execute("UPDATE incident SET status = ? WHERE id = ?", [outcome.rawValue, incidentID], on: c)
@@ -147,8 +149,7 @@ extension PostgresGridStore {
                 "UPDATE dispatch SET resolved_by = ?, resolved_at = ? WHERE incident_id = ? RETURNING cell_id",
                 [actor, at, incidentID], on: c)?["cell_id"]
             try await self.appendEvent(
-                IncidentEvent(incidentID: incidentID, at: at, actor: actor, kind: outcome == .resolved ? .resolved : .falseAlarm,
-                              cellID: cell ?? incident.cellID, detail: note), c)
+                IncidentEvent(incidentID: incidentID, at: at, actor: actor, kind: .falseAlarm, cellID: cell ?? incident.cellID, detail: note), c)
             incident.status = outcome
             return incident
         }

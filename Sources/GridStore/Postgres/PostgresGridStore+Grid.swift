@@ -129,11 +129,31 @@ extension PostgresGridStore {
         try await read { try await rows(byIDs: "report", ids).decodedEach("report", MissingPersonReport.init(row:)) }
     }
 
-    public func setReportStatus(id: Int64, status: ReportStatus) async throws {
-        let changed = try await transaction { c in
-            try await self.rows("UPDATE report SET status = ? WHERE id = ? RETURNING id", [status.rawValue, id], on: c).count
+    public func closeCase(
+        reportID: Int64, outcome: ReportStatus, foundIncidentID: Int64?, foundCellID: String?, by actor: String, note: String, at: Date
+    ) async throws -> CaseClosed {
+        let request = try CaseRules.Request(
+            reportID: reportID, outcome: outcome, foundIncidentID: foundIncidentID, foundCellID: foundCellID, actor: actor, note: note, at: at)
+        let leads = CaseRules.activeLeads(reportID: reportID)
+        return try await transaction { c in
+            if let cell = foundCellID { try await self.requireCell(cell, subject: "report \(reportID) was found in", c) }
+            // The report's row lock orders this against raising a lead for it (which takes it too);
+            // the leads' locks against acknowledging or resolving one of them meanwhile.
+            let status: String? = try await self.row("SELECT status FROM report WHERE id = ? FOR UPDATE", [reportID], on: c)?["status"]
+            let active = try await self.rows(leads.sql + " FOR UPDATE OF incident", leads.values, on: c).map(CaseRules.lead)
+            var found: Incident? = nil
+            if let id = foundIncidentID {
+                found = try await self.row("SELECT * FROM incident WHERE id = ?", [id], on: c).map(Incident.init(row:))
+            }
+            let plan = try CaseRules.plan(request, report: try status.map(CaseRules.reportStatus), found: found, active: active)
+            for q in plan.writes { try await self.execute(q.sql, q.values, on: c) }
+            for e in plan.events { try await self.appendEvent(e, c) }
+            return CaseClosed(closure: plan.closure, closedIncidentIDs: plan.closedIncidentIDs)
         }
-        if changed == 0 { throw GridStoreError.notFound("report", id: id) }
+    }
+
+    public func caseClosure(reportID: Int64) async throws -> CaseClosure? {
+        try await read { try await row("SELECT * FROM case_closure WHERE report_id = ?", [reportID]).map(CaseClosure.init(row:)) }
     }
 
     public func updateReport(_ report: MissingPersonReport) async throws {

@@ -2,6 +2,7 @@ public import FoundationEssentials
 import GRDB
 import PostgresNIO
 import Description
+import Matching
 
 // Tracks and incidents on PostgreSQL.
 extension PostgresGridStore {
@@ -69,8 +70,10 @@ extension PostgresGridStore {
         try StoreRules.validate(incident, sightingWindow: sightingWindow)
         return try await transaction { c in
             try await self.check(fence, camera: incident.cameraID, c)
-            guard try await self.row("SELECT id FROM report WHERE id = ? FOR UPDATE", [incident.reportID], on: c) != nil
+            guard let report = try await self.row("SELECT status FROM report WHERE id = ? FOR UPDATE", [incident.reportID], on: c)
             else { throw GridStoreError.notFound("report", id: incident.reportID) }
+            // A closed case takes no new leads (a camera may still hold the report for a moment).
+            guard (report["status"] as String?) == ReportStatus.open.rawValue else { return nil }
             guard try await self.row("SELECT 1 AS one FROM track WHERE id = ?", [incident.trackID], on: c) != nil
             else { throw GridStoreError.notFound("track", id: incident.trackID) }
             try await self.requireCamera(incident.cameraID, usedBy: "the incident", c)

@@ -255,9 +255,12 @@ public final class PostgresGridStore: GridStore {
         return out
     }
 
-    /// Identifiers of the migrations the database has run (tests).
+    /// Identifiers of the migrations the database has run, in the schema's order (one open runs
+    /// them all in one transaction, so they share a time), unknown ones last (tests).
     func appliedMigrations() async throws -> [String] {
-        try await rows("SELECT id FROM kinfinder_migrations ORDER BY applied_at, id").map { $0["id"] }
+        let order = Dictionary(uniqueKeysWithValues: PostgresSchema.migrations.enumerated().map { ($1.id, $0) })
+        let ids: [String] = try await rows("SELECT id FROM kinfinder_migrations ORDER BY applied_at, id").map { $0["id"] }
+        return ids.enumerated().sorted { (order[$0.element] ?? Int.max, $0.offset) < (order[$1.element] ?? Int.max, $1.offset) }.map(\.element)
     }
 
     // MARK: Values

@@ -9,8 +9,23 @@ enum PostgresSchema {
     static let migrations: [(id: String, sql: String)] = [
         (GridSchema.v1, v1), (GridSchema.v2, v2), (GridSchema.v3, v3), (GridSchema.v4, v4), (GridSchema.v5, v5),
         (GridSchema.v6, GridSchema.v6SQL), (GridSchema.v7, GridSchema.v7SQL),
-        (GridSchema.v8, GridSchema.v8SQL), (GridSchema.v9, GridSchema.v9SQL),
+        (GridSchema.v8, GridSchema.v8SQL), (GridSchema.v9, GridSchema.v9SQL), (GridSchema.v10, v10),
     ]
+
+    /// See `GridSchema.v10SQL`.
+    private static let v10 = """
+        CREATE TABLE case_closure (
+            report_id BIGINT PRIMARY KEY REFERENCES report(id),
+            outcome TEXT NOT NULL CHECK (outcome IN ('found', 'withdrawn')),
+            closed_by TEXT NOT NULL,
+            closed_at TIMESTAMPTZ NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            found_incident_id BIGINT REFERENCES incident(id),
+            found_cell_id TEXT REFERENCES grid_cell(id)
+        );
+        ALTER TABLE duty_post ADD COLUMN phone TEXT;
+        \(GridSchema.v10Backfill)
+        """
 
     /// Key of the advisory lock held while migrating (any constant unlikely to clash).
     static let migrationLock: Int64 = 0x4B_494E_4649_4E44  // "KINFIND"

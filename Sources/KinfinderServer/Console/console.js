@@ -42,6 +42,7 @@ const KF = (() => {
     'status.acknowledged': ['Acknowledged', '已响应'],
     'status.resolved': ['Found', '已找到'],
     'status.false-alarm': ['False alarm', '误报'],
+    'status.case-closed': ['Case closed', '案件已结束'],
 
     'event.assigned': ['Dispatched', '已派发'],
     'event.escalated': ['Escalated', '已升级上报'],
@@ -50,6 +51,7 @@ const KF = (() => {
     'event.acknowledged': ['Acknowledged', '已确认响应'],
     'event.resolved': ['Found', '已找到'],
     'event.false-alarm': ['False alarm', '判定误报'],
+    'event.case-closed': ['Case closed', '案件结束，线索关闭'],
 
     'countdown.respond': ['respond in {t}', '响应剩余 {t}'],
     'countdown.resolve': ['resolve in {t}', '处置剩余 {t}'],
@@ -74,6 +76,7 @@ const KF = (() => {
     'act.found': ['Found', '已找到'],
     'act.false': ['False alarm', '误报'],
     'act.note': ['Note (optional)', '备注（可选）'],
+    'act.confirm': ['Tap again to confirm', '再点一次确认'],
     'act.failed': ['Not done: {msg}', '操作未完成：{msg}'],
     'act.conflict': ['Someone else changed this incident first; it has been reloaded.', '此事件已被他人处理，已刷新。'],
 
@@ -181,6 +184,15 @@ const KF = (() => {
     'fam.state.withdrawn': ['Withdrawn', '已撤销'],
     'fam.foundYes': ['Yes, found', '是，已找到'],
     'fam.foundNo': ['Not yet', '尚未找到'],
+    'fam.collect.title': ['{name} has been found', '{name} 已找到'],
+    'fam.collect.go': ['Please go to {post}.', '请前往：{post}。'],
+    'fam.collect.goCell': ['A grid worker is with them in {cell}.', '网格员正在{cell}陪同。'],
+    'fam.collect.call': ['Call {phone}', '拨打 {phone}'],
+    'fam.collect.noPhone': ['Staff will call you on the number you gave.', '工作人员会拨打您登记的电话与您联系。'],
+    'fam.collect.map': ['Open in maps', '在地图中打开'],
+    'fam.collect.foundIn': ['Found in {cell}, {when}.', '{when}，在{cell}找到。'],
+    'fam.collect.bring': ['Bring your ID card: staff check it before they hand them over.', '请携带身份证件，工作人员核对后交接。'],
+    'fam.withdrawnNote': ['This report was withdrawn {when}. The cameras no longer look for them.', '此登记已于 {when} 撤销，摄像头不再搜寻。'],
     'fam.private': ['Keep this link private: anyone who has it can see this search’s progress. Bookmark it to check back.', '请妥善保管此链接，不要公开分享：任何拿到链接的人都能看到寻人进展。建议收藏本页，随时查看。'],
     'fam.copy': ['Copy link', '复制链接'],
     'fam.copied': ['Copied', '已复制'],
@@ -468,6 +480,34 @@ const KF = (() => {
     return e;
   }
 
+  // A closing action (found, false alarm) takes two taps: the first asks "tap again to confirm" for
+  // 5 s. The pending state is kept by `key` (a string, or a function giving one), so a list redrawn
+  // meanwhile shows it still. Returns a function that redraws the label.
+  const confirming = new Map(); // key → time the question expires
+  function confirmButton(button, key, labelKey, onConfirm) {
+    const k = () => (typeof key === 'function' ? key() : key);
+    const pending = () => (confirming.get(k()) || 0) > Date.now();
+    const label = () => {
+      const on = pending();
+      button.textContent = t(on ? 'act.confirm' : labelKey);
+      button.classList.toggle('confirming', on);
+      button.setAttribute('aria-pressed', String(on));
+    };
+    label();
+    button.addEventListener('click', () => {
+      if (pending()) {
+        confirming.delete(k());
+        label();
+        onConfirm();
+        return;
+      }
+      confirming.set(k(), Date.now() + 5000);
+      label();
+      setTimeout(label, 5050);
+    });
+    return label;
+  }
+
   function statusBadge(status, target) {
     const b = target || el('span');
     b.className = 'badge status-' + status;
@@ -501,6 +541,6 @@ const KF = (() => {
     t, get lang() { return lang; }, setLanguage, onLanguage, applyLanguage,
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
-    setCountdown, tickCountdowns, el, statusBadge, snapshotURL,
+    setCountdown, tickCountdowns, el, statusBadge, confirmButton, snapshotURL,
   };
 })();

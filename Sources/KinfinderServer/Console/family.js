@@ -272,7 +272,38 @@
     $('family-latest').textContent = f.latestLead ? at(f.latestLead, f.latestLeadCell) : t('none');
     $('family-last-seen').textContent = f.lastSeenAt || f.lastSeenCell ? at(f.lastSeenAt, f.lastSeenCell) : t('none');
     $('family-filed').textContent = formatTime(f.filedAt);
+    renderCollect(f);
+    const withdrawn = $('family-withdrawn');
+    withdrawn.hidden = f.status !== 'withdrawn';
+    withdrawn.textContent = f.status === 'withdrawn' ? t('fam.withdrawnNote', { when: formatTime(f.closedAt) }) : '';
     $('family-updated').textContent = t('fam.updated', { t: formatTime(updatedAt, false) });
+  }
+
+  // Found: where to go and whom to call, first thing on the page.
+  function renderCollect(f) {
+    const box = $('family-collect');
+    const c = f.status === 'found' ? f.collect : null;
+    box.hidden = f.status !== 'found';
+    if (box.hidden) return;
+    $('family-collect-title').textContent = t('fam.collect.title', { name: f.name });
+    $('family-collect-where').textContent = c && c.name
+      ? t('fam.collect.go', { post: localName(c.name) })
+      : t('fam.collect.goCell', { cell: cellName((c && c.cellID) || f.foundCell || f.lastSeenCell || '') });
+    const call = $('family-collect-call');
+    call.hidden = !(c && c.phone);
+    if (c && c.phone) {
+      call.textContent = t('fam.collect.call', { phone: c.phone });
+      call.href = 'tel:' + c.phone.replace(/[^0-9+#]/g, '');
+    }
+    const map = $('family-collect-map');
+    const located = c && c.latitude != null && c.longitude != null;
+    map.hidden = !located;
+    if (located) map.href = `geo:${c.latitude},${c.longitude}`;
+    const found = $('family-collect-found');
+    const parts = [];
+    if (f.foundCell) parts.push(t('fam.collect.foundIn', { cell: cellName(f.foundCell), when: formatTime(f.closedAt) }));
+    if (!(c && c.phone)) parts.push(t('fam.collect.noPhone'));
+    found.textContent = parts.join(' ');
   }
 
   async function refresh() {

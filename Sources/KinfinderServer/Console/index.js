@@ -187,6 +187,8 @@
 
   // ---- Detail -----------------------------------------------------------------------------
 
+  let relabel = []; // redraw the two-tap close buttons' labels
+
   function renderDetail() {
     const d = detail;
     $('detail-empty').hidden = !!d;
@@ -250,6 +252,7 @@
     $('resolve-found-button').disabled = !active;
     $('resolve-false-button').disabled = !active;
     $('resolve-note').disabled = !active;
+    relabel.forEach((f) => f());
   }
 
   async function act(path, body) {
@@ -328,8 +331,11 @@
 
   $('incident-filter').addEventListener('change', renderList);
   $('ack-button').addEventListener('click', () => act(`/api/v1/incidents/${selectedID}/acknowledge`));
-  $('resolve-found-button').addEventListener('click', () => resolve('found'));
-  $('resolve-false-button').addEventListener('click', () => resolve('false-alarm'));
+  // Closing takes a second tap, asked again for each incident.
+  relabel = [
+    KF.confirmButton($('resolve-found-button'), () => `${selectedID}:found`, 'act.found', () => resolve('found')),
+    KF.confirmButton($('resolve-false-button'), () => `${selectedID}:false-alarm`, 'act.false', () => resolve('false-alarm')),
+  ];
   KF.onLanguage(() => {
     renderOverview();
     renderList();

@@ -96,8 +96,15 @@
     };
     const ack = button('ack', 'act.ack', 'primary', () => act(i.id, `/api/v1/incidents/${i.id}/acknowledge`));
     ack.disabled = i.status !== 'open';
-    button('found', 'act.found', 'good', () => act(i.id, `/api/v1/incidents/${i.id}/resolve`, { outcome: 'found' }));
-    button('false-alarm', 'act.false', 'ghost-dark', () => act(i.id, `/api/v1/incidents/${i.id}/resolve`, { outcome: 'false-alarm' }));
+    // Closing takes a second tap (a phone in a pocket, a thumb in a crowd).
+    const closing = (cls, label, style, outcome) => {
+      const b = el('button', `${cls} ${style}`);
+      b.type = 'button';
+      KF.confirmButton(b, `${i.id}:${outcome}`, label, () => act(i.id, `/api/v1/incidents/${i.id}/resolve`, { outcome }));
+      actions.append(b);
+    };
+    closing('found', 'act.found', 'good', 'found');
+    closing('false-alarm', 'act.false', 'ghost-dark', 'false-alarm');
 
     body.append(top, meta, countdown, why, actions);
     if (errors.has(i.id)) body.append(el('p', 'error', errors.get(i.id)));
