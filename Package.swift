@@ -137,7 +137,8 @@ let package = Package(
             name: "DescriptorIndexTests", dependencies: ["DescriptorIndex", "GridStore", "Matching", "Detection", "Description"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "KinfinderCLITests", dependencies: ["kinfinder", "GridStore", "Matching", "Description", "KinfinderTestSupport"],
+            name: "KinfinderCLITests",
+            dependencies: ["kinfinder", "GridStore", "Matching", "Description", "KinfinderTestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "KinfinderCoreTests",

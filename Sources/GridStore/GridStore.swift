@@ -90,9 +90,10 @@ public protocol GridStore: Sendable {
     // Dispatch and escalation (state in the database, so deadlines survive restarts)
     /// Open incidents that dispatch has not picked up yet, oldest first.
     func undispatchedIncidents(limit: Int) async throws -> [Incident]
-    /// Gives an incident to a cell with its deadlines and records an `assigned` event; `false` when
-    /// it was already dispatched (another process got there first).
-    func startDispatch(_ dispatch: Dispatch, at: Date) async throws -> Bool
+    /// Gives an incident to a cell with its deadlines and records an `assigned` event (its detail
+    /// the deadlines, then `note` when there is one); `false` when it was already dispatched
+    /// (another process got there first).
+    func startDispatch(_ dispatch: Dispatch, at: Date, note: String) async throws -> Bool
     /// Unacknowledged dispatches past their response deadline and unresolved ones past their
     /// resolution deadline that have not been handled yet.
     func dueDispatches(now: Date) async throws -> [Dispatch]
@@ -153,6 +154,11 @@ extension GridStore {
     /// ``saveTrack(_:fence:)`` without a lease (single process, files, CLI).
     public func saveTrack(_ track: StoredTrack) async throws -> StoredTrack {
         try await saveTrack(track, fence: nil)
+    }
+
+    /// ``startDispatch(_:at:note:)`` without a note.
+    public func startDispatch(_ dispatch: Dispatch, at: Date) async throws -> Bool {
+        try await startDispatch(dispatch, at: at, note: "")
     }
 
     /// ``raiseIncident(_:sightingWindow:fence:)`` deduplicated by (report, track) only, without a lease.

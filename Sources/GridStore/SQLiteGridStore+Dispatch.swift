@@ -55,7 +55,7 @@ extension SQLiteGridStore {
         return try await read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("incident", Incident.init(row:)) }
     }
 
-    public func startDispatch(_ d: Dispatch, at: Date) async throws -> Bool {
+    public func startDispatch(_ d: Dispatch, at: Date, note: String) async throws -> Bool {
         try await write { db in
             try Self.requireCell(d.cellID, subject: "the dispatch of incident \(d.incidentID) names", db)
             try db.execute(
@@ -66,7 +66,7 @@ extension SQLiteGridStore {
                 arguments: [d.incidentID, d.cellID, d.respondBy, d.resolveBy])
             guard db.changesCount > 0 else { return false }
             try Self.appendEvent(IncidentEvent(incidentID: d.incidentID, at: at, actor: "system", kind: .assigned, cellID: d.cellID,
-                                               detail: "respond by \(Self.iso(d.respondBy)), resolve by \(Self.iso(d.resolveBy))"), db)
+                                               detail: StoreRules.assignedDetail(d, note: note)), db)
             return true
         }
     }
@@ -199,8 +199,6 @@ extension SQLiteGridStore {
             sql: "INSERT INTO incident_event (incident_id, at, actor, kind, cell_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [e.incidentID, e.at, e.actor, e.kind.rawValue, e.cellID, e.detail])
     }
-
-    static func iso(_ d: Date) -> String { d.formatted(.iso8601) }
 }
 
 extension GridWorker {

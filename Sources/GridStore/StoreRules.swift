@@ -31,6 +31,11 @@ enum StoreRules {
         }
     }
 
+    /// An `assigned` event's detail: the deadlines, then the dispatcher's note.
+    static func assignedDetail(_ d: Dispatch, note: String) -> String {
+        "respond by \(d.respondBy.formatted(.iso8601)), resolve by \(d.resolveBy.formatted(.iso8601))" + (note.isEmpty ? "" : "; " + note)
+    }
+
     /// The dispatch column that marks this kind of overdue.
     static func overdueColumn(_ kind: IncidentEvent.Kind) throws -> String {
         switch kind {

@@ -33,6 +33,12 @@ public struct DispatchRound: Sendable, Hashable {
 /// Hands new incidents to the grid workers of their cell and moves them up the grid when a deadline
 /// passes: micro-grid → community → street → district ("whistle → report in").
 ///
+/// Staffing: a cell with nobody on duty (no worker registered in it) is passed over at once, to the
+/// nearest cell above it that has someone, and the event says so; when nobody is on duty anywhere
+/// above, it goes to the top of the grid. (A grid without any registered worker keeps every
+/// incident in its own cell.) Escalation adds a level: the workers below keep seeing
+/// the incident (see the server's `assigned=me`).
+///
 /// All state is in the grid database (``Dispatch`` rows and the append-only event history), and
 /// every step is a compare-and-set there, so rounds may run in several processes, and a restart in
 /// the middle of a deadline carries on exactly: the next round after the deadline escalates.
@@ -51,14 +57,16 @@ public struct Dispatcher: Sendable {
     public func round(now: Date) async throws -> DispatchRound {
         var result = DispatchRound()
         let cells = Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) })
+        let staffing = Staffing(cells: cells, workers: try await store.workers())
         for incident in try await store.undispatchedIncidents(limit: 500) {
-            guard let id = incident.id, let cell = cells[incident.cellID] else { continue }
+            guard let id = incident.id, let own = cells[incident.cellID] else { continue }
+            let (cell, passed) = staffing.responsible(from: own)
             // Deadlines count from when dispatch sees it (an incident raised while no server ran is
             // not already late).
             let d = Dispatch(
                 incidentID: id, cellID: cell.id, respondBy: now.addingTimeInterval(policy.response(cell.level)),
                 resolveBy: now.addingTimeInterval(policy.resolution(cell.level)))
-            if try await store.startDispatch(d, at: now) { result.assigned.append(id) }
+            if try await store.startDispatch(d, at: now, note: staffing.note(passed, to: cell)) { result.assigned.append(id) }
         }
         for d in try await store.dueDispatches(now: now) {
             guard let cell = cells[d.cellID] else { continue }
@@ -67,12 +75,14 @@ public struct Dispatcher: Sendable {
             let kind: IncidentEvent.Kind = responseDue ? .escalated : .resolutionOverdue
             let missed = responseDue ? "not acknowledged by \(cell.id) in \(Self.minutes(policy.response(cell.level)))"
                 : "not resolved by \(Self.time(d.resolveBy))"
-            if let parentID = cell.parentID, let parent = cells[parentID] {
+            if let parentID = cell.parentID, let next = cells[parentID] {
+                let (parent, passed) = staffing.responsible(from: next)
                 let respondBy = responseDue ? now.addingTimeInterval(policy.response(parent.level)) : d.respondBy
                 let resolveBy = resolutionDue ? now.addingTimeInterval(policy.resolution(parent.level)) : d.resolveBy
+                let note = staffing.note(passed, to: parent)
                 if try await store.escalate(
                     incidentID: d.incidentID, from: cell.id, to: parent.id, respondBy: respondBy, resolveBy: resolveBy, kind: kind,
-                    detail: "\(missed) → \(parent.level.rawValue) \(parent.id)", at: now)
+                    detail: "\(missed) → \(parent.level.rawValue) \(parent.id)" + (note.isEmpty ? "" : "; " + note), at: now)
                 {
                     result.escalated.append(d.incidentID)
                 }
@@ -87,6 +97,40 @@ public struct Dispatcher: Sendable {
             }
         }
         return result
+    }
+
+    /// Which cells have somebody on duty.
+    struct Staffing {
+        let cells: [String: GridCell]
+        let staffed: Set<String>
+
+        init(cells: [String: GridCell], workers: [GridWorker]) {
+            self.cells = cells
+            staffed = Set(workers.map(\.cellID))
+        }
+
+        /// `cell` when somebody is on duty there; otherwise the nearest cell above it that has
+        /// someone (the top of the grid when none has), with the cells passed over. A grid with no
+        /// worker registered at all (the CLI alone) says nothing about staffing: every cell keeps its own.
+        func responsible(from cell: GridCell) -> (GridCell, passed: [GridCell]) {
+            guard !staffed.isEmpty else { return (cell, []) }
+            var passed: [GridCell] = []
+            var c = cell
+            while !staffed.contains(c.id), let parentID = c.parentID, let parent = cells[parentID] {
+                passed.append(c)
+                c = parent
+            }
+            return (c, passed)
+        }
+
+        /// "nobody on duty in micro-grid XH-BS-DQ-02, community XH-BS-DQ", "" when none was passed
+        /// over; and "nobody on duty in district XH either" when the top has nobody too.
+        func note(_ passed: [GridCell], to cell: GridCell) -> String {
+            var parts: [String] = []
+            if !passed.isEmpty { parts.append("nobody on duty in " + passed.map { "\($0.level.rawValue) \($0.id)" }.joined(separator: ", ")) }
+            if !staffed.isEmpty, !staffed.contains(cell.id) { parts.append("nobody on duty in \(cell.level.rawValue) \(cell.id) either") }
+            return parts.joined(separator: "; ")
+        }
     }
 
     static func minutes(_ seconds: Double) -> String {

@@ -17,9 +17,19 @@ struct Access: Sendable {
     let worker: GridWorker
     /// The worker's cell and every cell below it; `nil` for operators (the whole grid).
     let cells: Set<String>?
+    /// The worker's cell and every cell above it: the levels whose dispatch this worker holds.
+    let chain: Set<String>
+    /// The grid, by id (levels and parents for views).
+    let grid: [String: GridCell]
 
     init(_ worker: GridWorker, grid: [GridCell]) {
         self.worker = worker
+        let byID = Dictionary(uniqueKeysWithValues: grid.map { ($0.id, $0) })
+        self.grid = byID
+        var up: Set<String> = []
+        var c: String? = worker.cellID
+        while let id = c, up.insert(id).inserted { c = byID[id]?.parentID }
+        chain = up
         guard worker.role != .operator else {
             cells = nil
             return
@@ -46,6 +56,15 @@ struct Access: Sendable {
     var cellFilter: [String]? { cells.map { $0.sorted() } }
 
     func covers(_ cellID: String) -> Bool { cells?.contains(cellID) ?? true }
+
+    /// Whether the incident is this worker's to act on now (`assigned=me`): seen in their part of the
+    /// grid and dispatched to their cell or a level above it. Escalation adds a level and takes it
+    /// from nobody: the micro-grid's worker keeps it when it climbs to the community. Before
+    /// dispatch, the workers of the incident's own cell hold it. Operators hold everything.
+    func holds(_ incident: Incident, dispatch: Dispatch?) -> Bool {
+        guard !isOperator else { return true }
+        return covers(incident.cellID) && chain.contains(dispatch?.cellID ?? incident.cellID)
+    }
 
     /// 403 unless the incident was seen in a covered cell.
     func check(_ incident: Incident) throws {

@@ -115,8 +115,13 @@ struct API {
             }
         }
         let handled = try await store.handledCounts()
+        var onDuty: [String: Int] = [:]
+        for w in try await store.workers() { onDuty[w.cellID, default: 0] += 1 }
         return OverviewView(
-            cells: cells.map { .init(cellID: $0.id, name: $0.name, level: $0.level.rawValue, open: open[$0.id] ?? 0, overdue: overdue[$0.id] ?? 0) },
+            cells: cells.map {
+                .init(cellID: $0.id, name: $0.name, level: $0.level.rawValue, open: open[$0.id] ?? 0, overdue: overdue[$0.id] ?? 0,
+                      onDuty: onDuty[$0.id] ?? 0)
+            },
             handledByLevel: Dictionary(uniqueKeysWithValues: handled.map { ($0.key.rawValue, $0.value) }),
             openIncidents: active.count, overdueIncidents: overdueTotal)
     }
@@ -394,7 +399,7 @@ struct API {
         // A full page may have more behind it: the next page starts after its last incident (also
         // when `assigned=me` kept fewer of them).
         let next = list.count == filter.limit ? list.last?.id : nil
-        return IncidentList(incidents: try await views(list, onlyFor: mine ? context.worker : nil), next: next)
+        return IncidentList(incidents: try await views(list, heldBy: mine ? access : nil, grid: access.grid), next: next)
     }
 
     /// A list's page from the request's query: `limit` (1–1000, 200 by default) and the `after`
@@ -413,30 +418,36 @@ struct API {
         return (limit, after)
     }
 
-    /// Views with report names and dispatch state; `onlyFor` keeps the incidents whose responsible
-    /// cell is the worker's cell or one below it.
-    func views(_ incidents: [Incident], onlyFor worker: GridWorker? = nil) async throws -> [IncidentView] {
+    /// Views with report names and dispatch state; with `heldBy`, only the incidents that worker
+    /// holds now (``Access/holds(_:dispatch:)``). `grid` is the cell tree when the caller has read it.
+    func views(_ incidents: [Incident], heldBy access: Access? = nil, grid: [String: GridCell]? = nil) async throws -> [IncidentView] {
         // Names of just the reports these incidents belong to (the report table keeps growing).
         var names: [Int64: String] = [:]
         for r in try await store.reports(ids: Array(Set(incidents.map(\.reportID)))) { if let id = r.id { names[id] = r.name } }
         let dispatches = Dictionary(
             uniqueKeysWithValues: try await store.dispatches(incidentIDs: incidents.compactMap(\.id)).map { ($0.incidentID, $0) })
-        let cells = Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) })
-        func within(_ cellID: String, _ ancestor: String) -> Bool {
-            var c: String? = cellID
-            while let id = c {
-                if id == ancestor { return true }
-                c = cells[id]?.parentID
-            }
-            return false
-        }
+        var cells = grid ?? access?.grid ?? [:]
+        if cells.isEmpty { cells = Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) }) }
+        let staffed = Set(try await store.workers().map(\.cellID))
         return incidents.compactMap { i in
             let d = i.id.flatMap { dispatches[$0] }
-            if let worker, worker.role != .operator {
-                guard within(d?.cellID ?? i.cellID, worker.cellID) else { return nil }
-            }
-            return IncidentView(i, reportName: names[i.reportID], dispatch: d, level: d.flatMap { cells[$0.cellID]?.level })
+            if let access, !access.holds(i, dispatch: d) { return nil }
+            var view = IncidentView(i, reportName: names[i.reportID], dispatch: d, level: d.flatMap { cells[$0.cellID]?.level })
+            view.dispatch?.passedOver = d.flatMap { Self.passedOver(from: i.cellID, to: $0.cellID, cells: cells, staffed: staffed) }
+            return view
         }
+    }
+
+    /// The cells from `from` up to (not including) `to` that have nobody on duty: the levels
+    /// dispatch passed over.
+    static func passedOver(from: String, to: String, cells: [String: GridCell], staffed: Set<String>) -> [String]? {
+        var out: [String] = []
+        var c: String? = from
+        while let id = c, id != to {
+            if !staffed.contains(id) { out.append(id) }
+            c = cells[id]?.parentID
+        }
+        return out.isEmpty ? nil : out
     }
 
     @Sendable func getIncident(_ request: Request, context: ServerContext) async throws -> IncidentView {
@@ -445,7 +456,13 @@ struct API {
         var level: GridLevel? = nil
         if let d { level = try await store.cell(id: d.cellID)?.level }
         let name = try await store.report(id: i.reportID)?.name
-        return IncidentView(i, reportName: name, dispatch: d, level: level, events: try await store.events(incidentID: i.id ?? 0))
+        var view = IncidentView(i, reportName: name, dispatch: d, level: level, events: try await store.events(incidentID: i.id ?? 0))
+        if let d {
+            view.dispatch?.passedOver = Self.passedOver(
+                from: i.cellID, to: d.cellID, cells: Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) }),
+                staffed: Set(try await store.workers().map(\.cellID)))
+        }
+        return view
     }
 
     @Sendable func snapshot(_ request: Request, context: ServerContext) async throws -> Response {

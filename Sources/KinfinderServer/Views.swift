@@ -156,6 +156,9 @@ public struct DispatchView: Codable, Sendable {
     public var acknowledgedAt: Date?
     public var resolvedBy: String?
     public var resolvedAt: Date?
+    /// Cells between the incident's and the responsible one with nobody on duty: dispatch passed
+    /// them over (list views; `nil` when none).
+    public var passedOver: [String]?
 
     init(_ d: Dispatch, level: GridLevel?) {
         cellID = d.cellID
@@ -320,6 +323,8 @@ public struct OverviewView: ResponseEncodable, Decodable, Sendable {
         public var level: String
         public var open: Int
         public var overdue: Int
+        /// Workers on duty in this very cell (registered to it).
+        public var onDuty: Int
     }
     public var cells: [CellCounts]
     public var handledByLevel: [String: Int]

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import KinfinderTestSupport
 import Testing
+import Yams
 
 /// `kinfinder serve` as a child process on a free loopback port, with a private database.
 final class ServeProcess {
@@ -175,10 +176,20 @@ struct ServeTests {
         let watch = try kinfinder(["watch", "SampleClips/scenic-gate-640.mp4", "--camera", "cam-gate", "--quiet"], database: db)
         #expect(watch.status == 0 && watch.out.contains("1 incident(s) raised"), "\(watch.err)")
 
-        // Live: dispatched to the gate's micro-grid, then (3 s, nobody acknowledges) up to the community.
+        // Live: dispatched to the gate's micro-grid, then (3 s, nobody acknowledges) up — past the community
+        // and the street, where nobody is on duty, to the command centre.
         let assigned = try #require(try await events.wait(for: ["\"kind\":\"assigned\"", "XH-BS-DQ-01"]), "no live event")
         #expect(assigned.contains("\"reportName\":\"小明\""))
-        #expect(try await events.wait(for: ["\"kind\":\"escalated\"", "\"cellID\":\"XH-BS-DQ\""]) != nil, "no escalation")
+        let escalated = try #require(try await events.wait(for: ["\"kind\":\"escalated\"", "\"cellID\":\"XH\""]), "no escalation")
+        #expect(escalated.contains("nobody on duty in community XH-BS-DQ, street XH-BS"), "\(escalated)")
+        // Escalation added a level and took the incident from nobody: the gate's worker still holds it.
+        r = try await http("GET", server.base + "/api/v1/incidents?assigned=me", token: workerToken)
+        let held = try #require(r.json?["incidents"] as? [[String: Any]])
+        #expect(held.count == 1 && (held.first?["dispatch"] as? [String: Any])?["cellID"] as? String == "XH", "\(r.text)")
+        #expect((held.first?["dispatch"] as? [String: Any])?["passedOver"] as? [String] == ["XH-BS-DQ", "XH-BS"], "\(r.text)")
+        r = try await http("GET", server.base + "/api/v1/overview", token: workerToken)
+        let duty = (r.json?["cells"] as? [[String: Any]])?.reduce(into: [String: Int]()) { $0[$1["cellID"] as? String ?? ""] = $1["onDuty"] as? Int }
+        #expect(duty?["XH-BS-DQ-01"] == 1 && duty?["XH-BS-DQ"] == 0 && duty?["XH"] == 1, "\(duty ?? [:])")
 
         r = try await http("GET", server.base + "/api/v1/incidents?status=open", token: workerToken)
         let list = try #require(r.json?["incidents"] as? [[String: Any]])
@@ -419,6 +430,13 @@ struct ServeTests {
 
         r = try await http("GET", server.base + "/openapi.yaml")
         #expect(r.status == 200 && r.text.hasPrefix("openapi: 3"))
+        // A document a tool can read (a colon in a plain description once broke it), naming every route.
+        let document = try #require(try Yams.load(yaml: r.text) as? [String: Any], "openapi.yaml is not a YAML mapping")
+        let paths = Set((document["paths"] as? [String: Any])?.keys.map { $0 } ?? [])
+        for route in ["/api/v1/login", "/api/v1/reports", "/api/v1/reports/{id}/close", "/api/v1/family/{token}", "/api/v1/incidents",
+                      "/api/v1/incidents/{id}/resolve", "/api/v1/overview", "/api/v1/events", "/api/v1/grid"] {
+            #expect(paths.contains(route), "openapi.yaml lacks \(route)")
+        }
         #expect(await server.stop() == 0)
     }
 }

@@ -117,6 +117,41 @@ struct DispatchTests {
         #expect(try await dispatcher.round(now: late.addingTimeInterval(100_000)) == DispatchRound(), "closed incidents rest")
     }
 
+    @Test("nobody on duty: an empty cell is passed over at once, on dispatch and on escalation, and the events say so", arguments: StoreEngine.all)
+    func passesOverEmptyCells(engine: StoreEngine) async throws {
+        let ws = try await DispatchWorkspace(engine)
+        defer { ws.remove() }
+        let store = try await ws.open()
+        // The gate's micro-grid and the street have nobody; the community and the command centre do.
+        try await store.upsertWorker(GridWorker(id: "sun", name: "孙", cellID: "XH-BS-DQ"), passwordHash: nil)
+        try await store.upsertWorker(GridWorker(id: "zhao", name: "赵", cellID: "XH", role: .operator), passwordHash: nil)
+        let dispatcher = Dispatcher(store: store, policy: DispatchPolicy(response: [.microGrid: 60, .community: 120, .district: 600]))
+        let id = ws.incidentIDs[0]
+        #expect(try await dispatcher.round(now: t0).assigned == [id])
+        var d = try #require(try await store.dispatch(incidentID: id))
+        #expect(d.cellID == "XH-BS-DQ" && d.respondBy == t0.addingTimeInterval(120), "the community's own deadline")
+        let assigned = try #require(try await store.events(incidentID: id).first)
+        #expect(assigned.kind == .assigned && assigned.cellID == "XH-BS-DQ")
+        #expect(assigned.detail.hasSuffix("; nobody on duty in micro-grid XH-BS-DQ-01"), "\(assigned.detail)")
+
+        let t1 = t0.addingTimeInterval(121)
+        #expect(try await dispatcher.round(now: t1).escalated == [id])
+        d = try #require(try await store.dispatch(incidentID: id))
+        #expect(d.cellID == "XH" && d.escalations == 1 && d.respondBy == t1.addingTimeInterval(600), "the street is passed over")
+        let escalated = try #require(try await store.events(incidentID: id).last)
+        #expect(escalated.detail == "not acknowledged by XH-BS-DQ in 2 min → district XH; nobody on duty in street XH-BS", "\(escalated.detail)")
+
+        // Nobody on duty anywhere above: straight to the top, and it says the top is empty too.
+        let staffing = Dispatcher.Staffing(
+            cells: Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) }),
+            workers: [GridWorker(id: "a", name: "a", cellID: "XH-NS")])
+        let gate = try #require(try await store.cell(id: "XH-BS-DQ-01"))
+        let (top, passed) = staffing.responsible(from: gate)
+        #expect(top.id == "XH" && passed.map(\.id) == ["XH-BS-DQ-01", "XH-BS-DQ", "XH-BS"])
+        #expect(staffing.note(passed, to: top)
+            == "nobody on duty in micro-grid XH-BS-DQ-01, community XH-BS-DQ, street XH-BS; nobody on duty in district XH either")
+    }
+
     @Test("two dispatchers on one database assign and escalate each incident once", arguments: StoreEngine.all)
     func concurrentDispatchers(engine: StoreEngine) async throws {
         let ws = try await DispatchWorkspace(engine, incidents: 5)

@@ -59,7 +59,7 @@ extension PostgresGridStore {
         return try await read { try await rows(query.sql, query.values).decodedEach("incident", Incident.init(row:)) }
     }
 
-    public func startDispatch(_ d: Dispatch, at: Date) async throws -> Bool {
+    public func startDispatch(_ d: Dispatch, at: Date, note: String) async throws -> Bool {
         try await transaction { c in
             try await self.requireCell(d.cellID, subject: "the dispatch of incident \(d.incidentID) names", c)
             let inserted = try await self.rows(
@@ -70,7 +70,7 @@ extension PostgresGridStore {
             guard !inserted.isEmpty else { return false }
             try await self.appendEvent(
                 IncidentEvent(incidentID: d.incidentID, at: at, actor: "system", kind: .assigned, cellID: d.cellID,
-                              detail: "respond by \(d.respondBy.formatted(.iso8601)), resolve by \(d.resolveBy.formatted(.iso8601))"), c)
+                              detail: StoreRules.assignedDetail(d, note: note)), c)
             return true
         }
     }

@@ -64,12 +64,16 @@ const KF = (() => {
     'f.seenAt': ['Seen at', '发现时间'],
     'f.score': ['Match score', '匹配度'],
     'f.responsible': ['Responsible now', '当前负责'],
+    'f.staffing': ['Staffing', '值守情况'],
     'f.respondBy': ['Respond by', '响应截止'],
     'f.resolveBy': ['Resolve by', '处置截止'],
     'f.escalations': ['Escalations', '升级次数'],
     'f.acknowledged': ['Acknowledged', '响应'],
     'f.closed': ['Closed', '结束'],
     'f.why': ['Why it matched', '匹配依据'],
+    'dispatch.passedOver': ['Nobody on duty in {cells}: sent straight to {to}', '{cells}无人值守，已直接派给{to}'],
+    'cc.onDuty': ['{n} on duty in this cell', '本网格在岗 {n} 人'],
+    'cc.nobodyOnDuty': ['Nobody on duty in this cell: its incidents go to the level above', '本网格无人值守：事件直接派给上一级'],
     'f.byAt': ['{who} at {when}', '{who}，{when}'],
 
     'act.ack': ['Acknowledge', '确认响应'],
@@ -87,7 +91,7 @@ const KF = (() => {
     'cc.overview': ['Grid overview', '网格总览'],
     'cc.openTotal': ['open', '进行中'],
     'cc.overdueTotal': ['overdue', '超时'],
-    'cc.legend': ['open · overdue, rolled up to each level', '各级网格（含下级）进行中 · 超时数'],
+    'cc.legend': ['open · overdue, rolled up to each level · people on duty in the cell', '各级网格（含下级）进行中 · 超时数 · 本网格在岗人数'],
     'cc.handled': ['Handled per level', '各级已处置'],
     'cc.incidents': ['Live incidents', '实时事件'],
     'cc.filter': ['Show', '显示'],
@@ -508,6 +512,14 @@ const KF = (() => {
     return label;
   }
 
+  // "Nobody on duty in …: sent straight to …" for a dispatch that passed empty cells over, or null.
+  function passedOver(dispatch, cellName) {
+    if (!dispatch || !dispatch.passedOver || !dispatch.passedOver.length) return null;
+    return t('dispatch.passedOver', {
+      cells: dispatch.passedOver.map(cellName).join(lang === 'zh' ? '、' : ', '), to: cellName(dispatch.cellID),
+    });
+  }
+
   function statusBadge(status, target) {
     const b = target || el('span');
     b.className = 'badge status-' + status;
@@ -541,6 +553,6 @@ const KF = (() => {
     t, get lang() { return lang; }, setLanguage, onLanguage, applyLanguage,
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
-    setCountdown, tickCountdowns, el, statusBadge, confirmButton, snapshotURL,
+    setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, snapshotURL,
   };
 })();

@@ -112,10 +112,15 @@
       line.title = `${c.id} · ${t('level.' + c.level)}`;
       line.classList.toggle('busy', n.open > 0);
       line.classList.toggle('late', n.overdue > 0);
+      const duty = n.onDuty || 0;
+      const staff = el('span', 'count duty' + (duty ? '' : ' none'), duty ? String(duty) : '∅');
+      staff.title = duty ? t('cc.onDuty', { n: duty }) : t('cc.nobodyOnDuty');
+      staff.setAttribute('aria-label', staff.title);
       line.append(
         el('span', 'cell-name', localName(c.name)),
         el('span', 'count open' + (n.open ? '' : ' zero'), n.open),
         el('span', 'count overdue' + (n.overdue ? '' : ' zero'), n.overdue),
+        staff,
       );
       const li = el('li');
       li.append(line);
@@ -167,6 +172,8 @@
     bottom.append(who, countdown);
 
     r.append(top, meta, bottom);
+    const passed = KF.passedOver(i.dispatch, cellName);
+    if (passed) r.append(el('span', 'passed-over', passed));
     r.addEventListener('click', () => select(i.id));
     return r;
   }
@@ -220,6 +227,8 @@
     fact('f.seenAt', `${formatTime(d.seenAt)} · ${cameraName(d.cameraID)}`);
     fact('f.score', d.score.toFixed(2));
     fact('f.responsible', `${responsible(d)} (${p ? p.cellID : d.cellID})`);
+    const passed = KF.passedOver(p, cellName);
+    if (passed) fact('f.staffing', passed);
     if (p) {
       const deadline = el('span');
       deadline.append(el('span', null, formatTime(d.status === 'open' ? p.respondBy : p.resolveBy) + ' '));

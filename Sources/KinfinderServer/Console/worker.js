@@ -85,6 +85,7 @@
     const countdown = el('div', 'big-countdown');
     KF.setCountdown(countdown, i);
     const why = el('div', 'muted small', `${t('f.why')}: ${i.explanation}`);
+    const passed = KF.passedOver(d, cellName);
 
     const actions = el('div', 'buttons');
     const button = (cls, label, style, handler) => {
@@ -107,6 +108,7 @@
     closing('false-alarm', 'act.false', 'ghost-dark', 'false-alarm');
 
     body.append(top, meta, countdown, why, actions);
+    if (passed) body.insertBefore(el('p', 'passed-over', passed), countdown);
     if (errors.has(i.id)) body.append(el('p', 'error', errors.get(i.id)));
     c.append(thumb, body);
     return c;
