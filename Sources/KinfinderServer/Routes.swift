@@ -211,7 +211,14 @@ struct API {
             report.ageGroup = a
         }
         if let h = input.heightCM {
-            guard (40...230).contains(h) else { throw HTTPError(.badRequest, message: "heightCM: 40 to 230") }
+            guard HeightText.plausible.contains(h) else { throw HTTPError(.badRequest, message: "heightCM: 40 to 230") }
+            report.heightCM = h
+        }
+        if let text = input.height {
+            guard let h = HeightText.centimetres(text, reader: DescriptionReader(model: colourModel)) else {
+                throw HTTPError(.badRequest, message: "height: cannot read '\(text.prefix(40))' as a height (110, 110cm, 1.1m or 1米1)")
+            }
+            guard HeightText.plausible.contains(h) else { throw HTTPError(.badRequest, message: "height: \(Int(h)) cm is not a person's height (40 to 230)") }
             report.heightCM = h
         }
         if let cell = input.lastSeenCell {

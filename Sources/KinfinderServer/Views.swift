@@ -367,6 +367,8 @@ public struct ReportInput: Decodable, Sendable {
     public var lower: [String]?
     public var ageGroup: String?
     public var heightCM: Double?
+    /// The height as typed ("110", "1.1m", "1米1"); read on the server, like the CLI's `--height`.
+    public var height: String?
     public var lastSeenCell: String?
     public var lastSeenAt: Date?
     public var contact: String?

@@ -24,7 +24,7 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Upper-body colour(s), comma-separated: red, 红, navy, 藏青 …") var upper: String?
         @Option(help: "Lower-body colour(s), comma-separated.") var lower: String?
         @Option(help: "child, adult or elderly.") var age: AgeGroup?
-        @Option(help: "Approximate height: 110cm, 1.1m or 110.") var height: String?
+        @Option(help: "Approximate height: 110cm, 1.1m, 110 or 1米1.") var height: String?
         @Option(name: .customLong("last-seen"), help: "Grid cell where the person was last seen.") var lastSeen: String?
         @Option(help: "When: 14:30, '2026-11-23 14:30', ISO 8601, or 20m (ago). Default: now.") var at: String?
         @Option(help: "How to reach the family.") var contact: String?
@@ -55,7 +55,7 @@ struct ReportCommand: AsyncParsableCommand {
             if let upper { report.upper = try colours(upper, m) }
             if let lower { report.lower = try colours(lower, m) }
             if let age { report.ageGroup = age }
-            if let height { report.heightCM = try parseHeight(height) }
+            if let height { report.heightCM = try parseHeight(height, reader: DescriptionReader(model: m)) }
             guard !report.upper.isEmpty || !report.lower.isEmpty else {
                 throw ValidationError("no clothing colour understood; give --upper/--lower with colour words (red, 红, navy …)")
             }
@@ -178,16 +178,11 @@ func colours(_ text: String, _ model: ColourNameModel) throws -> [ColourName] {
     return out
 }
 
-func parseHeight(_ text: String) throws -> Double {
-    let t = text.lowercased().trimmingCharacters(in: .whitespaces)
-    if t.hasSuffix("cm"), let v = Double(t.dropLast(2).trimmingCharacters(in: .whitespaces)) { return try plausible(v, text) }
-    if t.hasSuffix("m"), let v = Double(t.dropLast(1).trimmingCharacters(in: .whitespaces)) { return try plausible(v * 100, text) }
-    if let v = Double(t) { return try plausible(v < 3 ? v * 100 : v, text) }
-    throw ValidationError("cannot read the height '\(text)': use 110cm, 1.1m or 110")
-}
-
-private func plausible(_ cm: Double, _ text: String) throws -> Double {
-    guard cm >= 40, cm <= 230 else { throw ValidationError("height '\(text)' is not a person's height (40–230 cm)") }
+func parseHeight(_ text: String, reader: DescriptionReader) throws -> Double {
+    guard let cm = HeightText.centimetres(text, reader: reader) else {
+        throw ValidationError("cannot read the height '\(text)': use 110cm, 1.1m, 110 or 1米1")
+    }
+    guard HeightText.plausible.contains(cm) else { throw ValidationError("height '\(text)' is not a person's height (40–230 cm)") }
     return cm
 }
 

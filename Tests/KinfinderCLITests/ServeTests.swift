@@ -164,8 +164,14 @@ struct ServeTests {
         // The family's report (no sign-in), in their words.
         var r = try await http("POST", server.base + "/api/v1/reports", json: [
             "name": "小明", "describe": "红色上衣 蓝色裤子 小孩", "lastSeenCell": "XH-BS-DQ-01", "contact": "138 0000 0000",
+            "height": "1米1",
         ])
         #expect(r.status == 201, "\(r.text)")
+        #expect((r.json?["report"] as? [String: Any])?["heightCM"] as? Double == 110, "the height field reads 1米1 as 110 cm: \(r.text)")
+        for (bad, words) in [("tall", "cannot read 'tall' as a height"), ("3米", "300 cm is not a person's height")] {
+            let b = try await http("POST", server.base + "/api/v1/reports", json: ["name": "x", "upper": ["red"], "height": bad])
+            #expect(b.status == 400 && b.text.contains("height: ") && b.text.contains(words), "\(bad): \(b.status) \(b.text)")
+        }
         let link = try #require(r.json?["familyLink"] as? String)
         let report = try #require(r.json?["report"] as? [String: Any])
         #expect((report["upper"] as? [[String: String]])?.first?["name"] == "red")

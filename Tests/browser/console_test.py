@@ -277,15 +277,24 @@ def main():
         good_time = browser.by_id("report-last-seen-at").get_attribute("value")
         set_time = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));"
         d.execute_script(set_time, browser.by_id("report-last-seen-at"), "2099-01-01T12:00")
+        browser.type("report-height", "1米1")
         browser.by_id("report-submit").click()
-        browser.wait(lambda: "lastSeenAt" in browser.by_id("report-error").text,
-                     "a refused report did not show the server's message in report-error")
+        # In the family's words (the form's label, not the API's field name), where the family is looking.
+        browser.wait(lambda: "Last seen time" in browser.by_id("report-error").text,
+                     "a refused report did not say which field in report-error")
+        error_text = browser.by_id("report-error").text
+        check("lastSeenAt" not in error_text, f"the API's field name leaked into the message: {error_text!r}")
+        top = d.execute_script("return document.getElementById('report-error').getBoundingClientRect().top")
+        check(0 <= top <= d.execute_script("return window.innerHeight"), f"the error is out of sight ({top:.0f} px)")
+        check(d.execute_script("return document.activeElement.id") == "report-last-seen-at", "the wrong field has the focus")
         check("/family/" not in d.current_url, "a refused report left the form")
         d.execute_script(set_time, browser.by_id("report-last-seen-at"), good_time)
         browser.by_id("report-submit").click()
         browser.wait(lambda: re.search(r"/family/[A-Za-z0-9_-]{20,}$", d.current_url),
                      "submitting the form did not go to /family/<token>")
         family_url = d.current_url
+        listed = server.run("report", "list")
+        check("110cm" in listed, f"the height 1米1 was not stored as 110 cm: {listed!r}")
         browser.wait(lambda: browser.visible("family-status") and browser.by_id("family-leads").text == "0",
                      "the family status page did not show 0 leads")
         check(browser.by_id("family-name").text == "小明", f"family-name shows {browser.by_id('family-name').text!r}")
@@ -434,6 +443,20 @@ def main():
         check(rect < 844, f"the collect box starts {rect:.0f} px down, below a phone's first screen")
         browser.screenshot("family-found-phone.png")
         done(t0, where)
+
+        # 8. The operator on a phone: a tapped incident brings its detail up (it sits below the list).
+        t0 = step("8 command centre on a phone")
+        d.switch_to.window(centre)
+        d.get(base + "/")
+        browser.wait(lambda: browser.finds("#incident-list .incident-row"), "no incident row on the phone layout")
+        browser.find("#incident-list .incident-row").click()
+        browser.wait(lambda: browser.visible("detail-body"), "the detail did not open")
+        _, detail_top = browser.wait(lambda: (lambda y: ("in view", y) if -2 <= y < 300 else None)(
+            d.execute_script("return document.getElementById('incident-detail').getBoundingClientRect().top")),
+            "the tapped incident's detail is not brought into view (its top at "
+            + str(d.execute_script("return document.getElementById('incident-detail').getBoundingClientRect().top")) + " px)")
+        browser.screenshot("command-centre-phone.png")
+        done(t0, f"detail at {detail_top:.0f} px")
         ok = True
     except Failure as failure:
         print(f"FAIL {current}: {failure}", file=sys.stderr)

@@ -129,7 +129,8 @@ const KF = (() => {
     'fam.age.child': ['Child', '儿童'],
     'fam.age.adult': ['Adult', '成年人'],
     'fam.age.elderly': ['Elderly', '老人'],
-    'fam.height': ['Height (cm)', '身高（厘米）'],
+    'fam.height': ['Height', '身高'],
+    'fam.heightPh': ['e.g. 110, 1.1 m or 1米1', '例如：110、1.1米 或 1米1'],
     'fam.place': ['Last seen at', '最后出现地点'],
     'fam.place.unknown': ['Not sure', '不确定'],
     'fam.place.whole': ['{name} (whole community)', '{name}（整个社区）'],
@@ -167,7 +168,13 @@ const KF = (() => {
     'fam.needName': ['Please enter their name.', '请填写走失者姓名。'],
     'fam.needColour': ['Choose at least one colour, or describe their clothes in your own words.', '请至少选择一种衣着颜色，或用文字描述衣着。'],
     'fam.tooMany': ['At most 4 colours each for the top and the trousers.', '上衣和下装最多各选 4 种颜色。'],
-    'fam.badHeight': ['Height: 40 to 230 cm.', '身高应在 40 到 230 厘米之间。'],
+    'fam.fieldError': ['{field}: {why}', '{field}：{why}'],
+    'fam.err.height': ['we could not read this as a height. Write e.g. 110, 110 cm, 1.1 m or 1米1 (40–230 cm).', '无法识别为身高，请填写如 110、110厘米、1.1米 或 1米1（40–230 厘米）。'],
+    'fam.err.heightCM': ['40 to 230 cm.', '应在 40 到 230 厘米之间。'],
+    'fam.err.lastSeenAt': ['within the last 7 days, and not later than now.', '须在最近 7 天内，且不能晚于现在。'],
+    'fam.err.lastSeenCell': ['this place is not in the grid any more; choose another.', '该地点已不在网格中，请重新选择。'],
+    'fam.err.contact': ['at most 200 characters, plain text.', '最多 200 个字符，仅限普通文字。'],
+    'fam.err.name': ['1 to 100 characters, plain text.', '1 到 100 个字符，仅限普通文字。'],
     'fam.rejected': ['The report was not accepted: {msg}', '提交未成功：{msg}'],
     'fam.tooManyReports': ['Too many reports were sent from this device. Please try again in {min} min, or ask at the nearest duty post.',
       '此设备提交的报告过多，请 {min} 分钟后再试，或到最近的值班点求助。'],
@@ -220,6 +227,8 @@ const KF = (() => {
     if (saved === 'zh' || saved === 'en') return saved;
     return (navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
   })();
+
+  function has(key) { return Object.prototype.hasOwnProperty.call(STRINGS, key); }
 
   function t(key, vars) {
     const entry = STRINGS[key];
@@ -550,7 +559,7 @@ const KF = (() => {
   });
 
   return {
-    t, get lang() { return lang; }, setLanguage, onLanguage, applyLanguage,
+    t, has, get lang() { return lang; }, setLanguage, onLanguage, applyLanguage,
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
     setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, snapshotURL,

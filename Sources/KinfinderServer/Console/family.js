@@ -79,8 +79,30 @@
     return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
   }
 
-  function formError(key, vars) {
-    $('report-error').textContent = t(key, vars);
+  // A form error shows where the family is looking: the error scrolls into view (it sits by the
+  // submit button, far below the top on a phone) and the field it is about gets the focus.
+  function formError(key, vars, field) {
+    const box = $('report-error');
+    box.textContent = t(key, vars);
+    if (field && $(field)) $(field).focus({ preventScroll: true });
+    box.scrollIntoView({ block: 'center', behavior: 'instant' });
+  }
+
+  // The server's "field: why" in the family's words: the field's label from the form (never the
+  // API's name), a message of our own for the fields a family gets wrong, the server's text otherwise.
+  const FIELDS = {
+    name: ['fam.name', 'report-name'], describe: ['fam.describe', 'report-describe'], upper: ['fam.upper', null],
+    lower: ['fam.lower', null], ageGroup: ['fam.age', 'report-age'], heightCM: ['fam.height', 'report-height'],
+    height: ['fam.height', 'report-height'], lastSeenCell: ['fam.place', 'report-last-seen-cell'],
+    lastSeenAt: ['fam.time', 'report-last-seen-at'], contact: ['fam.contact', 'report-contact'], notes: ['fam.notes', 'report-notes'],
+  };
+  function serverError(message) {
+    const m = /^(\w+): ([\s\S]*)$/.exec(message || '');
+    const field = m && FIELDS[m[1]];
+    if (!field) return formError('fam.rejected', { msg: message });
+    const own = 'fam.err.' + m[1];
+    const why = KF.has(own) ? t(own) : m[2];
+    formError('fam.fieldError', { field: t(field[0]), why }, field[1]);
   }
 
   async function submit(e) {
@@ -88,7 +110,7 @@
     $('report-error').textContent = '';
     const text = (id) => $(id).value.trim();
     const body = { name: text('report-name') };
-    if (!body.name) { $('report-name').focus(); return formError('fam.needName'); }
+    if (!body.name) return formError('fam.needName', {}, 'report-name');
     const upper = picked('upper-swatches'), lower = picked('lower-swatches');
     const describe = text('report-describe');
     if (!upper.length && !lower.length && !describe) return formError('fam.needColour');
@@ -97,11 +119,8 @@
     if (lower.length) body.lower = lower;
     if (describe) body.describe = describe;
     if ($('report-age').value) body.ageGroup = $('report-age').value;
-    if (text('report-height')) {
-      const h = Number(text('report-height'));
-      if (!(h >= 40 && h <= 230)) { $('report-height').focus(); return formError('fam.badHeight'); }
-      body.heightCM = h;
-    }
+    // As typed ("110", "1.1m", "1米1"): the server reads it the way it reads a description.
+    if (text('report-height')) body.height = text('report-height');
     if ($('report-last-seen-cell').value) body.lastSeenCell = $('report-last-seen-cell').value;
     if ($('report-last-seen-at').value) {
       const at = new Date($('report-last-seen-at').value);
@@ -118,7 +137,8 @@
       location.assign(created.familyLink);
     } catch (err) {
       if (err.status === 429) formError('fam.tooManyReports', { min: Math.max(1, Math.ceil((err.retryAfter || 180) / 60)) });
-      else formError(err.status ? 'fam.rejected' : 'error.generic', { msg: err.message });
+      else if (err.status) serverError(err.message);
+      else formError('error.generic', { msg: err.message });
       button.disabled = false;
       button.textContent = t('fam.submit');
     }
@@ -172,7 +192,7 @@
       });
     }
     if (!$('report-age').value && r.ageGroup) $('report-age').value = r.ageGroup;
-    if (!$('report-height').value && r.heightCM != null) $('report-height').value = Math.round(r.heightCM);
+    if (!$('report-height').value && r.heightCM != null) $('report-height').value = Math.round(r.heightCM) + ' cm';
   }
 
   async function readDescription() {

@@ -174,7 +174,7 @@
     r.append(top, meta, bottom);
     const passed = KF.passedOver(i.dispatch, cellName);
     if (passed) r.append(el('span', 'passed-over', passed));
-    r.addEventListener('click', () => select(i.id));
+    r.addEventListener('click', () => select(i.id, true));
     return r;
   }
 
@@ -184,12 +184,17 @@
     });
   }
 
-  function select(id) {
+  // `tapped`: on a one-column (phone) layout the detail sits below the whole list; bring it up.
+  function select(id, tapped = false) {
     selectedID = id;
     document.querySelectorAll('#incident-list .incident-row').forEach((r) => r.classList.toggle('selected', Number(r.dataset.id) === id));
     $('action-error').textContent = '';
     $('resolve-note').value = '';
-    loadDetail(id).catch((err) => { $('action-error').textContent = t('error.generic', { msg: err.message }); });
+    const shown = loadDetail(id).catch((err) => { $('action-error').textContent = t('error.generic', { msg: err.message }); });
+    const detailCard = $('incident-detail');
+    if (tapped && detailCard.getBoundingClientRect().top > window.innerHeight * 0.6) {
+      shown.then(() => detailCard.scrollIntoView({ block: 'start', behavior: 'instant' }));
+    }
   }
 
   // ---- Detail -----------------------------------------------------------------------------
