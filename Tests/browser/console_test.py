@@ -405,6 +405,11 @@ def main():
         check(new_lang != lang, f"<html lang> stayed {lang}")
         check(browser.find("#incident-list .incident-row .badge").text != badge, "the incident status did not change language")
         short = "zh" if new_lang.startswith("zh") else "en"
+        if short == "zh":  # the server's English "why it matched" and history lines, in Chinese too
+            browser.wait(lambda: "上衣" in browser.by_id("detail-facts").text and "upper" not in browser.by_id("detail-facts").text,
+                         "“why it matched” stayed English in the Chinese UI")
+            browser.wait(lambda: "前响应" in browser.by_id("event-history").text and "respond by" not in browser.by_id("event-history").text,
+                         "the history stayed English in the Chinese UI")
         browser.screenshot(f"command-centre-{short}.png")
         done(t0, f"{heading!r} → {browser.by_id('page-heading').text!r}")
 

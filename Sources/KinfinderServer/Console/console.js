@@ -521,6 +521,47 @@ const KF = (() => {
     return label;
   }
 
+  // The server writes "why it matched" and event details in English; in Chinese they are rebuilt
+  // from their known shapes (what is not recognised is shown as it came). `cellName` names cells.
+  const colourWords = (list) => list.split('/').map((c) => (STRINGS['colour.' + c] ? t('colour.' + c) : c)).join('/');
+  const ZH_EXPLAIN = [
+    [/^retro search: /, () => '历史回溯：'],
+    [/upper ([a-z/]+) (\d+)% → ([\d.]+)/g, (m, c, p, v) => `上衣${colourWords(c)}占 ${p}% → ${v}`],
+    [/lower ([a-z/]+) (\d+)% → ([\d.]+)/g, (m, c, p, v) => `下装${colourWords(c)}占 ${p}% → ${v}`],
+    [/height ([\d.]+)× adult vs ([\d.]+)× → ([\d.]+)/g, (m, o, e, v) => `身高为成人的 ${o} 倍（应为 ${e} 倍）→ ${v}`],
+    [/, walk prior ([\d.]+)/g, (m, p) => `，步行可达性 ${p}`],
+    [/, /g, () => '；'],
+  ];
+  function explain(text) {
+    if (lang !== 'zh' || !text) return text;
+    return ZH_EXPLAIN.reduce((s, [re, f]) => s.replace(re, f), text);
+  }
+
+  const LEVEL_ZH = { 'micro-grid': '微网格', community: '社区', street: '街道', district: '区' };
+  function eventDetail(text, cellName = (id) => id) {
+    if (lang !== 'zh' || !text) return text;
+    const cell = (level, id) => `${LEVEL_ZH[level] || level}${cellName(id)}`;
+    const cells = (list) => list.split(', ').map((x) => { const [l, id] = x.split(' '); return cell(l, id); }).join('、');
+    const iso = /(\d{4}-\d\d-\d\dT[\d:.]+Z)/;
+    return text.split('; ').map((part) => {
+      let m;
+      if ((m = new RegExp('^respond by ' + iso.source + ', resolve by ' + iso.source + '$').exec(part))) {
+        return `${formatTime(m[1])} 前响应，${formatTime(m[2])} 前处置`;
+      }
+      if ((m = /^not acknowledged by (\S+) in (\d+) (min|s) → (\S+) (\S+)$/.exec(part))) {
+        return `${cellName(m[1])} ${m[2]} ${m[3] === 'min' ? '分钟' : '秒'}内未响应 → 升级至${cell(m[4], m[5])}`;
+      }
+      if ((m = /^not resolved by (.+) → (\S+) (\S+)$/.exec(part))) return `${m[1]} 前未处置 → 升级至${cell(m[2], m[3])}`;
+      if ((m = /^nobody on duty in (\S+) (\S+) either$/.exec(part))) return `${cell(m[1], m[2])}也无人值守`;
+      if ((m = /^nobody on duty in (.+)$/.exec(part))) return `${cells(m[1])}无人值守`;
+      if ((m = /^report (\d+) found through incident (\d+) in (\S+)$/.exec(part))) return `登记 ${m[1]} 已通过事件 #${m[2]} 在${cellName(m[3])}找到`;
+      if ((m = /^report (\d+) found in (\S+)$/.exec(part))) return `登记 ${m[1]} 已在${cellName(m[2])}找到`;
+      if ((m = /^report (\d+) found$/.exec(part))) return `登记 ${m[1]} 已找到`;
+      if ((m = /^report (\d+) withdrawn$/.exec(part))) return `登记 ${m[1]} 已撤销`;
+      return part;
+    }).join('；');
+  }
+
   // "Nobody on duty in …: sent straight to …" for a dispatch that passed empty cells over, or null.
   function passedOver(dispatch, cellName) {
     if (!dispatch || !dispatch.passedOver || !dispatch.passedOver.length) return null;
@@ -562,6 +603,6 @@ const KF = (() => {
     t, has, get lang() { return lang; }, setLanguage, onLanguage, applyLanguage,
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
-    setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, snapshotURL,
+    setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, explain, eventDetail, snapshotURL,
   };
 })();

@@ -245,7 +245,7 @@
       if (p.acknowledgedBy) fact('f.acknowledged', t('f.byAt', { who: personName(p.acknowledgedBy), when: formatTime(p.acknowledgedAt) }));
       if (p.resolvedBy) fact('f.closed', t('f.byAt', { who: personName(p.resolvedBy), when: formatTime(p.resolvedAt) }));
     }
-    fact('f.why', d.explanation);
+    fact('f.why', KF.explain(d.explanation));
 
     const history = $('event-history');
     history.replaceChildren();
@@ -257,7 +257,7 @@
       body.append(el('span', 'event-actor', personName(e.actor)));
       if (e.cellID) body.append(el('span', 'muted', ` · ${cellName(e.cellID)}`));
       li.append(head, body);
-      if (e.detail) li.append(el('div', 'event-detail muted', e.detail));
+      if (e.detail) li.append(el('div', 'event-detail muted', KF.eventDetail(e.detail, cellName)));
       history.append(li);
     }
 

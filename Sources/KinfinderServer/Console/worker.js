@@ -84,7 +84,7 @@
     );
     const countdown = el('div', 'big-countdown');
     KF.setCountdown(countdown, i);
-    const why = el('div', 'muted small', `${t('f.why')}: ${i.explanation}`);
+    const why = el('div', 'muted small', `${t('f.why')}: ${KF.explain(i.explanation)}`);
     const passed = KF.passedOver(d, cellName);
 
     const actions = el('div', 'buttons');
