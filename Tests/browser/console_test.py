@@ -341,6 +341,10 @@ def main():
             "const i = document.getElementById('incident-snapshot'); return i.complete && i.naturalWidth > 0;"),
             "the incident snapshot did not load")
         check("小明" in browser.by_id("incident-detail").text, "the incident detail does not show the report name")
+        # Whom we look for: the family's words, their reading, and (for the operator) the family's phone.
+        browser.wait(lambda: "小明穿红色外套" in browser.by_id("detail-person").text, "the detail does not show the family's words")
+        person = browser.by_id("detail-person").text
+        check("138 0000 0000" in person and "110 cm" in person and "Child" in person, f"the detail lacks contact, height or age: {person!r}")
         browser.wait(lambda: browser.finds("#event-history li"), "the event history is empty")
         browser.by_id("ack-button").click()
         browser.wait(lambda: browser.by_id("incident-status").get_attribute("data-status") == "acknowledged",
@@ -371,6 +375,8 @@ def main():
         # The list is redrawn on every live event, so look the card up afresh each time.
         countdown = lambda: browser.find(selector + " .countdown").text
         browser.wait(lambda: re.search(r"\d+:\d\d", countdown()), "the worker's incident has no countdown")
+        browser.wait(lambda: "小明穿红色外套" in browser.find(selector + " .whom-line").text,
+                     "the worker's card does not say whom they look for")
         first = countdown()
         browser.wait(lambda: countdown() != first, "the countdown does not tick", timeout=5)
         for cls in ("ack", "found", "false-alarm"):

@@ -164,6 +164,14 @@ const KF = (() => {
     'item.bag': ['bag', '包'], 'item.umbrella': ['umbrella', '伞'], 'item.pushchair': ['pushchair', '婴儿车'],
     'item.wheelchair': ['wheelchair', '轮椅'], 'item.walking_stick': ['walking stick', '拐杖'], 'item.toy': ['toy', '玩具'],
     'item.balloon': ['balloon', '气球'], 'item.phone': ['phone', '手机'], 'item.other': ['other', '其他'],
+    'who.title': ['Whom we look for', '要找的人'],
+    'who.words': ['In the family\'s words', '家属原话'],
+    'who.lastSeen': ['Last seen', '最后出现'],
+    'who.notes': ['Notes', '其他信息'],
+    'who.contact': ['Family contact', '家属电话'],
+    'who.withheld': ['for the command centre and the cells with the case', '仅指挥中心和相关网格可见'],
+    'who.closed': ['Case closed: {outcome} by {who}, {when}', '案件已结束：{who}于{when}标记为{outcome}'],
+    'who.outcome.found': ['found', '已找到'], 'who.outcome.withdrawn': ['withdrawn', '已撤销'],
     'reading.age': ['Age', '年龄'], 'reading.height': ['Height', '身高'], 'reading.years': ['{n} years', '{n}岁'],
     'fam.needName': ['Please enter their name.', '请填写走失者姓名。'],
     'fam.needColour': ['Choose at least one colour, or describe their clothes in your own words.', '请至少选择一种衣着颜色，或用文字描述衣着。'],
@@ -562,6 +570,51 @@ const KF = (() => {
     }).join('；');
   }
 
+  // Whom the incident is about, from GET /api/v1/reports/{id}: the family's words and how they
+  // were read (colours per garment, age, height, carried things), last seen, notes, and the
+  // family's contact when this person may see it. `short`: one line for a worker's card.
+  function personSummary(r, cellName = (id) => id, short = false) {
+    const colours = (list) => (list || []).map((c) => t('colour.' + c.name)).join('/');
+    const parts = [];
+    const add = (label, value) => { if (value) parts.push([label, value]); };
+    add('garment.top', colours(r.upper));
+    add('garment.bottom', colours(r.lower));
+    add('reading.age', r.ageGroup ? t('fam.age.' + r.ageGroup) : '');
+    add('reading.height', r.heightCM ? Math.round(r.heightCM) + ' cm' : '');
+    const a = r.attributes || {};
+    add('garment.headwear', colours(a.headwear));
+    add('garment.footwear', colours(a.footwear));
+    add('garment.carried', (a.carried || []).map((i) => `${colours(i.colours)}${lang === 'zh' ? '' : ' '}${t('item.' + i.kind)}`.trim()).join(', '));
+    if (short) return [r.describedAs ? `“${r.describedAs}”` : '', ...parts.map(([k, v]) => `${t(k)} ${v}`)].filter(Boolean).join(' · ');
+    const box = el('section', 'whom');
+    box.append(el('h3', null, t('who.title')));
+    if (r.describedAs) box.append(el('blockquote', 'words', r.describedAs));
+    const dl = el('dl', 'facts');
+    const fact = (label, value) => { dl.append(el('dt', null, t(label)), el('dd', null, value)); };
+    parts.forEach(([k, v]) => fact(k, v));
+    if (r.lastSeenCell || r.lastSeenAt) {
+      fact('who.lastSeen', [r.lastSeenAt ? formatTime(r.lastSeenAt) : '', r.lastSeenCell ? cellName(r.lastSeenCell) : ''].filter(Boolean).join(' · '));
+    }
+    if (r.notes) fact('who.notes', r.notes);
+    if (r.contact) {
+      dl.append(el('dt', null, t('who.contact')));
+      const dd = el('dd');
+      const call = el('a', 'tel', r.contact);
+      call.href = 'tel:' + r.contact.replace(/[^0-9+#]/g, '');
+      dd.append(call);
+      dl.append(dd);
+    } else if (r.contactWithheld) {
+      fact('who.contact', t('who.withheld'));
+    }
+    box.append(dl);
+    if (r.closure) {
+      box.append(el('p', 'notice', t('who.closed', {
+        outcome: t('who.outcome.' + r.closure.outcome), who: r.closure.closedBy, when: formatTime(r.closure.closedAt),
+      })));
+    }
+    return box;
+  }
+
   // "Nobody on duty in …: sent straight to …" for a dispatch that passed empty cells over, or null.
   function passedOver(dispatch, cellName) {
     if (!dispatch || !dispatch.passedOver || !dispatch.passedOver.length) return null;
@@ -603,6 +656,6 @@ const KF = (() => {
     t, has, get lang() { return lang; }, setLanguage, onLanguage, applyLanguage,
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
-    setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, explain, eventDetail, snapshotURL,
+    setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, explain, eventDetail, personSummary, snapshotURL,
   };
 })();

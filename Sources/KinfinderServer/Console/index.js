@@ -57,13 +57,17 @@
     overviewPending = setTimeout(() => loadOverview().catch(report), 400);
   }
 
+  let detailReport = null; // the selected incident's report (GET /api/v1/reports/{id})
+
   async function loadDetail(id) {
     const d = await api(`/api/v1/incidents/${id}`);
     if (!KF.session()) return;
+    const r = await api(`/api/v1/reports/${d.reportID}`).catch((err) => { report(err); return null; });
     incidents.set(d.id, { ...d, events: undefined });
     renderList();
     if (selectedID !== id) return;
     detail = d;
+    detailReport = r;
     renderDetail();
   }
 
@@ -246,6 +250,7 @@
       if (p.resolvedBy) fact('f.closed', t('f.byAt', { who: personName(p.resolvedBy), when: formatTime(p.resolvedAt) }));
     }
     fact('f.why', KF.explain(d.explanation));
+    $('detail-person').replaceChildren(...(detailReport && detailReport.id === d.reportID ? [KF.personSummary(detailReport, cellName)] : []));
 
     const history = $('event-history');
     history.replaceChildren();
@@ -338,6 +343,7 @@
     timers = [];
     incidents.clear();
     detail = null;
+    detailReport = null;
     selectedID = null;
     $('incident-list').replaceChildren();
     renderDetail();

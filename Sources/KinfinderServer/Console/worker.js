@@ -7,6 +7,7 @@
   const $ = (id) => document.getElementById(id);
 
   let mine = [];
+  const reports = new Map(); // report id → report
   let loaded = false;
   const cells = new Map();
   const cameras = new Map();
@@ -30,6 +31,11 @@
     const [open, acknowledged] = await Promise.all([api(q + 'open'), api(q + 'acknowledged')]);
     if (ticket !== loads || !KF.session()) return; // a newer load is under way, or signed out
     mine = [...open.incidents, ...acknowledged.incidents].sort((a, b) => b.id - a.id);
+    // Whom each incident is about (a few reports; kept, refreshed on every load).
+    const ids = [...new Set(mine.map((i) => i.reportID))];
+    const fetched = await Promise.all(ids.map((id) => api(`/api/v1/reports/${id}`).catch(() => null)));
+    if (ticket !== loads) return;
+    fetched.forEach((r) => { if (r) reports.set(r.id, r); });
     loaded = true;
     render();
   }
@@ -86,6 +92,7 @@
     KF.setCountdown(countdown, i);
     const why = el('div', 'muted small', `${t('f.why')}: ${KF.explain(i.explanation)}`);
     const passed = KF.passedOver(d, cellName);
+    const person = reports.get(i.reportID);
 
     const actions = el('div', 'buttons');
     const button = (cls, label, style, handler) => {
@@ -108,6 +115,7 @@
     closing('false-alarm', 'act.false', 'ghost-dark', 'false-alarm');
 
     body.append(top, meta, countdown, why, actions);
+    if (person) body.insertBefore(el('p', 'whom-line', KF.personSummary(person, cellName, true)), meta);
     if (passed) body.insertBefore(el('p', 'passed-over', passed), countdown);
     if (errors.has(i.id)) body.append(el('p', 'error', errors.get(i.id)));
     c.append(thumb, body);
@@ -143,6 +151,7 @@
     mine = [];
     loaded = false;
     errors.clear();
+    reports.clear();
     $('my-incidents').replaceChildren();
     $('worker-cell').textContent = '';
   }
