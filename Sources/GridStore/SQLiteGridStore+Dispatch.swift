@@ -51,8 +51,7 @@ extension SQLiteGridStore {
 
     public func undispatchedIncidents(limit: Int) async throws -> [Incident] {
         let query = StoreQueries.undispatched(limit: limit)
-        let sql = query.sql, arguments = StatementArguments(query.values)
-        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("incident", Incident.init(row:)) }
+        return try await fetch(query, "incident", Incident.init(row:))
     }
 
     public func startDispatch(_ d: Dispatch, at: Date, note: String) async throws -> Bool {
@@ -73,10 +72,7 @@ extension SQLiteGridStore {
 
     public func dueDispatches(now: Date) async throws -> [Dispatch] {
         let query = StoreQueries.dueDispatches(now: now)
-        let sql = query.sql, arguments = StatementArguments(query.values)
-        return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("dispatch", Dispatch.init(row:))
-        }
+        return try await fetch(query, "dispatch", Dispatch.init(row:))
     }
 
     public func escalate(

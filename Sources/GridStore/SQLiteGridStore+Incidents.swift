@@ -58,10 +58,7 @@ extension SQLiteGridStore {
     /// `since` compares with the creation time; at most `limit` are returned.
     public func incidents(_ filter: IncidentFilter) async throws -> [Incident] {
         let query = StoreQueries.incidents(filter)
-        let sql = query.sql, arguments = StatementArguments(query.values)
-        return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("incident", Incident.init(row:))
-        }
+        return try await fetch(query, "incident", Incident.init(row:))
     }
 
     public func reportsSeen(in cellIDs: [String], among reportIDs: [Int64]) async throws -> Set<Int64> {

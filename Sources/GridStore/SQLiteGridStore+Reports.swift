@@ -43,10 +43,7 @@ extension SQLiteGridStore {
 
     public func reports(status: ReportStatus?, after: Int64?, limit: Int?) async throws -> [MissingPersonReport] {
         let query = StoreQueries.reports(status: status, after: after, limit: limit)
-        let sql = query.sql, arguments = StatementArguments(query.values)
-        return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("report", MissingPersonReport.init(row:))
-        }
+        return try await fetch(query, "report", MissingPersonReport.init(row:))
     }
 
     public func closeCase(

@@ -46,10 +46,7 @@ extension SQLiteGridStore {
     /// first (by last-seen time, then id).
     public func tracks(since: Date?, cameraID: String?) async throws -> [StoredTrack] {
         let query = StoreQueries.tracks(since: since, cameraID: cameraID)
-        let sql = query.sql, arguments = StatementArguments(query.values)
-        return try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("track", StoredTrack.init(row:))
-        }
+        return try await fetch(query, "track", StoredTrack.init(row:))
     }
 
     /// Up to `limit` tracks saved after change number `sequence`, in change order.

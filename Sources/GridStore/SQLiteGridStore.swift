@@ -133,6 +133,12 @@ public final class SQLiteGridStore: GridStore {
         return found
     }
 
+    /// The rows of one of the shared queries (``StoreQueries``), decoded as `table`'s rows.
+    func fetch<T: Sendable>(_ query: StoreQueries.Query, _ table: String, _ decode: @escaping @Sendable (Row) throws -> T) async throws -> [T] {
+        let sql = query.sql, arguments = StatementArguments(query.values)
+        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach(table, decode) }
+    }
+
     /// Runs `value` on a snapshot of the database.
     func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
         do {
