@@ -5,7 +5,9 @@ A family files a report through /family and lands on its secret status page; an 
 on the command centre sees the incident that `kinfinder watch` raises appear live (no reload), opens
 it (snapshot, report name) and acknowledges it; the grid worker of the cell sees it with a countdown;
 the family page then shows the lead; the language toggle switches the command centre's text; the
-operator closes the case as found (two taps) and the family's phone page says where to collect them.
+operator closes the case as found (two taps) and the family's phone page says where to collect them;
+on a phone a tapped incident brings its detail up; the operator sees the cameras' health, the reports,
+files a walk-in family's report at the desk and withdraws it.
 
     .venv-browser/bin/python Tests/browser/console_test.py --kinfinder .build/debug/kinfinder \
         [--screenshots docs/screenshots] [--console-dir Sources/KinfinderServer/Console]
@@ -468,6 +470,34 @@ def main():
             + str(d.execute_script("return document.getElementById('incident-detail').getBoundingClientRect().top")) + " px)")
         browser.screenshot("command-centre-phone.png")
         done(t0, f"detail at {detail_top:.0f} px")
+
+        # 9. Operator tools: cameras' health, the reports list, a walk-in family filed at the desk, withdrawn.
+        t0 = step("9 reports at the desk: list, file, withdraw; camera health")
+        d.set_window_size(1400, 900)
+        d.get(base + "/")
+        browser.wait(lambda: len(browser.finds("#camera-list .camera-row")) == 2, "the camera list does not show the 2 cameras")
+        browser.wait(lambda: not browser.finds("#report-list .report-row"), "a found report is listed as searching")
+        Select(browser.by_id("report-filter")).select_by_value("closed")
+        browser.wait(lambda: browser.finds('#report-list .report-row[data-status="found"]'), "the found report is not under Closed")
+        browser.by_id("report-desk").click()
+        browser.wait(lambda: browser.finds('#report-last-seen-cell option[value="XH-BS-DQ-02"]'), "the desk form did not open")
+        browser.type("report-name", "王奶奶")
+        browser.type("report-describe", "奶奶八十多岁，穿紫色外套，黑裤子")
+        Select(browser.by_id("report-last-seen-cell")).select_by_value("XH-BS-DQ-02")
+        browser.by_id("report-submit").click()
+        browser.wait(lambda: re.search(r"/family/[A-Za-z0-9_-]{20,}$", d.current_url), "the desk filing did not reach the status page")
+        d.get(base + "/")
+        row = '#report-list .report-row[data-status="open"]'
+        browser.wait(lambda: "王奶奶" in browser.find(row).text, "the desk's report is not listed as searching")
+        check("紫色外套" in browser.find(row).text, "the report row does not show the family's words")
+        browser.screenshot("command-centre-reports.png", full_page=True)
+        browser.find(row + " button.withdraw").click()
+        check(browser.find(row + " button.withdraw").text == d.execute_script("return KF.t('act.confirm')"), "Withdraw did not ask to confirm")
+        browser.find(row + " button.withdraw").click()
+        browser.wait(lambda: not browser.finds(row), "the withdrawn report is still listed as searching")
+        Select(browser.by_id("report-filter")).select_by_value("all")
+        browser.wait(lambda: browser.finds('#report-list .report-row[data-status="withdrawn"]'), "the report is not shown as withdrawn")
+        done(t0)
         ok = True
     except Failure as failure:
         print(f"FAIL {current}: {failure}", file=sys.stderr)

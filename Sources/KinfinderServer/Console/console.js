@@ -108,6 +108,20 @@ const KF = (() => {
     'cc.incident': ['Incident #{id}', '事件 #{id}'],
     'cc.unnamed': ['(unnamed report)', '（未命名）'],
 
+    // Reports and cameras (command centre)
+    'rp.title': ['Reports', '寻人登记'],
+    'rp.filter.open': ['Searching', '寻找中'], 'rp.filter.closed': ['Closed', '已结束'], 'rp.filter.all': ['All', '全部'],
+    'rp.search': ['Search name or words', '搜索姓名或描述'],
+    'rp.none': ['No report matches.', '没有符合条件的登记。'],
+    'rp.desk': ['File a report at the desk', '现场代为登记'],
+    'rp.found': ['Found', '已找到'], 'rp.withdraw': ['Withdraw', '撤销登记'],
+    'rp.filed': ['filed {when}', '{when} 登记'],
+    'cam.title': ['Cameras', '摄像头'],
+    'cam.none': ['No camera in the grid.', '网格中没有摄像头。'],
+    'cam.state.live': ['live', '在线'], 'cam.state.connecting': ['connecting', '连接中'], 'cam.state.stalled': ['stalled', '卡顿'],
+    'cam.state.backing-off': ['reconnecting', '重连中'], 'cam.state.failed': ['failed', '故障'], 'cam.state.stopped': ['stopped', '已停止'],
+    'cam.state.unknown': ['no report', '无状态'],
+
     // Grid worker
     'wk.title': ['Grid worker · Kinfinder', '网格员工作台 · Kinfinder'],
     'wk.heading': ['Grid worker', '网格员工作台'],

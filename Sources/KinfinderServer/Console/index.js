@@ -31,6 +31,83 @@
     (grid.cameras || []).forEach((c) => cameras.set(c.id, c));
     workers.clear();
     (grid.workers || []).forEach((w) => workers.set(w.id, w));
+    renderCameras();
+  }
+
+  // ---- Cameras and reports ----------------------------------------------------------------
+
+  function renderCameras() {
+    const list = $('camera-list');
+    const rows = [...cameras.values()].sort((a, b) => a.id.localeCompare(b.id)).map((c) => {
+      const li = el('li', 'camera-row');
+      li.dataset.camera = c.id;
+      const state = c.state || 'unknown';
+      const badge = el('span', 'badge cam-' + state, t('cam.state.' + state));
+      badge.dataset.state = state;
+      li.append(el('span', 'camera-name', localName(c.name)), badge);
+      if (c.reason) li.title = c.reason;
+      return li;
+    });
+    list.replaceChildren(...rows);
+    if (!rows.length) list.append(el('li', 'muted', t('cam.none')));
+  }
+
+  let reportRows = [];
+
+  async function loadReports() {
+    const [open, found, withdrawn] = await Promise.all(
+      ['open', 'found', 'withdrawn'].map((s) => api(`/api/v1/reports?status=${s}&limit=200`)));
+    if (!KF.session()) return;
+    reportRows = [...open, ...found, ...withdrawn].sort((a, b) => b.id - a.id);
+    renderReports();
+  }
+
+  function renderReports() {
+    const filter = $('report-filter').value;
+    const words = $('report-search').value.trim().toLowerCase();
+    const shown = reportRows.filter((r) => (filter === 'all' || (filter === 'open') === (r.status === 'open'))
+      && (!words || `${r.name} ${r.describedAs || ''} ${r.notes || ''}`.toLowerCase().includes(words)));
+    const box = $('report-list');
+    box.replaceChildren(...shown.map(reportRow));
+    if (!shown.length) box.append(el('p', 'empty', t('rp.none')));
+  }
+
+  function reportRow(r) {
+    const row = el('article', 'report-row');
+    row.dataset.id = r.id;
+    row.dataset.status = r.status;
+    const top = el('div', 'row-top');
+    const badge = el('span', 'badge state-' + r.status, t('fam.state.' + r.status));
+    top.append(el('span', 'row-name', r.name), el('span', 'row-id', '#' + r.id), badge);
+    const meta = el('div', 'row-meta');
+    meta.append(el('span', null, t('rp.filed', { when: formatTime(r.createdAt) })));
+    if (r.lastSeenCell) meta.append(el('span', null, `${t('who.lastSeen')}: ${cellName(r.lastSeenCell)}`));
+    row.append(top, el('div', 'whom-line', KF.personSummary(r, cellName, true)), meta);
+    if (r.status === 'open') {
+      const buttons = el('div', 'buttons');
+      const close = (cls, label, style, outcome) => {
+        const b = el('button', `${cls} ${style}`);
+        b.type = 'button';
+        KF.confirmButton(b, `report:${r.id}:${outcome}`, label, () => closeReport(r.id, outcome));
+        buttons.append(b);
+      };
+      close('found', 'rp.found', 'good', 'found');
+      close('withdraw', 'rp.withdraw', 'ghost-dark', 'withdrawn');
+      row.append(buttons);
+    }
+    return row;
+  }
+
+  async function closeReport(id, outcome) {
+    $('report-list-error').textContent = '';
+    document.querySelectorAll(`#report-list .report-row[data-id="${id}"] button`).forEach((b) => { b.disabled = true; });
+    try {
+      await api(`/api/v1/reports/${id}/close`, { method: 'POST', body: { outcome } });
+    } catch (err) {
+      $('report-list-error').textContent = err.status === 409 ? t('act.conflict') : t('act.failed', { msg: err.message });
+    }
+    await loadReports().catch(report);
+    scheduleOverview();
   }
 
   // Incidents the live stream updated while a list request was under way: the list may be older.
@@ -297,7 +374,13 @@
 
   // ---- Live -------------------------------------------------------------------------------
 
-  function onIncident({ incident }) {
+  let reportsPending = null;
+  function onIncident({ event, incident }) {
+    // A lead closing as found (or its case closing) changes the reports list too.
+    if (event && (event.kind === 'resolved' || event.kind === 'case-closed')) {
+      clearTimeout(reportsPending);
+      reportsPending = setTimeout(() => loadReports().catch(report), 500);
+    }
     const id = incident.id;
     if (!incidents.has(id)) {
       fresh.add(id);
@@ -330,10 +413,12 @@
     }
     if (!KF.session()) return; // the token was refused meanwhile
     renderOverview();
-    Promise.all([loadIncidents(), loadOverview()]).catch(report);
+    Promise.all([loadIncidents(), loadOverview(), loadReports()]).catch(report);
     stream = KF.live({ onIncident, onOpen: onStreamOpen });
     timers.push(setInterval(() => { KF.tickCountdowns(); markOverdueRows(); }, 1000));
     timers.push(setInterval(() => loadOverview().catch(report), 20000));
+    // Reports and camera health change without incident events: every 20 s.
+    timers.push(setInterval(() => { loadReports().catch(report); loadGrid().catch(report); }, 20000));
   }
 
   function stop() {
@@ -342,6 +427,8 @@
     timers.forEach(clearInterval);
     timers = [];
     incidents.clear();
+    reportRows = [];
+    $('report-list').replaceChildren();
     detail = null;
     detailReport = null;
     selectedID = null;
@@ -350,6 +437,8 @@
   }
 
   $('incident-filter').addEventListener('change', renderList);
+  $('report-filter').addEventListener('change', renderReports);
+  $('report-search').addEventListener('input', renderReports);
   $('ack-button').addEventListener('click', () => act(`/api/v1/incidents/${selectedID}/acknowledge`));
   // Closing takes a second tap, asked again for each incident.
   relabel = [
@@ -357,6 +446,8 @@
     KF.confirmButton($('resolve-false-button'), () => `${selectedID}:false-alarm`, 'act.false', () => resolve('false-alarm')),
   ];
   KF.onLanguage(() => {
+    renderCameras();
+    renderReports();
     renderOverview();
     renderList();
     renderDetail();
