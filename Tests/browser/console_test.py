@@ -498,6 +498,26 @@ def main():
         Select(browser.by_id("report-filter")).select_by_value("all")
         browser.wait(lambda: browser.finds('#report-list .report-row[data-status="withdrawn"]'), "the report is not shown as withdrawn")
         done(t0)
+
+        # 10. Filters by cell, camera and time; a cell in the overview filters the list to its part of the grid.
+        t0 = step("10 incident filters: cell, camera, time")
+        rows = lambda: browser.finds("#incident-list .incident-row")
+        Select(browser.by_id("incident-cell")).select_by_value("XH-NS")
+        browser.wait(lambda: not rows(), "the Nanshan filter still lists the gate's incident")
+        Select(browser.by_id("incident-cell")).select_by_value("XH-BS")
+        browser.wait(lambda: len(rows()) == 1, "the Beishan street filter does not list the gate's incident")
+        Select(browser.by_id("incident-camera")).select_by_value("cam-plaza")
+        browser.wait(lambda: not rows(), "the plaza camera filter still lists the gate's incident")
+        Select(browser.by_id("incident-camera")).select_by_value("cam-gate")
+        Select(browser.by_id("incident-time")).select_by_value("3600")
+        browser.wait(lambda: len(rows()) == 1, "camera and last-hour filters hide the incident seen minutes ago")
+        browser.find('#overview .cell-line[data-cell="XH-NS-LF-01"]').click()
+        browser.wait(lambda: not rows() and browser.by_id("incident-cell").get_attribute("value") == "XH-NS-LF-01",
+                     "clicking a cell in the overview did not filter the list to it")
+        browser.find('#overview .cell-line[data-cell="XH-NS-LF-01"]').click()
+        browser.wait(lambda: len(rows()) == 1 and browser.by_id("incident-cell").get_attribute("value") == "",
+                     "clicking the chosen cell again did not clear the filter")
+        done(t0)
         ok = True
     except Failure as failure:
         print(f"FAIL {current}: {failure}", file=sys.stderr)

@@ -32,6 +32,7 @@
     workers.clear();
     (grid.workers || []).forEach((w) => workers.set(w.id, w));
     renderCameras();
+    fillFilters();
   }
 
   // ---- Cameras and reports ----------------------------------------------------------------
@@ -190,7 +191,14 @@
       const n = counts.get(c.id) || { open: 0, overdue: 0 };
       const line = el('div', 'cell-line');
       line.dataset.cell = c.id;
-      line.title = `${c.id} · ${t('level.' + c.level)}`;
+      line.title = `${c.id} · ${t('level.' + c.level)} · ${t('cc.filterCell')}`;
+      // A cell in the overview filters the list to it and the cells below it (again: all cells).
+      line.addEventListener('click', () => {
+        $('incident-cell').value = $('incident-cell').value === c.id ? '' : c.id;
+        renderList();
+        renderOverview();
+      });
+      line.classList.toggle('chosen', $('incident-cell').value === c.id);
       line.classList.toggle('busy', n.open > 0);
       line.classList.toggle('late', n.overdue > 0);
       const duty = n.onDuty || 0;
@@ -213,10 +221,42 @@
 
   // ---- Incident list ----------------------------------------------------------------------
 
+  // Whether cell `id` is `ancestor` or below it.
+  function within(id, ancestor) {
+    for (let c = id; c; c = cells.has(c) ? cells.get(c).parentID : null) if (c === ancestor) return true;
+    return false;
+  }
+
   function shown(i) {
     const filter = $('incident-filter').value;
     const active = i.status === 'open' || i.status === 'acknowledged';
-    return filter === 'all' || (filter === 'active' ? active : !active);
+    if (!(filter === 'all' || (filter === 'active' ? active : !active))) return false;
+    const cell = $('incident-cell').value, camera = $('incident-camera').value, time = $('incident-time').value;
+    if (cell && !within(i.cellID, cell)) return false;
+    if (camera && i.cameraID !== camera) return false;
+    if (time) {
+      const since = time === 'today' ? new Date(new Date().setHours(0, 0, 0, 0)).getTime() : Date.now() - Number(time) * 1000;
+      if (new Date(i.seenAt).getTime() < since) return false;
+    }
+    return true;
+  }
+
+  // The cell and camera pickers, from the grid (kept as chosen when the grid reloads).
+  function fillFilters() {
+    const option = (value, text) => { const o = el('option', null, text); o.value = value; return o; };
+    const cellSelect = $('incident-cell'), cameraSelect = $('incident-camera');
+    const keepCell = cellSelect.value, keepCamera = cameraSelect.value;
+    const cellOptions = [option('', t('cc.filter.anyCell'))];
+    const walk = (list, depth) => list.forEach((c) => {
+      cellOptions.push(option(c.id, '\u00a0\u00a0'.repeat(depth) + localName(c.name)));
+      walk(c.children || [], depth + 1);
+    });
+    walk(gridTree, 0);
+    cellSelect.replaceChildren(...cellOptions);
+    cellSelect.value = cells.has(keepCell) ? keepCell : '';
+    cameraSelect.replaceChildren(option('', t('cc.filter.anyCamera')),
+      ...[...cameras.values()].sort((a, b) => a.id.localeCompare(b.id)).map((c) => option(c.id, localName(c.name))));
+    cameraSelect.value = cameras.has(keepCamera) ? keepCamera : '';
   }
 
   function renderList() {
@@ -437,6 +477,7 @@
   }
 
   $('incident-filter').addEventListener('change', renderList);
+  ['incident-cell', 'incident-camera', 'incident-time'].forEach((id) => $(id).addEventListener('change', () => { renderList(); renderOverview(); }));
   $('report-filter').addEventListener('change', renderReports);
   $('report-search').addEventListener('input', renderReports);
   $('ack-button').addEventListener('click', () => act(`/api/v1/incidents/${selectedID}/acknowledge`));
@@ -446,6 +487,7 @@
     KF.confirmButton($('resolve-false-button'), () => `${selectedID}:false-alarm`, 'act.false', () => resolve('false-alarm')),
   ];
   KF.onLanguage(() => {
+    fillFilters();
     renderCameras();
     renderReports();
     renderOverview();
