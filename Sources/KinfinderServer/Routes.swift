@@ -31,6 +31,7 @@ struct API {
         api.get("reports/{id}", use: getReport)
         api.patch("reports/{id}", use: updateReport)
         api.post("reports/{id}/close", use: closeReport)
+        api.get("reports/{id}/case", use: getCase)
         api.get("family/{token}", use: family)
         api.post("photo-colours", use: photoColours)
         api.get("incidents", use: listIncidents)
@@ -83,11 +84,17 @@ struct API {
         }
         let statuses = Dictionary(try await store.cameraStatuses().map { ($0.cameraID, $0) }, uniquingKeysWith: { a, _ in a })
         let cameras = try await store.cameras().map {
-            CameraView(id: $0.id, name: $0.name, cellID: $0.cellID, state: statuses[$0.id]?.state.rawValue, reason: statuses[$0.id]?.reason)
+            CameraView(
+                id: $0.id, name: $0.name, cellID: $0.cellID, state: statuses[$0.id]?.state.rawValue, reason: statuses[$0.id]?.reason,
+                latitude: $0.location?.latitude, longitude: $0.location?.longitude)
         }
         // Who works where is for signed-in people only.
         let workers = context.worker == nil ? nil : try await store.workers().map(WorkerView.init)
-        let posts = try await store.dutyPosts().map { PostView(id: $0.id, name: $0.name, cellID: $0.cellID, kind: $0.kind.rawValue) }
+        let posts = try await store.dutyPosts().map {
+            PostView(
+                id: $0.id, name: $0.name, cellID: $0.cellID, kind: $0.kind.rawValue, phone: $0.phone, latitude: $0.location?.latitude,
+                longitude: $0.location?.longitude)
+        }
         return GridView(cells: (children[""] ?? []).map(tree), cameras: cameras, workers: workers, posts: posts)
     }
 
@@ -344,7 +351,7 @@ struct API {
             collect: collect)
     }
 
-    private func report(_ context: ServerContext) async throws -> MissingPersonReport {
+    func report(_ context: ServerContext) async throws -> MissingPersonReport {
         let id = try context.parameters.require("id", as: Int64.self)
         guard let r = try await store.report(id: id) else { throw HTTPError(.notFound, message: "no report \(id)") }
         return r

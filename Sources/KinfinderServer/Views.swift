@@ -298,6 +298,9 @@ public struct CameraView: Codable, Sendable {
     public var cellID: String
     public var state: String?
     public var reason: String?
+    /// Where the camera is (WGS 84), when the grid file says.
+    public var latitude: Double?
+    public var longitude: Double?
 }
 
 public struct WorkerView: Codable, Sendable {
@@ -312,6 +315,9 @@ public struct PostView: Codable, Sendable {
     public var name: String
     public var cellID: String
     public var kind: String
+    public var phone: String?
+    public var latitude: Double?
+    public var longitude: Double?
 }
 
 /// "One screen for the whole area": per cell, open and overdue incidents (rolled up to parents),

@@ -58,6 +58,15 @@ public struct Reachability: Sendable, Hashable {
         max(0, metres * detourFactor - slackMetres)
     }
 
+    /// How far in a straight line someone of `age` can be `elapsed` seconds after a sighting: the
+    /// walk at `speed` (plus ``timeSlack``), less the detour, plus the free ``slackMetres``, the
+    /// inverse of ``pathMetres(straightLine:)``. At the brisk speed this is the edge past which the
+    /// prior starts to fall (the map's "could be as far as" circle); at the typical one, where they
+    /// most likely are.
+    public func reach(elapsed: Double, speed: Double) -> Double {
+        (speed * (max(0, elapsed) + timeSlack) + slackMetres) / detourFactor
+    }
+
     /// The prior for a walk of `pathMetres` (from ``pathMetres(straightLine:)``) in `elapsed` seconds.
     public func prior(pathMetres: Double, elapsed: Double, age: AgeGroup?) -> Double {
         exp(logPrior(pathMetres: pathMetres, elapsed: elapsed, brisk: speed(for: age).brisk))

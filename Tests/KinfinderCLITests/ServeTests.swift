@@ -223,6 +223,31 @@ struct ServeTests {
         r = try await http("GET", server.base + "/api/v1/incidents/\(id)/snapshot", token: workerToken)
         #expect(r.status == 200 && r.headers["content-type"] == "image/jpeg" && r.body.starts(with: [0xFF, 0xD8]))
 
+        // The case (issue 16, map and case page): its lead, the way from the last-seen place, how far the child could be.
+        let reportID = try #require(report["id"] as? Int)
+        r = try await http("GET", server.base + "/api/v1/reports/\(reportID)/case", token: workerToken)
+        #expect(r.status == 200, "\(r.text)")
+        #expect((r.json?["leads"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [id] && r.json?["hiddenLeads"] as? Int == 0, "\(r.text)")
+        let path = try #require(r.json?["path"] as? [[String: Any]])
+        #expect(path.compactMap { $0["kind"] as? String } == ["last-seen", "lead"] && path.last?["latitude"] as? Double == 30.2583, "\(path)")
+        let reach = try #require(r.json?["reach"] as? [String: Any], "an open case has a reach: \(r.text)")
+        let likely = try #require(reach["likelyMetres"] as? Double), possible = try #require(reach["possibleMetres"] as? Double)
+        // A child (brisk 2.0 m/s) seen seconds ago: at least the 120 s slack's (2 × 120 + 60) / 1.3 = 231 m.
+        #expect(possible > likely && possible >= 230 && possible < 2000 && reach["latitude"] as? Double == 30.2583, "\(reach)")
+        // A worker elsewhere in the grid reads the report but not the lead seen outside their cells.
+        let nanshan = try await login(server, "liu", "nanshan-worker")
+        r = try await http("GET", server.base + "/api/v1/reports/\(reportID)/case", token: nanshan)
+        #expect(r.status == 200 && (r.json?["leads"] as? [Any])?.isEmpty == true && r.json?["hiddenLeads"] as? Int == 1, "\(r.text)")
+        #expect((r.json?["report"] as? [String: Any])?["contact"] == nil, "the family's phone went to a worker without the case")
+        r = try await http("GET", server.base + "/api/v1/reports/99999/case", token: workerToken)
+        #expect(r.status == 404)
+        r = try await http("GET", server.base + "/api/v1/reports/\(reportID)/case")
+        #expect(r.status == 401)
+        // The map's things: cameras and posts with their positions (and the post's phone).
+        r = try await http("GET", server.base + "/api/v1/grid", token: workerToken)
+        #expect((r.json?["cameras"] as? [[String: Any]])?.first { $0["id"] as? String == "cam-gate" }?["longitude"] as? Double == 120.1509)
+        #expect((r.json?["posts"] as? [[String: Any]])?.first { $0["id"] as? String == "post-gate" }?["phone"] as? String == "0571-8700 1101")
+
         r = try await http("POST", server.base + "/api/v1/incidents/\(id)/acknowledge", token: workerToken)
         #expect(r.status == 200 && r.json?["status"] as? String == "acknowledged", "\(r.text)")
         r = try await http("POST", server.base + "/api/v1/incidents/\(id)/acknowledge", token: workerToken)
@@ -230,6 +255,11 @@ struct ServeTests {
         #expect(try await events.wait(for: ["\"kind\":\"acknowledged\"", "\"actor\":\"wang.li\""]) != nil)
         r = try await http("POST", server.base + "/api/v1/incidents/\(id)/resolve", token: workerToken, json: ["outcome": "found", "note": "with his mother at the gate"])
         #expect(r.status == 200 && r.json?["status"] as? String == "resolved", "\(r.text)")
+
+        // Found: the case has no reach any more; its lead says resolved.
+        r = try await http("GET", server.base + "/api/v1/reports/\(reportID)/case", token: operatorToken)
+        #expect(r.json?["reach"] == nil && (r.json?["report"] as? [String: Any])?["status"] as? String == "found", "\(r.text)")
+        #expect((r.json?["leads"] as? [[String: Any]])?.first?["status"] as? String == "resolved")
 
         // The audit trail, who and when.
         r = try await http("GET", server.base + "/api/v1/incidents/\(id)", token: operatorToken)

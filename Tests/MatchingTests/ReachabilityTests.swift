@@ -24,6 +24,18 @@ struct ReachabilityTests {
         #expect(model.prior(pathMetres: 1000, elapsed: -300, age: .elderly) == model.prior(pathMetres: 1000, elapsed: 300, age: .elderly))
     }
 
+    @Test("the reach circle is where the prior starts to fall")
+    func reachIsTheEdge() {
+        // Child, brisk 2.0 m/s, 10 min: (2.0 × 720 + 60) / 1.3 = 1153.8 m.
+        let edge = model.reach(elapsed: 600, speed: model.child.brisk)
+        #expect(abs(edge - 1153.85) < 0.01)
+        #expect(model.prior(pathMetres: model.pathMetres(straightLine: edge - 1), elapsed: 600, age: .child) == 1)
+        #expect(model.prior(pathMetres: model.pathMetres(straightLine: edge + 50), elapsed: 600, age: .child) < 1)
+        // It grows with time and never shrinks below the slack's worth at the moment of the sighting.
+        #expect(model.reach(elapsed: 1200, speed: 2) > edge)
+        #expect(model.reach(elapsed: -5, speed: 2) == model.reach(elapsed: 0, speed: 2))
+    }
+
     @Test("elapsed time to a sighting interval")
     func elapsed() {
         #expect(Reachability.elapsed(from: 100, first: 150, last: 200) == 50)

@@ -348,6 +348,34 @@ def main():
         person = browser.by_id("detail-person").text
         check("138 0000 0000" in person and "110 cm" in person and "Child" in person, f"the detail lacks contact, height or age: {person!r}")
         browser.wait(lambda: browser.finds("#event-history li"), "the event history is empty")
+        # The map: the grid's cells, the gate camera, the duty post, the live lead at its camera; the
+        # case's path (last seen → lead 1) and the reach circles around the sighting.
+        # A chosen incident's case fills the map; "Whole area" shows all of the grid.
+        browser.wait(lambda: browser.finds('#map svg[data-focus="case"]'), "the map did not focus on the chosen incident's case")
+        browser.by_id("map-area").click()
+        browser.wait(lambda: browser.finds('#map svg[data-focus="area"]'), "'Whole area' did not show the whole grid")
+        browser.wait(lambda: browser.finds(f'#map .map-incident[data-incident="{incident_id}"]'), "the lead is not on the map")
+        check(len(browser.finds("#map .map-cell")) == 8, f"the map shows {len(browser.finds('#map .map-cell'))} cells, not the grid's 8")
+        check(browser.finds('#map .map-camera[data-camera="cam-gate"]') and browser.finds('#map .map-post[data-post="post-gate"]'),
+              "the map lacks the gate camera or its duty post")
+        browser.wait(lambda: browser.finds(f'#map .case-point.kind-lead[data-incident="{incident_id}"]')
+                     and browser.finds("#map .case-point.kind-last-seen"), "the map does not draw the case's path")
+        check(browser.finds("#map .reach-likely") and browser.finds("#map .reach-possible"), "the map has no reach circles for the open case")
+        caption = browser.find("#map .map-caption").text
+        check(re.search(r"most likely within \d", caption), f"the map does not say how far the child could be: {caption!r}")
+        # The case's leads: one, numbered 1, with its thumbnail.
+        leads = browser.finds("#case-leads .case-lead")
+        check(len(leads) == 1 and leads[0].get_attribute("data-id") == incident_id, "the case does not list its one lead")
+        browser.wait(lambda: d.execute_script(
+            "const i = document.querySelector('#case-leads .thumb'); return !!i && i.complete && i.naturalWidth > 0;"),
+            "the case's lead has no thumbnail")
+        # A tap on a cell of the map filters the list to it; again shows all.
+        browser.find('#map .map-cell[data-cell="XH-NS"]').click()
+        browser.wait(lambda: not browser.finds("#incident-list .incident-row"), "a cell tapped on the map did not filter the list")
+        browser.find('#map .map-cell[data-cell="XH-NS"]').click()
+        browser.wait(lambda: browser.finds("#incident-list .incident-row"), "a second tap on the map's cell did not clear the filter")
+        browser.by_id("map-case").click()
+        browser.wait(lambda: browser.finds('#map svg[data-focus="case"]'), "'This case' did not focus the map on the case")
         browser.by_id("ack-button").click()
         browser.wait(lambda: browser.by_id("incident-status").get_attribute("data-status") == "acknowledged",
                      "the incident status did not change to acknowledged")
@@ -440,6 +468,10 @@ def main():
                                   if r.get_attribute("data-status") in ("open", "acknowledged")],
                      "a lead of the found report is still open on the command centre")
         browser.wait(lambda: browser.by_id("total-open").text == "0", "the overview still counts the found incident as open")
+        browser.wait(lambda: not browser.finds("#map .reach-likely") and not browser.finds("#map .map-incident"),
+                     "the map still shows the found case's reach circle or an open lead")
+        browser.wait(lambda: browser.finds("#map .map-caption") and browser.find("#map .map-caption").text == d.execute_script("return KF.t('map.closed')"),
+                     "the map does not say the case is closed")
         browser.screenshot(f"command-centre-found-{short}.png")
         d.switch_to.new_window("tab")
         d.set_window_size(390, 844)  # a phone
@@ -469,7 +501,12 @@ def main():
             "the tapped incident's detail is not brought into view (its top at "
             + str(d.execute_script("return document.getElementById('incident-detail').getBoundingClientRect().top")) + " px)")
         browser.screenshot("command-centre-phone.png")
-        done(t0, f"detail at {detail_top:.0f} px")
+        # The map fits the phone's width (it is drawn for its box, not scaled down from a desktop).
+        width = d.execute_script("const s = document.querySelector('#map svg'); return s ? s.getBoundingClientRect().width : 0")
+        check(250 <= width <= 390, f"the map is {width:.0f} px wide on a 390 px phone")
+        d.execute_script("document.getElementById('map').scrollIntoView({block: 'start'})")
+        browser.screenshot("command-centre-map-phone.png")
+        done(t0, f"detail at {detail_top:.0f} px, map {width:.0f} px wide")
 
         # 9. Operator tools: cameras' health, the reports list, a walk-in family filed at the desk, withdrawn.
         t0 = step("9 reports at the desk: list, file, withdraw; camera health")

@@ -1,5 +1,5 @@
 // Kinfinder web console: shared helpers for every page (no framework).
-// - i18n: KF.t(key), elements with data-i18n / data-i18n-placeholder, the #lang-toggle button
+// - i18n: KF.t(key), elements with data-i18n / data-i18n-placeholder / -alt / -aria-label, the #lang-toggle button
 // - API: KF.api(path, options) with the sign-in token from sessionStorage
 // - sign-in form, live events (EventSource), dates, countdowns, "中文 English" place names
 'use strict';
@@ -126,6 +126,30 @@ const KF = (() => {
     'cam.state.live': ['live', '在线'], 'cam.state.connecting': ['connecting', '连接中'], 'cam.state.stalled': ['stalled', '卡顿'],
     'cam.state.backing-off': ['reconnecting', '重连中'], 'cam.state.failed': ['failed', '故障'], 'cam.state.stopped': ['stopped', '已停止'],
     'cam.state.unknown': ['no report', '无状态'],
+
+    // Map and case
+    'map.title': ['Map', '地图'],
+    'map.noPositions': ['No cell, camera or post in the grid file has a position (lat/lon): nothing to draw.', '网格文件中的网格、摄像头和岗亭都没有坐标（lat/lon），无法绘制地图。'],
+    'map.north': ['N', '北'],
+    'map.view': ['Map view', '地图范围'], 'map.area': ['Whole area', '全域'], 'map.case': ['This case', '本案'],
+    'map.openCount': ['{n} open, {late} overdue', '进行中 {n}，超时 {late}'],
+    'map.lead': ['Lead {n}: {when} · {where}', '线索 {n}：{when} · {where}'],
+    'map.lastSeen': ['Last seen (family): {when} · {where}', '家属所说最后出现：{when} · {where}'],
+    'map.reach': ['{since} since the newest sighting: most likely within {likely}, possibly up to {possible} (walking pace for the age).',
+      '距最近一次发现已 {since}：最可能在 {likely} 以内，最远可能到 {possible}（按年龄的步行速度）。'],
+    'map.reachLikely': ['Most likely within {d}', '最可能在 {d} 以内'],
+    'map.reachPossible': ['Possibly up to {d}', '最远可能到 {d}'],
+    'map.closed': ['The case is closed: no reach circle.', '案件已结束，不再显示可能范围。'],
+    'map.underMinute': ['Under a minute', '不到 1 分钟'],
+    'map.minutes': ['{n} min', '{n} 分钟'],
+    'map.hours': ['{h} h {m} min', '{h} 小时 {m} 分钟'],
+    'map.key.cell': ['cell', '网格'], 'map.key.camera': ['camera (health)', '摄像头（状态）'], 'map.key.post': ['duty post', '岗亭'],
+    'map.key.incident': ['open incident', '待处理事件'], 'map.key.path': ['this case: last seen → leads', '本案：最后出现 → 各线索'],
+    'map.key.reach': ['where they could be now', '现在可能在的范围'],
+    'case.title': ['Every lead of this case', '本案全部线索'],
+    'case.none': ['No lead yet.', '暂无线索。'],
+    'case.hidden': ['{n} more outside your part of the grid.', '另有 {n} 条在您负责范围之外。'],
+    'case.current': ['shown above', '当前查看'],
 
     // Grid worker
     'wk.title': ['Grid worker · Kinfinder', '网格员工作台 · Kinfinder'],
@@ -269,6 +293,7 @@ const KF = (() => {
     root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
     root.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
     root.querySelectorAll('[data-i18n-alt]').forEach((el) => { el.alt = t(el.dataset.i18nAlt); });
+    root.querySelectorAll('[data-i18n-aria-label]').forEach((el) => { el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel)); });
     const toggle = document.getElementById('lang-toggle');
     if (toggle) {
       toggle.textContent = t('lang.other');

@@ -11,6 +11,7 @@
   const cells = new Map(); // id → cell
   const cameras = new Map(); // id → camera
   const workers = new Map(); // id → worker
+  let posts = [];
   let gridTree = [];
   let overview = null;
   let detail = null; // the selected incident with its events
@@ -31,8 +32,10 @@
     (grid.cameras || []).forEach((c) => cameras.set(c.id, c));
     workers.clear();
     (grid.workers || []).forEach((w) => workers.set(w.id, w));
+    posts = grid.posts || [];
     renderCameras();
     fillFilters();
+    renderMap();
   }
 
   // ---- Cameras and reports ----------------------------------------------------------------
@@ -135,18 +138,47 @@
     overviewPending = setTimeout(() => loadOverview().catch(report), 400);
   }
 
-  let detailReport = null; // the selected incident's report (GET /api/v1/reports/{id})
+  let detailReport = null; // the selected incident's report
+  let theCase = null; // and its case (GET /api/v1/reports/{id}/case): every lead, the path, the reach
 
   async function loadDetail(id) {
     const d = await api(`/api/v1/incidents/${id}`);
     if (!KF.session()) return;
-    const r = await api(`/api/v1/reports/${d.reportID}`).catch((err) => { report(err); return null; });
+    const c = await api(`/api/v1/reports/${d.reportID}/case`).catch((err) => { report(err); return null; });
     incidents.set(d.id, { ...d, events: undefined });
     renderList();
     if (selectedID !== id) return;
     detail = d;
-    detailReport = r;
+    theCase = c;
+    detailReport = c && c.report;
     renderDetail();
+    renderMap();
+  }
+
+  // ---- Map --------------------------------------------------------------------------------
+
+  // 'case' once an incident is chosen (its case fills the map), until the operator asks for the whole area.
+  let mapFocus = 'area';
+
+  function renderMap() {
+    const hasCase = !!(theCase && detail && theCase.report.id === detail.reportID && theCase.path.length);
+    $('map-case').disabled = !hasCase;
+    $('map-area').setAttribute('aria-pressed', String(!hasCase || mapFocus === 'area'));
+    $('map-case').setAttribute('aria-pressed', String(hasCase && mapFocus === 'case'));
+    const counts = new Map(((overview && overview.cells) || []).map((c) => [c.cellID, c]));
+    KFMap.draw($('map'), {
+      cells: [...cells.values()], cameras: [...cameras.values()], posts, incidents: [...incidents.values()], counts,
+      theCase: theCase && detail && theCase.report.id === detail.reportID ? theCase : null,
+      chosenCell: $('incident-cell').value, selectedID, cellName,
+      onCell: chooseCell, onIncident: (id) => select(id, true), focus: hasCase ? mapFocus : 'area',
+    });
+  }
+
+  // A cell on the map or in the overview filters the list to it and the cells below it (again: all cells).
+  function chooseCell(id) {
+    $('incident-cell').value = $('incident-cell').value === id ? '' : id;
+    renderList();
+    renderOverview();
   }
 
   function report(err) {
@@ -178,6 +210,7 @@
     $('total-open').textContent = overview ? overview.openIncidents : 0;
     $('total-overdue').textContent = overview ? overview.overdueIncidents : 0;
     $('total-overdue').parentElement.classList.toggle('alarm', !!(overview && overview.overdueIncidents));
+    renderMap();
     const handled = $('handled');
     handled.replaceChildren();
     for (const level of LEVELS) {
@@ -192,12 +225,7 @@
       const line = el('div', 'cell-line');
       line.dataset.cell = c.id;
       line.title = `${c.id} · ${t('level.' + c.level)} · ${t('cc.filterCell')}`;
-      // A cell in the overview filters the list to it and the cells below it (again: all cells).
-      line.addEventListener('click', () => {
-        $('incident-cell').value = $('incident-cell').value === c.id ? '' : c.id;
-        renderList();
-        renderOverview();
-      });
+      line.addEventListener('click', () => chooseCell(c.id));
       line.classList.toggle('chosen', $('incident-cell').value === c.id);
       line.classList.toggle('busy', n.open > 0);
       line.classList.toggle('late', n.overdue > 0);
@@ -265,6 +293,7 @@
     list.replaceChildren(...rows.map(row));
     if (!rows.length) list.append(el('p', 'empty', t(incidents.size ? 'cc.noneFiltered' : 'cc.none')));
     markOverdueRows();
+    renderMap();
   }
 
   function row(i) {
@@ -307,6 +336,7 @@
 
   // `tapped`: on a one-column (phone) layout the detail sits below the whole list; bring it up.
   function select(id, tapped = false) {
+    if (selectedID !== id) mapFocus = 'case';
     selectedID = id;
     document.querySelectorAll('#incident-list .incident-row').forEach((r) => r.classList.toggle('selected', Number(r.dataset.id) === id));
     $('action-error').textContent = '';
@@ -369,6 +399,8 @@
     fact('f.why', KF.explain(d.explanation));
     $('detail-person').replaceChildren(...(detailReport && detailReport.id === d.reportID ? [KF.personSummary(detailReport, cellName)] : []));
 
+    renderCaseLeads();
+
     const history = $('event-history');
     history.replaceChildren();
     for (const e of d.events || []) {
@@ -389,6 +421,43 @@
     $('resolve-false-button').disabled = !active;
     $('resolve-note').disabled = !active;
     relabel.forEach((f) => f());
+  }
+
+  // Every lead of the case in time order, numbered as on the map; a tap opens one.
+  function renderCaseLeads() {
+    const box = $('case-leads');
+    const c = theCase && detail && theCase.report.id === detail.reportID ? theCase : null;
+    if (!c) { box.replaceChildren(); return; }
+    const items = c.leads.map((lead, k) => {
+      const li = el('li', 'case-lead');
+      li.dataset.id = lead.id;
+      li.classList.toggle('current', lead.id === detail.id);
+      const button = el('button', 'case-lead-button');
+      button.type = 'button';
+      const thumb = el('img', 'thumb');
+      thumb.alt = '';
+      if (lead.snapshotURL) {
+        KF.snapshotURL(lead).then((url) => { thumb.src = url; }).catch(() => { thumb.hidden = true; });
+      } else {
+        thumb.hidden = true;
+      }
+      const text = el('span', 'case-lead-text');
+      const top = el('span', 'row-top');
+      top.append(el('span', 'case-number', String(k + 1)), el('span', 'row-name', formatTime(lead.seenAt)), el('span', 'row-id', '#' + lead.id),
+        KF.statusBadge(lead.status));
+      const meta = el('span', 'row-meta');
+      meta.append(el('span', null, cameraName(lead.cameraID)), el('span', null, cellName(lead.cellID)),
+        el('span', 'score', `${t('f.score')} ${lead.score.toFixed(2)}`));
+      if (lead.id === detail.id) meta.append(el('span', 'muted', t('case.current')));
+      text.append(top, meta);
+      button.append(thumb, text);
+      button.addEventListener('click', () => { if (lead.id !== selectedID) select(lead.id); });
+      li.append(button);
+      return li;
+    });
+    box.replaceChildren(...items);
+    if (!items.length) box.append(el('li', 'muted', t('case.none')));
+    if (c.hiddenLeads) box.append(el('li', 'muted', t('case.hidden', { n: c.hiddenLeads })));
   }
 
   async function act(path, body) {
@@ -456,6 +525,8 @@
     Promise.all([loadIncidents(), loadOverview(), loadReports()]).catch(report);
     stream = KF.live({ onIncident, onOpen: onStreamOpen });
     timers.push(setInterval(() => { KF.tickCountdowns(); markOverdueRows(); }, 1000));
+    // The reach circles grow with the time since the newest sighting.
+    timers.push(setInterval(() => { if (theCase && theCase.reach) renderMap(); }, 10000));
     timers.push(setInterval(() => loadOverview().catch(report), 20000));
     // Reports and camera health change without incident events: every 20 s.
     timers.push(setInterval(() => { loadReports().catch(report); loadGrid().catch(report); }, 20000));
@@ -471,6 +542,7 @@
     $('report-list').replaceChildren();
     detail = null;
     detailReport = null;
+    theCase = null;
     selectedID = null;
     $('incident-list').replaceChildren();
     renderDetail();
@@ -486,6 +558,10 @@
     KF.confirmButton($('resolve-found-button'), () => `${selectedID}:found`, 'act.found', () => resolve('found')),
     KF.confirmButton($('resolve-false-button'), () => `${selectedID}:false-alarm`, 'act.false', () => resolve('false-alarm')),
   ];
+  $('map-area').addEventListener('click', () => { mapFocus = 'area'; renderMap(); });
+  $('map-case').addEventListener('click', () => { mapFocus = 'case'; renderMap(); });
+  let resizePending = null;
+  window.addEventListener('resize', () => { clearTimeout(resizePending); resizePending = setTimeout(renderMap, 150); });
   KF.onLanguage(() => {
     fillFilters();
     renderCameras();
