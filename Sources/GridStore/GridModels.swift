@@ -308,3 +308,33 @@ public struct CameraStatus: Sendable, Hashable, Codable {
         self.updatedAt = updatedAt
     }
 }
+
+/// A picture of an incident, kept in the grid database so that every host sharing it can show it.
+public struct IncidentImage: Sendable, Hashable {
+    public enum Kind: String, CaseIterable, Sendable, Codable {
+        /// The person's best view, boxed, with some context around.
+        case crop
+        /// The whole frame of that view, the person boxed: where in the camera's view they were.
+        case frame
+        /// The person in the seconds before the incident was raised, side by side, oldest first.
+        case strip
+    }
+    public var incidentID: Int64
+    public var kind: Kind
+    public var width: Int
+    public var height: Int
+    public var jpeg: Data
+
+    public init(incidentID: Int64, kind: Kind, width: Int, height: Int, jpeg: Data) {
+        self.incidentID = incidentID
+        self.kind = kind
+        self.width = width
+        self.height = height
+        self.jpeg = jpeg
+    }
+}
+
+/// How large an incident's picture may be (a full 1080p frame at quality 80 is about 300 KB).
+public enum IncidentImageLimits {
+    public static let maximumBytes = 2 << 20
+}

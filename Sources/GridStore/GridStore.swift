@@ -50,6 +50,16 @@ public protocol GridStore: Sendable {
     /// Replaces a report's description fields (not its status or creation time).
     func updateReport(_ report: MissingPersonReport) async throws
 
+    // Incident pictures
+    /// Stores an incident's pictures, each replacing the one of its kind. A picture over
+    /// ``IncidentImageLimits/maximumBytes``, not a JPEG, or of no known incident is refused
+    /// (`invalidValue`), and then none of them is stored.
+    func saveIncidentImages(_ images: [IncidentImage]) async throws
+    /// The incident's picture of this kind, if one was stored.
+    func incidentImage(incidentID: Int64, kind: IncidentImage.Kind) async throws -> IncidentImage?
+    /// Which kinds of picture each of these incidents has (incidents without any left out).
+    func incidentImageKinds(incidentIDs: [Int64]) async throws -> [Int64: [IncidentImage.Kind]]
+
     // Tracks
     /// Inserts or updates a track, keyed by (camera, run, track number); returns it with its id.
     /// With a `fence`, the write is refused (``GridStoreError/Code/leaseLost``) unless the camera's

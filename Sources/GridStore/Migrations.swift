@@ -28,7 +28,8 @@ enum GridSchema {
     static let v8 = "v8-report-list-index"
     static let v9 = "v9-camera-track-index"
     static let v10 = "v10-case-closure-post-phone"
-    static let all = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10]
+    static let v11 = "v11-incident-images"
+    static let all = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -61,6 +62,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v10) { db in
             try db.execute(sql: v10SQL)
+        }
+        migrator.registerMigration(v11) { db in
+            try db.execute(sql: v11SQL)
         }
         return migrator
     }
@@ -320,6 +324,19 @@ enum GridSchema {
         );
         ALTER TABLE duty_post ADD COLUMN phone TEXT;
         \(v10Backfill)
+        """
+
+    /// An incident's pictures in the database, so that every host sharing it can show them: the
+    /// crop around the person, the full frame with the person boxed, the strip of the seconds before.
+    static let v11SQL = """
+        CREATE TABLE incident_image (
+            incident_id INTEGER NOT NULL REFERENCES incident(id),
+            kind TEXT NOT NULL CHECK (kind IN ('crop', 'frame', 'strip')),
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            jpeg BLOB NOT NULL,
+            PRIMARY KEY (incident_id, kind)
+        );
         """
 
     /// Shared by both engines' v10.

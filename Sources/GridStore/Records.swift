@@ -272,3 +272,14 @@ enum ReportAttributesText {
         }
     }
 }
+
+extension IncidentImage {
+    /// From an `incident_image` row.
+    init(row: Row) throws {
+        let kind: String = try row.decode(forColumn: "kind")
+        guard let k = Kind(rawValue: kind) else { throw GridStoreError.corrupt("incident picture of unknown kind \(kind)") }
+        self.init(
+            incidentID: try row.decode(forColumn: "incident_id"), kind: k, width: try row.decode(forColumn: "width"),
+            height: try row.decode(forColumn: "height"), jpeg: try row.decode(forColumn: "jpeg"))
+    }
+}

@@ -133,6 +133,40 @@ enum StoreRules {
 enum StoreQueries {
     typealias Query = (sql: String, values: [(any DatabaseValueConvertible)?])
 
+    /// Stores one incident picture, replacing the one of its kind (both engines speak this upsert).
+    static func saveImage(_ i: IncidentImage) throws -> Query {
+        guard i.jpeg.count <= IncidentImageLimits.maximumBytes else {
+            throw GridStoreError.invalidValue(
+                "incident \(i.incidentID)'s \(i.kind.rawValue) picture is \(i.jpeg.count) bytes, over the \(IncidentImageLimits.maximumBytes) a picture may have")
+        }
+        guard i.width > 0, i.height > 0, i.jpeg.starts(with: [0xFF, 0xD8]) else {
+            throw GridStoreError.invalidValue("incident \(i.incidentID)'s \(i.kind.rawValue) picture is not a JPEG with a size")
+        }
+        return ("""
+            INSERT INTO incident_image (incident_id, kind, width, height, jpeg) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (incident_id, kind) DO UPDATE SET width = excluded.width, height = excluded.height, jpeg = excluded.jpeg
+            """, [i.incidentID, i.kind.rawValue, i.width, i.height, i.jpeg])
+    }
+
+    static func image(incidentID: Int64, kind: IncidentImage.Kind) -> Query {
+        ("SELECT * FROM incident_image WHERE incident_id = ? AND kind = ?", [incidentID, kind.rawValue])
+    }
+
+    static func imageKinds(incidentIDs: [Int64]) -> Query {
+        let q = inList("SELECT incident_id, kind FROM incident_image WHERE incident_id", incidentIDs)
+        return (q.sql + " ORDER BY incident_id, kind", q.values)
+    }
+
+    /// `[incident: kinds]` from the (incident_id, kind) rows of ``imageKinds(incidentIDs:)``.
+    static func kinds(_ rows: [Row]) throws -> [Int64: [IncidentImage.Kind]] {
+        var out: [Int64: [IncidentImage.Kind]] = [:]
+        for row in rows {
+            let id: Int64 = try row.decode(forColumn: "incident_id"), kind: String = try row.decode(forColumn: "kind")
+            if let k = IncidentImage.Kind(rawValue: kind) { out[id, default: []].append(k) }
+        }
+        return out
+    }
+
     /// The conditions of a query's WHERE clause and their values, in order.
     private struct Conditions {
         var sql: [String] = []

@@ -17,6 +17,11 @@ public struct JPEGEncoder: Sendable {
         self.maximumScale = maximumScale
     }
 
+    /// How many times an image `height` pixels tall is enlarged (the JPEG is that many times its size).
+    public func scale(forHeight height: Int) -> Int {
+        max(1, min(maximumScale, (minimumHeight + height - 1) / max(1, height)))
+    }
+
     /// JPEG bytes of the image whose planes are tightly packed (`width` luma stride,
     /// `(width + 1) / 2` chroma stride).
     public func encode(width: Int, height: Int, y: [UInt8], u: [UInt8], v: [UInt8]) throws -> [UInt8] {
@@ -24,7 +29,7 @@ public struct JPEGEncoder: Sendable {
         guard width >= 2, height >= 2, y.count >= width * height, u.count >= cw * ch, v.count >= cw * ch else {
             throw IngestError.encoderFailed(reason: "image \(width)x\(height) with planes \(y.count)/\(u.count)/\(v.count) bytes is malformed")
         }
-        let scale = max(1, min(maximumScale, (minimumHeight + height - 1) / height))
+        let scale = scale(forHeight: height)
         let outW = Int32((width * scale) & ~1), outH = Int32((height * scale) & ~1)
 
         guard let encoder = avcodec_find_encoder(AV_CODEC_ID_MJPEG) else {

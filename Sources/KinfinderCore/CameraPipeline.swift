@@ -26,6 +26,13 @@ public struct PipelineConfiguration: Sendable {
     public var reportRefreshInterval: Double = 10
     /// Context kept around the person in a snapshot, as a fraction of the box size.
     public var snapshotMargin: Float = 0.35
+    /// An incident's strip: the person in up to this many views from `stripSeconds` of video
+    /// around the moment it was raised (the half before from a ring of recent frames, the half
+    /// after as it comes; 0 makes none).
+    public var stripViews: Int = 6
+    public var stripSeconds: Double = 4
+    /// Height of each view in the strip (pixels).
+    public var stripHeight: Int = 200
     /// Only people whose feet are inside this box, in fractions (0…1) of the frame, are analysed;
     /// `nil` for the whole frame.
     public var regionOfInterest: Box?
@@ -78,6 +85,8 @@ public final class CameraPipeline {
     private let logger: Logger
     private let matcher: Matcher
     private let encoder = JPEGEncoder()
+    /// Full frames and strips at their own size (no enlarging).
+    private let frameEncoder = JPEGEncoder(quality: 4, minimumHeight: 0)
     /// The camera's lease when hosts share cameras: every write carries it, and the database
     /// refuses it (``GridStoreError/Code/leaseLost``) once another host has taken the camera.
     public var fence: LeaseFence?
@@ -88,6 +97,14 @@ public final class CameraPipeline {
     private var sightings: [Int64: [Date]] = [:]
     private var lastMatched: [Int: Double] = [:]
     private var crops: [Int: Crop] = [:]
+    /// The frame of each live track's best view and its box there (frames share storage: tracks
+    /// improved in one frame hold one copy).
+    private var bestFrames: [Int: (frame: VideoFrame, box: Box)] = [:]
+    /// Frames of the last `stripSeconds` (one per `stripSeconds / stripViews`) with the boxes of
+    /// the people in them, for incidents' strips.
+    private var recent: [(time: Double, frame: VideoFrame, boxes: [Int: Box])] = []
+    /// Strips being gathered, by track: its incidents, its views so far, until when (video time).
+    private var pendingStrips: [Int: (incidents: [Int64], views: [Crop], until: Double)] = [:]
     private var storedIDs: [Int: Int64] = [:]
     private var incidents: [Incident] = []
     private var tracksStored = 0
@@ -211,6 +228,9 @@ public final class CameraPipeline {
             width: width, height: height, colourTable: colourTable, configuration: extractorConfiguration)
         lastMatched = [:]
         crops = [:]
+        bestFrames = [:]
+        recent = []
+        pendingStrips = [:]
         storedIDs = [:]
         raised = []
         try await refreshReports()
@@ -225,7 +245,15 @@ public final class CameraPipeline {
         let analysis = try s.extractor.process(y: frame.y, u: frame.u, v: frame.v, time: time)
         for view in analysis.improvedViews {
             crops[view.id] = Crop(frame: frame, box: view.box, margin: configuration.snapshotMargin)
+            bestFrames[view.id] = (frame, view.box)
         }
+        if keepRecent(frame, time: time, tracks: analysis.tracks), let boxes = recent.last?.boxes {
+            for track in Array(pendingStrips.keys) {
+                guard let box = boxes[track] else { continue }
+                pendingStrips[track]?.views.append(Crop(frame: frame, box: box, margin: configuration.snapshotMargin))
+            }
+        }
+        for (track, pending) in pendingStrips where time >= pending.until { await finishStrip(track) }
         for d in analysis.ended {
             try await trackEnded(d, startTime: s.startTime, runID: s.runID)
         }
@@ -273,7 +301,9 @@ public final class CameraPipeline {
         let rowID = try await save(d, startTime: startTime, runID: runID)
         // The best view of every track, so a report filed later (retro search) has a picture.
         _ = writeSnapshot(trackID: d.trackID, relativePath: Self.trackSnapshotPath(camera: camera.id, trackRowID: rowID))
+        await finishStrip(d.trackID)
         crops[d.trackID] = nil
+        bestFrames[d.trackID] = nil
         lastMatched[d.trackID] = nil
     }
 
@@ -315,6 +345,10 @@ public final class CameraPipeline {
             // The database applies the sighting window across cameras and hosts too.
             if let stored = try await store.raiseIncident(incident, sightingWindow: configuration.sightingWindow, fence: fence) {
                 incidents.append(stored)
+                if let id = stored.id {
+                    await savePictures(incident: id, trackID: d.trackID)
+                    startStrip(incident: id, trackID: d.trackID, at: d.lastSeen)
+                }
                 sightings[reportID, default: []].append(seenAt)
                 logger.notice("incident raised", metadata: [
                     "incident": "\(stored.id ?? -1)", "report": "\(reportID)", "name": "\(report.name)",
@@ -322,6 +356,72 @@ public final class CameraPipeline {
                     "why": "\(score.explanation)",
                 ])
             }
+        }
+    }
+
+    /// Keeps `frame` in the ring for strips when a view is due (and someone is in it); whether it did.
+    private func keepRecent(_ frame: VideoFrame, time: Double, tracks: [TrackedPerson]) -> Bool {
+        guard configuration.stripViews > 0, !tracks.isEmpty else { return false }
+        let spacing = configuration.stripSeconds / Double(configuration.stripViews)
+        if let last = recent.last, time - last.time < spacing, time >= last.time { return false }
+        recent.append((time, frame, Dictionary(tracks.map { ($0.id, $0.box) }, uniquingKeysWith: { a, _ in a })))
+        let kept = max(1, configuration.stripViews / 2)
+        if recent.count > kept { recent.removeFirst(recent.count - kept) }
+        return true
+    }
+
+    /// Starts gathering the strip of incident `id` (the track's views in the ring so far).
+    private func startStrip(incident id: Int64, trackID: Int, at time: Double) {
+        guard configuration.stripViews > 0 else { return }
+        if pendingStrips[trackID] != nil {
+            pendingStrips[trackID]?.incidents.append(id)
+            return
+        }
+        let before = recent.compactMap { r in r.boxes[trackID].map { Crop(frame: r.frame, box: $0, margin: configuration.snapshotMargin) } }
+        pendingStrips[trackID] = ([id], before, time + configuration.stripSeconds / 2)
+    }
+
+    /// Stores the strip gathered for a track (when it has at least two views) with its incidents.
+    private func finishStrip(_ trackID: Int) async {
+        guard let pending = pendingStrips.removeValue(forKey: trackID), pending.views.count >= 2 else { return }
+        // At most `stripViews`, spread evenly over what was gathered.
+        let n = min(configuration.stripViews, pending.views.count)
+        let picked = (0..<n).map { pending.views[$0 * (pending.views.count - 1) / max(1, n - 1)] }
+        guard let strip = Crop.strip(picked, height: configuration.stripHeight) else { return }
+        do {
+            let bytes = Data(try frameEncoder.encode(width: strip.width, height: strip.height, y: strip.y, u: strip.u, v: strip.v))
+            try await store.saveIncidentImages(pending.incidents.map {
+                IncidentImage(incidentID: $0, kind: .strip, width: strip.width, height: strip.height, jpeg: bytes)
+            })
+        } catch {
+            logger.error("incident strip not stored", metadata: ["incidents": "\(pending.incidents)", "error": "\(error)"])
+        }
+    }
+
+    /// Stores an incident's pictures in the database, where every host can serve them: the crop
+    /// (as the snapshot file has it), the whole frame of the best view with the person boxed, and
+    /// the strip (gathered over the next seconds: ``startStrip``). A failure is logged: the incident
+    /// stands without them.
+    private func savePictures(incident id: Int64, trackID: Int) async {
+        var images: [IncidentImage] = []
+        func add(_ kind: IncidentImage.Kind, _ crop: Crop?, _ encoder: JPEGEncoder) {
+            guard let crop else { return }
+            do {
+                let bytes = try encoder.encode(width: crop.width, height: crop.height, y: crop.y, u: crop.u, v: crop.v)
+                let scale = encoder.scale(forHeight: crop.height)
+                images.append(
+                    IncidentImage(
+                        incidentID: id, kind: kind, width: (crop.width * scale) & ~1, height: (crop.height * scale) & ~1, jpeg: Data(bytes)))
+            } catch {
+                logger.error("incident picture failed", metadata: ["incident": "\(id)", "kind": "\(kind.rawValue)", "error": "\(error)"])
+            }
+        }
+        add(.crop, crops[trackID], encoder)
+        add(.frame, bestFrames[trackID].map { Crop(wholeFrame: $0.frame, box: $0.box) }, frameEncoder)
+        do {
+            try await store.saveIncidentImages(images)
+        } catch {
+            logger.error("incident pictures not stored", metadata: ["incident": "\(id)", "error": "\(error)"])
         }
     }
 

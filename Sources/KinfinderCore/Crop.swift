@@ -12,10 +12,64 @@ public struct Crop: Sendable {
 
     /// Copies `box` widened by `margin` (a fraction of its size on each side) out of `frame`.
     public init(frame: VideoFrame, box: Box, margin: Float) {
-        let fw = frame.width, fh = frame.height, cwFrame = frame.chromaWidth
         let mx = box.width * margin, my = box.height * margin
-        let x0 = max(0, Int(box.x - mx)) & ~1, y0 = max(0, Int(box.y - my)) & ~1
-        let x1 = min(fw, Int((box.maxX + mx).rounded(.up))), y1 = min(fh, Int((box.maxY + my).rounded(.up)))
+        self.init(
+            frame: frame, box: box, x0: Int(box.x - mx), y0: Int(box.y - my), x1: Int((box.maxX + mx).rounded(.up)),
+            y1: Int((box.maxY + my).rounded(.up)))
+    }
+
+    /// The whole frame with the person's box outlined: where in the camera's view they were.
+    /// The outline is twice as thick (4 pixels) to be seen in the whole picture on a phone.
+    public init(wholeFrame frame: VideoFrame, box: Box) {
+        self.init(frame: frame, box: box, x0: 0, y0: 0, x1: frame.width, y1: frame.height)
+        outline(Box(x: box.x - 2, y: box.y - 2, width: box.width + 4, height: box.height + 4))
+    }
+
+    private init(width: Int, height: Int, y: [UInt8], u: [UInt8], v: [UInt8]) {
+        self.width = width
+        self.height = height
+        self.y = y
+        self.u = u
+        self.v = v
+    }
+
+    /// The person's views side by side, oldest first, each scaled (nearest pixel) to `height`
+    /// with a dark 4-pixel gap between them: the moments before an incident at a glance.
+    public static func strip(_ views: [Crop], height: Int) -> Crop? {
+        let h = max(2, height & ~1), gap = 4
+        let widths = views.map { max(2, (Int((Double($0.width) * Double(h) / Double($0.height)).rounded()) + 1) & ~1) }
+        guard !views.isEmpty else { return nil }
+        let w = widths.reduce(0, +) + gap * (views.count - 1)
+        var out = Crop(width: w, height: h, y: [UInt8](repeating: 16, count: w * h), u: [UInt8](repeating: 128, count: w * h / 4),
+                       v: [UInt8](repeating: 128, count: w * h / 4))
+        var left = 0
+        for (view, vw) in zip(views, widths) {
+            for r in 0..<h {
+                let sr = min(view.height - 1, r * view.height / h)
+                for c in 0..<vw {
+                    out.y[r * w + left + c] = view.y[sr * view.width + min(view.width - 1, c * view.width / vw)]
+                }
+            }
+            let cw = w / 2, vcw = view.width / 2, vch = view.height / 2
+            for r in 0..<(h / 2) {
+                let sr = min(vch - 1, r * vch / (h / 2))
+                for c in 0..<(vw / 2) {
+                    let sc = min(vcw - 1, c * vcw / (vw / 2))
+                    out.u[r * cw + left / 2 + c] = view.u[sr * vcw + sc]
+                    out.v[r * cw + left / 2 + c] = view.v[sr * vcw + sc]
+                }
+            }
+            left += vw + gap
+        }
+        return out
+    }
+
+    /// Copies the rectangle x0..<x1, y0..<y1 (clamped to the frame, even-aligned) out of `frame`,
+    /// the person's `box` outlined.
+    private init(frame: VideoFrame, box: Box, x0 left: Int, y0 top: Int, x1 right: Int, y1 bottom: Int) {
+        let fw = frame.width, fh = frame.height, cwFrame = frame.chromaWidth
+        let x0 = max(0, left) & ~1, y0 = max(0, top) & ~1
+        let x1 = min(fw, right), y1 = min(fh, bottom)
         width = max(2, (x1 - x0) & ~1)
         height = max(2, (y1 - y0) & ~1)
         let cw = width / 2, ch = height / 2

@@ -280,6 +280,7 @@ public struct RetroSearch: Sendable {
                 score: hit.total, snapshotPath: hit.snapshotPath, explanation: why)
             if let stored = try await store.raiseIncident(incident) {
                 raised.append(stored)
+                if let dataDirectory { try await IncidentPictures.storeCrop(of: stored, dataDirectory: dataDirectory, store: store) }
                 sightings[hit.track.cameraID, default: []].append(hit.seenAt)
             }
         }

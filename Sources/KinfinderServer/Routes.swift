@@ -443,10 +443,12 @@ struct API {
         var cells = grid ?? access?.grid ?? [:]
         if cells.isEmpty { cells = Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) }) }
         let staffed = Set(try await store.workers().map(\.cellID))
+        let pictures = try await store.incidentImageKinds(incidentIDs: incidents.compactMap(\.id))
         return incidents.compactMap { i in
             let d = i.id.flatMap { dispatches[$0] }
             if let access, !access.holds(i, dispatch: d) { return nil }
             var view = IncidentView(i, reportName: names[i.reportID], dispatch: d, level: d.flatMap { cells[$0.cellID]?.level })
+            view.setPictures(i.id.flatMap { pictures[$0] } ?? [])
             view.dispatch?.passedOver = d.flatMap { Self.passedOver(from: i.cellID, to: $0.cellID, cells: cells, staffed: staffed) }
             return view
         }
@@ -471,6 +473,7 @@ struct API {
         if let d { level = try await store.cell(id: d.cellID)?.level }
         let name = try await store.report(id: i.reportID)?.name
         var view = IncidentView(i, reportName: name, dispatch: d, level: level, events: try await store.events(incidentID: i.id ?? 0))
+        view.setPictures(try await store.incidentImageKinds(incidentIDs: [i.id ?? 0])[i.id ?? 0] ?? [])
         if let d {
             view.dispatch?.passedOver = Self.passedOver(
                 from: i.cellID, to: d.cellID, cells: Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) }),
@@ -479,12 +482,22 @@ struct API {
         return view
     }
 
+    /// `?kind=crop` (the default), `frame` or `strip`: from the database (so any host sharing it can
+    /// serve it), a crop also from the file the ingest host wrote (incidents from before v11).
     @Sendable func snapshot(_ request: Request, context: ServerContext) async throws -> Response {
         let i = try await incident(context, access: try await Access.of(context, store: store))
-        guard let path = i.snapshotPath, !path.contains(".."),
+        let kindText = request.uri.queryParameters.get("kind") ?? "crop"
+        guard let kind = IncidentImage.Kind(rawValue: kindText) else {
+            throw HTTPError(.badRequest, message: "kind: crop, frame or strip")
+        }
+        let headers: HTTPFields = [.contentType: "image/jpeg", .cacheControl: "private, max-age=3600"]
+        if let image = try await store.incidentImage(incidentID: i.id ?? 0, kind: kind) {
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: image.jpeg)))
+        }
+        guard kind == .crop, let path = i.snapshotPath, !path.contains(".."),
             let data = FileManager.default.contents(atPath: (dataDirectory as NSString).appendingPathComponent(path))
-        else { throw HTTPError(.notFound, message: "incident \(i.id ?? 0) has no snapshot") }
-        return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        else { throw HTTPError(.notFound, message: "incident \(i.id ?? 0) has no \(kind == .crop ? "snapshot" : kind.rawValue + " picture")") }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     @Sendable func acknowledge(_ request: Request, context: ServerContext) async throws -> IncidentView {

@@ -206,8 +206,12 @@ public struct IncidentView: ResponseEncodable, Decodable, Sendable {
     public var status: String
     public var explanation: String
     public var createdAt: Date
-    /// `/api/v1/incidents/{id}/snapshot` when there is one.
+    /// `/api/v1/incidents/{id}/snapshot` when there is one (the crop around the person).
     public var snapshotURL: String?
+    /// The whole frame with the person boxed (`…/snapshot?kind=frame`), when stored.
+    public var frameURL: String?
+    /// The person in the seconds before (`…/snapshot?kind=strip`), when stored.
+    public var stripURL: String?
     public var dispatch: DispatchView?
     /// Only in the detail view.
     public var events: [EventView]?
@@ -226,6 +230,16 @@ public struct IncidentView: ResponseEncodable, Decodable, Sendable {
         snapshotURL = i.snapshotPath == nil ? nil : "/api/v1/incidents/\(id)/snapshot"
         self.dispatch = dispatch.map { DispatchView($0, level: level) }
         self.events = events?.map(EventView.init)
+    }
+}
+
+extension IncidentView {
+    /// The picture links for the kinds stored in the database.
+    mutating func setPictures(_ kinds: [IncidentImage.Kind]) {
+        let base = "/api/v1/incidents/\(id)/snapshot"
+        if kinds.contains(.crop) { snapshotURL = base }
+        frameURL = kinds.contains(.frame) ? base + "?kind=frame" : nil
+        stripURL = kinds.contains(.strip) ? base + "?kind=strip" : nil
     }
 }
 

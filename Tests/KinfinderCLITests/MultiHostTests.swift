@@ -216,6 +216,19 @@ struct MultiHostTests {
         let r = try await http("GET", servers[0].base + "/api/v1/incidents?status=open", token: tokens[0])
         let id = try #require((r.json?["incidents"] as? [[String: Any]])?.first?["id"] as? Int)
 
+        // The pictures were taken on the camera's host (its own data folder): both servers serve them
+        // from the shared database (issue 16, item 8) — the crop, the whole frame, the strip.
+        for (server, token) in zip(servers, tokens) {
+            let view = try await http("GET", server.base + "/api/v1/incidents/\(id)", token: token)
+            #expect(view.json?["frameURL"] as? String == "/api/v1/incidents/\(id)/snapshot?kind=frame", "\(view.text)")
+            #expect(view.json?["stripURL"] as? String == "/api/v1/incidents/\(id)/snapshot?kind=strip", "\(view.text)")
+            for kind in ["crop", "frame", "strip"] {
+                let picture = try await http("GET", server.base + "/api/v1/incidents/\(id)/snapshot?kind=\(kind)", token: token)
+                #expect(picture.status == 200 && picture.headers["content-type"] == "image/jpeg" && picture.body.starts(with: [0xFF, 0xD8]),
+                        "\(kind) from \(server.base): \(picture.status) \(picture.text.prefix(200))")
+            }
+        }
+
         // Acknowledged through server a: server b's stream carries it well before its 15 s rest would end,
         // so it came by notification, not by polling.
         let acknowledgedAt = Date()

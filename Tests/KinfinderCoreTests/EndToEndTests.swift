@@ -173,7 +173,7 @@ struct CoreUnitTests {
     }
 
     @Test("a crop copies the region and outlines the person")
-    func crop() {
+    func crop() throws {
         var f = VideoFrame(width: 64, height: 48)
         for i in 0..<f.y.count { f.y[i] = UInt8(i % 200) }
         let c = Crop(frame: f, box: Box(x: 20, y: 10, width: 10, height: 20), margin: 0.5)
@@ -181,6 +181,32 @@ struct CoreUnitTests {
         #expect(c.width >= 18 && c.height >= 38)
         #expect(c.y.contains(81))
         #expect(c.v.contains(240))
+
+        // The whole frame, with the box where it was; the outline is the only change.
+        let whole = Crop(wholeFrame: f, box: Box(x: 20, y: 10, width: 10, height: 20))
+        #expect(whole.width == 64 && whole.height == 48)
+        #expect(whole.y[0] == f.y[0] && whole.y[47 * 64 + 63] == f.y[47 * 64 + 63])
+        #expect(whole.y[8 * 64 + 20] == 81 && whole.y[20 * 64 + 25] == f.y[20 * 64 + 25])
+
+        // A strip: both views at the strip's height, side by side, a dark gap between.
+        let tall = Crop(frame: f, box: Box(x: 4, y: 4, width: 8, height: 30), margin: 0)
+        let strip = try #require(Crop.strip([c, tall], height: 40))
+        #expect(strip.height == 40 && strip.width % 2 == 0 && strip.u.count == strip.width * 40 / 4)
+        let w0 = (Int((Double(c.width) * 40 / Double(c.height)).rounded()) + 1) & ~1
+        #expect(strip.y[w0 + 1] == 16 && strip.y[w0 + 2] == 16, "the gap after the first view")
+        #expect(strip.y[0] == c.y[0])
+        #expect(Crop.strip([], height: 40)?.width == nil)
+    }
+
+    @Test("JPEG size read from the frame header, without decoding")
+    func jpegSize() throws {
+        var f = VideoFrame(width: 64, height: 48)
+        for i in 0..<f.y.count { f.y[i] = UInt8(i % 200) }
+        let bytes = try JPEGEncoder(minimumHeight: 0).encode(width: 64, height: 48, y: f.y, u: f.u, v: f.v)
+        #expect(JPEGSize.read(bytes)! == (64, 48))
+        let enlarged = try JPEGEncoder().encode(width: 64, height: 48, y: f.y, u: f.u, v: f.v)
+        #expect(JPEGSize.read(enlarged)! == (64 * 4, 48 * 4) && JPEGEncoder().scale(forHeight: 48) == 4)
+        #expect(JPEGSize.read(Array("not a jpeg".utf8)) == nil && JPEGSize.read(bytes.prefix(20)) == nil)
     }
 }
 

@@ -30,6 +30,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 REPO = Path(__file__).resolve().parents[2]
@@ -369,6 +370,22 @@ def main():
         browser.wait(lambda: d.execute_script(
             "const i = document.querySelector('#case-leads .thumb'); return !!i && i.complete && i.naturalWidth > 0;"),
             "the case's lead has no thumbnail")
+        # Evidence: the whole frame (640 × 360, the camera's working size) and the strip under the crop;
+        # a tap on the frame shows all three full size, Escape closes them.
+        for kind in ("frame", "strip"):
+            browser.wait(lambda: d.execute_script(
+                "const i = document.querySelector(`#detail-evidence .evidence-picture[data-kind='${arguments[0]}'] img`);"
+                " return !!i && i.complete && i.naturalWidth > 0;", kind), f"the detail's {kind} picture did not load")
+        size = d.execute_script("const i = document.querySelector(\"#detail-evidence [data-kind='frame'] img\"); return [i.naturalWidth, i.naturalHeight];")
+        check(size == [640, 360], f"the whole frame is {size}")
+        browser.find("#detail-evidence .evidence-picture[data-kind='frame']").click()
+        browser.wait(lambda: len(browser.finds("#kf-lightbox[open] .lightbox-picture")) == 3, "a tap on the frame did not enlarge the evidence")
+        browser.wait(lambda: d.execute_script(
+            "return [...document.querySelectorAll('#kf-lightbox img')].every((i) => i.complete && i.naturalWidth > 0);"),
+            "an enlarged picture did not load")
+        browser.screenshot("command-centre-evidence.png")
+        browser.find("#kf-lightbox").send_keys(Keys.ESCAPE)
+        browser.wait(lambda: not browser.finds("#kf-lightbox[open]"), "Escape did not close the evidence")
         # A tap on a cell of the map filters the list to it; again shows all.
         browser.find('#map .map-cell[data-cell="XH-NS"]').click()
         browser.wait(lambda: not browser.finds("#incident-list .incident-row"), "a cell tapped on the map did not filter the list")
@@ -417,6 +434,20 @@ def main():
             "const i = document.querySelector(arguments[0] + ' img'); return !!i && i.complete && i.naturalWidth > 0;",
             selector), "the worker's snapshot thumbnail did not load")
         browser.screenshot("worker.png")
+        # A tap on the picture shows the evidence full size: the whole frame, the seconds around, the crop.
+        browser.find(selector + " button.thumb").click()
+        browser.wait(lambda: browser.finds("#kf-lightbox[open] .lightbox-picture"), "a tap on the worker's picture did not enlarge it")
+        kinds = [f.get_attribute("data-kind") for f in browser.finds("#kf-lightbox .lightbox-picture")]
+        check(kinds == ["frame", "strip", "crop"], f"the worker's evidence is {kinds}")
+        browser.wait(lambda: d.execute_script(
+            "return [...document.querySelectorAll('#kf-lightbox img')].every((i) => i.complete && i.naturalWidth > 0);"),
+            "a picture of the worker's evidence did not load")
+        d.set_window_size(390, 844)
+        time.sleep(0.3)
+        browser.screenshot("worker-evidence-phone.png")
+        d.set_window_size(1400, 900)
+        browser.find("#kf-lightbox button.close").click()
+        browser.wait(lambda: not browser.finds("#kf-lightbox[open]"), "the evidence did not close")
         done(t0, countdown())
 
         # 5. The family's link now shows the lead.

@@ -10,7 +10,20 @@ enum PostgresSchema {
         (GridSchema.v1, v1), (GridSchema.v2, v2), (GridSchema.v3, v3), (GridSchema.v4, v4), (GridSchema.v5, v5),
         (GridSchema.v6, GridSchema.v6SQL), (GridSchema.v7, GridSchema.v7SQL),
         (GridSchema.v8, GridSchema.v8SQL), (GridSchema.v9, GridSchema.v9SQL), (GridSchema.v10, v10),
+        (GridSchema.v11, v11),
     ]
+
+    /// See `GridSchema.v11SQL`.
+    private static let v11 = """
+        CREATE TABLE incident_image (
+            incident_id BIGINT NOT NULL REFERENCES incident(id),
+            kind TEXT NOT NULL CHECK (kind IN ('crop', 'frame', 'strip')),
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            jpeg BYTEA NOT NULL,
+            PRIMARY KEY (incident_id, kind)
+        );
+        """
 
     /// See `GridSchema.v10SQL`.
     private static let v10 = """

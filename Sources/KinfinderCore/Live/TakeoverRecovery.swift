@@ -46,6 +46,7 @@ struct TakeoverRecovery {
                         score: score.total, snapshotPath: hasView ? view : nil, explanation: score.explanation)
                     if let stored = try await store.raiseIncident(incident, sightingWindow: configuration.sightingWindow, fence: fence) {
                         raised += 1
+                        try await IncidentPictures.storeCrop(of: stored, dataDirectory: dataDirectory, store: store)
                         logger.notice("incident recovered after take-over", metadata: [
                             "incident": "\(stored.id ?? -1)", "report": "\(reportID)", "track": "\(trackID)",
                         ])

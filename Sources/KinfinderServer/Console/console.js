@@ -127,6 +127,15 @@ const KF = (() => {
     'cam.state.backing-off': ['reconnecting', '重连中'], 'cam.state.failed': ['failed', '故障'], 'cam.state.stopped': ['stopped', '已停止'],
     'cam.state.unknown': ['no report', '无状态'],
 
+    // Evidence
+    'ev.frame': ['Whole view: where in the camera\'s picture', '全景：在画面中的位置'],
+    'ev.strip': ['The seconds around the sighting, oldest first', '发现前后几秒（从左到右）'],
+    'ev.crop': ['Best view', '最清晰的一帧'],
+    'ev.close': ['Close', '关闭'],
+    'ev.missing': ['This picture could not be loaded.', '图片无法加载。'],
+    'ev.enlarge': ['Enlarge the pictures', '放大查看图片'],
+    'ev.title': ['Evidence', '现场图片'],
+
     // Map and case
     'map.title': ['Map', '地图'],
     'map.noPositions': ['No cell, camera or post in the grid file has a position (lat/lon): nothing to draw.', '网格文件中的网格、摄像头和岗亭都没有坐标（lat/lon），无法绘制地图。'],
@@ -675,19 +684,56 @@ const KF = (() => {
     return b;
   }
 
-  // Snapshots need the Authorization header, so they are fetched and shown as blob: URLs (cached).
-  const snapshots = new Map();
-  async function snapshotURL(incident) {
-    if (!incident.snapshotURL) return null;
-    if (!snapshots.has(incident.id)) {
-      snapshots.set(incident.id, api(incident.snapshotURL, { raw: true }).then((blob) => URL.createObjectURL(blob)));
-    }
+  // Pictures need the Authorization header, so they are fetched and shown as blob: URLs (cached by path).
+  const pictures = new Map();
+  async function pictureURL(path) {
+    if (!path) return null;
+    if (!pictures.has(path)) pictures.set(path, api(path, { raw: true }).then((blob) => URL.createObjectURL(blob)));
     try {
-      return await snapshots.get(incident.id);
+      return await pictures.get(path);
     } catch (err) {
-      snapshots.delete(incident.id);
+      pictures.delete(path);
       throw err;
     }
+  }
+  const snapshotURL = (incident) => pictureURL(incident.snapshotURL);
+
+  // An incident's evidence as a worker judges it: [{path, caption}] of what it has — the whole
+  // frame (where in the camera's view), the seconds before and after, the crop.
+  function evidence(i) {
+    return [
+      i.frameURL && { path: i.frameURL, caption: t('ev.frame'), kind: 'frame' },
+      i.stripURL && { path: i.stripURL, caption: t('ev.strip'), kind: 'strip' },
+      i.snapshotURL && { path: i.snapshotURL, caption: t('ev.crop'), kind: 'crop' },
+    ].filter(Boolean);
+  }
+
+  // The pictures full size in a dialog (Esc, the close button or a tap outside closes it).
+  function enlarge(items, title) {
+    let dialog = document.getElementById('kf-lightbox');
+    if (!dialog) {
+      dialog = el('dialog', 'lightbox');
+      dialog.id = 'kf-lightbox';
+      dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
+      document.body.append(dialog);
+    }
+    const close = el('button', 'ghost-dark close', t('ev.close'));
+    close.type = 'button';
+    close.addEventListener('click', () => dialog.close());
+    const head = el('div', 'lightbox-head');
+    head.append(el('h2', null, title || ''), close);
+    const figures = items.map((item) => {
+      const figure = el('figure', 'lightbox-picture');
+      figure.dataset.kind = item.kind;
+      const img = el('img');
+      img.alt = item.caption;
+      pictureURL(item.path).then((url) => { img.src = url; }).catch(() => { figure.append(el('p', 'error', t('ev.missing'))); });
+      figure.append(img, el('figcaption', null, item.caption));
+      return figure;
+    });
+    dialog.replaceChildren(head, ...figures);
+    if (!dialog.open) dialog.showModal();
+    close.focus();
   }
 
   document.addEventListener('DOMContentLoaded', () => {
@@ -701,5 +747,6 @@ const KF = (() => {
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
     setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, explain, eventDetail, personSummary, snapshotURL,
+    pictureURL, evidence, enlarge,
   };
 })();

@@ -153,7 +153,13 @@
     detailReport = c && c.report;
     renderDetail();
     renderMap();
+    // The strip of the seconds after a sighting is stored a few seconds after the incident: look again.
+    clearTimeout(picturesPending);
+    if (!d.stripURL && Date.now() - new Date(d.createdAt).getTime() < 15000) {
+      picturesPending = setTimeout(() => { if (selectedID === id) loadDetail(id).catch(report); }, 2500);
+    }
   }
+  let picturesPending = null;
 
   // ---- Map --------------------------------------------------------------------------------
 
@@ -372,6 +378,8 @@
       img.removeAttribute('src');
     }
 
+    renderEvidence(d);
+
     const facts = $('detail-facts');
     facts.replaceChildren();
     const fact = (label, value) => {
@@ -421,6 +429,28 @@
     $('resolve-false-button').disabled = !active;
     $('resolve-note').disabled = !active;
     relabel.forEach((f) => f());
+  }
+
+  // The whole frame and the strip under the crop; a tap on any of them shows them all full size.
+  let evidenceShown = null;
+  function renderEvidence(d) {
+    const box = $('detail-evidence');
+    const items = KF.evidence(d);
+    const key = `${d.id}|${items.map((i) => i.path).join(',')}`;
+    if (evidenceShown === key) return;
+    evidenceShown = key;
+    box.replaceChildren(...items.filter((i) => i.kind !== 'crop').map((item) => {
+      const b = el('button', 'evidence-picture');
+      b.type = 'button';
+      b.dataset.kind = item.kind;
+      b.title = t('ev.enlarge');
+      const img = el('img');
+      img.alt = item.caption;
+      KF.pictureURL(item.path).then((url) => { if (selectedID === d.id) img.src = url; }).catch(() => b.remove());
+      b.append(img, el('span', 'evidence-caption', item.caption));
+      b.addEventListener('click', () => KF.enlarge(items, `${d.reportName || ''} · #${d.id}`));
+      return b;
+    }));
   }
 
   // Every lead of the case in time order, numbered as on the map; a tap opens one.
@@ -548,6 +578,7 @@
     renderDetail();
   }
 
+  $('incident-snapshot').addEventListener('click', () => { if (detail) KF.enlarge(KF.evidence(detail), `${detail.reportName || ''} · #${detail.id}`); });
   $('incident-filter').addEventListener('change', renderList);
   ['incident-cell', 'incident-camera', 'incident-time'].forEach((id) => $(id).addEventListener('change', () => { renderList(); renderOverview(); }));
   $('report-filter').addEventListener('change', renderReports);
@@ -563,6 +594,7 @@
   let resizePending = null;
   window.addEventListener('resize', () => { clearTimeout(resizePending); resizePending = setTimeout(renderMap, 150); });
   KF.onLanguage(() => {
+    evidenceShown = null;
     fillFilters();
     renderCameras();
     renderReports();

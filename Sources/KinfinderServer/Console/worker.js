@@ -70,13 +70,20 @@
     c.dataset.id = i.id;
     c.dataset.status = i.status;
 
-    const thumb = el('div', 'thumb');
+    // The crop; a tap shows the whole frame, the seconds around and the crop full size.
+    const thumb = el('button', 'thumb');
+    thumb.type = 'button';
+    thumb.title = t('ev.enlarge');
     if (i.snapshotURL) {
       const img = el('img');
       img.alt = t('cc.snapshotAlt');
       KF.snapshotURL(i).then((url) => { img.src = url; }).catch(() => img.remove());
       thumb.append(img);
     }
+    const pictures = KF.evidence(i);
+    if (pictures.length > 1) thumb.append(el('span', 'thumb-more', `+${pictures.length - 1}`));
+    thumb.disabled = !pictures.length;
+    thumb.addEventListener('click', () => KF.enlarge(pictures, `${i.reportName || ''} · #${i.id}`));
 
     const body = el('div', 'work-body');
     const top = el('div', 'row-top');
