@@ -111,6 +111,8 @@ public struct IncidentEvent: Sendable, Hashable, Codable {
         case falseAlarm = "false-alarm"
         /// Closed because its case ended: found through another lead, or withdrawn.
         case caseClosed = "case-closed"
+        /// Someone looked at the lead's evidence (its status does not change); the detail is their note.
+        case reviewed
     }
 
     public var id: Int64?

@@ -123,6 +123,12 @@ public protocol GridStore: Sendable {
     func dispatches(incidentIDs: [Int64]?) async throws -> [Dispatch]
     /// One incident's history, oldest first.
     func events(incidentID: Int64) async throws -> [IncidentEvent]
+    /// Marks that `actor` looked at the lead's evidence, at any status, with an optional note (at
+    /// most 2000 characters): a ``IncidentEvent/Kind/reviewed`` event in the cell now responsible.
+    /// - Throws: ``GridStoreError`` `notFound` for an unknown incident, `invalidValue` for a long note.
+    func review(incidentID: Int64, by actor: String, note: String, at: Date) async throws -> IncidentEvent
+    /// The newest `reviewed` event of each of these incidents (those never reviewed left out).
+    func reviews(incidentIDs: [Int64]) async throws -> [Int64: IncidentEvent]
     /// Every event after `id`, oldest first: what live views follow.
     func events(after id: Int64, limit: Int) async throws -> [IncidentEvent]
     /// The id of the newest event (0 when there is none): where a live view starts.

@@ -148,6 +148,19 @@ enum StoreQueries {
             """, [i.incidentID, i.kind.rawValue, i.width, i.height, i.jpeg])
     }
 
+    /// The `reviewed` events of these incidents, oldest first (the last per incident is the newest).
+    static func reviews(incidentIDs: [Int64]) -> Query {
+        let q = inList("SELECT * FROM incident_event WHERE kind = 'reviewed' AND incident_id", incidentIDs)
+        return (q.sql + " ORDER BY id", q.values)
+    }
+
+    /// The cell a review is recorded in: the dispatch's (who holds the lead now), else the incident's.
+    static let reviewCell = "SELECT COALESCE((SELECT cell_id FROM dispatch WHERE incident_id = incident.id), incident.cell_id) AS cell FROM incident WHERE id = ?"
+
+    static func validateReview(note: String) throws {
+        guard note.count <= 2000 else { throw GridStoreError.invalidValue("a review note has at most 2000 characters (this one \(note.count))") }
+    }
+
     static func image(incidentID: Int64, kind: IncidentImage.Kind) -> Query {
         ("SELECT * FROM incident_image WHERE incident_id = ? AND kind = ?", [incidentID, kind.rawValue])
     }

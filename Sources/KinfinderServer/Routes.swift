@@ -39,6 +39,7 @@ struct API {
         api.get("incidents/{id}/snapshot", use: snapshot)
         api.post("incidents/{id}/acknowledge", use: acknowledge)
         api.post("incidents/{id}/resolve", use: resolve)
+        api.post("incidents/{id}/review", use: review)
     }
 
     // MARK: Access
@@ -444,11 +445,13 @@ struct API {
         if cells.isEmpty { cells = Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) }) }
         let staffed = Set(try await store.workers().map(\.cellID))
         let pictures = try await store.incidentImageKinds(incidentIDs: incidents.compactMap(\.id))
+        let reviews = try await store.reviews(incidentIDs: incidents.compactMap(\.id))
         return incidents.compactMap { i in
             let d = i.id.flatMap { dispatches[$0] }
             if let access, !access.holds(i, dispatch: d) { return nil }
             var view = IncidentView(i, reportName: names[i.reportID], dispatch: d, level: d.flatMap { cells[$0.cellID]?.level })
             view.setPictures(i.id.flatMap { pictures[$0] } ?? [])
+            view.review = i.id.flatMap { reviews[$0] }.map(ReviewView.init)
             view.dispatch?.passedOver = d.flatMap { Self.passedOver(from: i.cellID, to: $0.cellID, cells: cells, staffed: staffed) }
             return view
         }
@@ -474,6 +477,7 @@ struct API {
         let name = try await store.report(id: i.reportID)?.name
         var view = IncidentView(i, reportName: name, dispatch: d, level: level, events: try await store.events(incidentID: i.id ?? 0))
         view.setPictures(try await store.incidentImageKinds(incidentIDs: [i.id ?? 0])[i.id ?? 0] ?? [])
+        view.review = try await store.reviews(incidentIDs: [i.id ?? 0])[i.id ?? 0].map(ReviewView.init)
         if let d {
             view.dispatch?.passedOver = Self.passedOver(
                 from: i.cellID, to: d.cellID, cells: Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) }),
@@ -533,6 +537,18 @@ struct API {
         }
         Counter(label: "kinfinder_incidents_closed_total", dimensions: [("outcome", input.outcome)]).increment()
         return IncidentView(closed, reportName: nil, dispatch: try await store.dispatch(incidentID: i.id ?? 0), level: nil)
+    }
+
+    /// "I looked at this lead's evidence": a `reviewed` event with an optional note, at any status.
+    @Sendable func review(_ request: Request, context: ServerContext) async throws -> IncidentView {
+        let access = try await Access.of(context, store: store)
+        let i = try await incident(context, access: access)
+        let input = try await request.decode(as: ReviewInput.self, context: context)
+        guard (input.note ?? "").count <= 2000 else { throw HTTPError(.badRequest, message: "note: at most 2000 characters") }
+        let event = try await store.review(incidentID: i.id ?? 0, by: access.worker.id, note: input.note ?? "", at: Date())
+        var view = IncidentView(i, reportName: nil, dispatch: try await store.dispatch(incidentID: i.id ?? 0), level: nil)
+        view.review = ReviewView(event)
+        return view
     }
 
     /// The incident named in the path, if `access` covers it (404, 403).

@@ -212,6 +212,8 @@ public struct IncidentView: ResponseEncodable, Decodable, Sendable {
     public var frameURL: String?
     /// The person in the seconds before (`…/snapshot?kind=strip`), when stored.
     public var stripURL: String?
+    /// Who last marked the lead as reviewed (looked at its evidence), when, with their note.
+    public var review: ReviewView?
     public var dispatch: DispatchView?
     /// Only in the detail view.
     public var events: [EventView]?
@@ -241,6 +243,22 @@ extension IncidentView {
         frameURL = kinds.contains(.frame) ? base + "?kind=frame" : nil
         stripURL = kinds.contains(.strip) ? base + "?kind=strip" : nil
     }
+}
+
+public struct ReviewView: Codable, Sendable {
+    public var by: String
+    public var at: Date
+    public var note: String
+
+    init(_ e: IncidentEvent) {
+        by = e.actor
+        at = e.at
+        note = e.detail
+    }
+}
+
+public struct ReviewInput: Decodable, Sendable {
+    public var note: String?
 }
 
 public struct IncidentList: ResponseEncodable, Decodable, Sendable {

@@ -22,11 +22,14 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "Wall-clock time of the clip's first frame (default: now).") var start: String?
     @Option(help: "Working width in pixels (frames are scaled down to it).") var width: Int = 640
     @Option(help: "Match threshold 0…1 (default 0.70).") var threshold: Double?
+    @Option(help: "Views of the person in each incident's strip of the seconds around the sighting (0: no strip).")
+    var stripViews: Int = PipelineConfiguration().stripViews
     @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
         guard width >= 64, width <= 4096 else { throw ValidationError("--width must be 64…4096") }
         if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
+        guard (0...12).contains(stripViews) else { throw ValidationError("--strip-views must be 0…12") }
     }
 
     func run() async throws {
@@ -38,6 +41,7 @@ struct Watch: AsyncParsableCommand {
         try config.detector.check()
         config.ingest.workingWidth = width
         if let threshold { config.match.threshold = threshold }
+        config.stripViews = stripViews
         let startTime = try start.map { try parseTime($0, option: "--start") } ?? Date()
         let runID = ISO8601DateFormatter().string(from: Date()) + "-\(getpid())"
         let pipeline = CameraPipeline(

@@ -54,3 +54,43 @@ struct IncidentImageTests {
         }
     }
 }
+
+/// "Reviewed" marks: someone looked at a lead's evidence; its status does not change.
+@Suite("Reviewed marks on leads")
+struct ReviewTests {
+    @Test("a review is an event in the responsible cell, at any status; the newest per lead is listed", arguments: Engine.all)
+    func reviews(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
+            try await Fixture.seed(store)
+            let t0 = Fixture.t0
+            let report = try #require(try await store.addReport(Fixture.report(name: "Lily")).id)
+            var ids: [Int64] = []
+            for n in 1...3 {
+                let track = try #require(try await store.saveTrack(Fixture.track(trackNo: n)).id)
+                ids.append(try #require(try await store.raiseIncident(Fixture.incident(report: report, track: track))?.id))
+            }
+            #expect(try await store.startDispatch(
+                Dispatch(incidentID: ids[0], cellID: "M1", respondBy: t0.addingTimeInterval(300), resolveBy: t0.addingTimeInterval(3600)), at: t0))
+            _ = try await store.review(incidentID: ids[0], by: "zhao", note: "", at: t0.addingTimeInterval(10))
+            let second = try await store.review(incidentID: ids[0], by: "wang.li", note: "not her: a boy", at: t0.addingTimeInterval(20))
+            #expect(second.kind == .reviewed && second.cellID == "M1")
+            // A closed lead can be reviewed too.
+            _ = try await store.resolve(incidentID: ids[1], outcome: .falseAlarm, by: "zhao", note: "", at: t0.addingTimeInterval(30))
+            _ = try await store.review(incidentID: ids[1], by: "zhao", note: "checked the strip", at: t0.addingTimeInterval(40))
+
+            let marks = try await store.reviews(incidentIDs: ids)
+            #expect(Set(marks.keys) == [ids[0], ids[1]])
+            #expect(marks[ids[0]]?.actor == "wang.li" && marks[ids[0]]?.detail == "not her: a boy" && marks[ids[0]]?.at == t0.addingTimeInterval(20))
+            #expect(marks[ids[1]]?.detail == "checked the strip")
+            #expect(try await store.incident(id: ids[0])?.status == .open)
+            #expect(try await store.incident(id: ids[1])?.status == .falseAlarm)
+            #expect(try await store.events(incidentID: ids[0]).map(\.kind) == [.assigned, .reviewed, .reviewed])
+
+            await #expect(throws: GridStoreError.self) { try await store.review(incidentID: 99_999, by: "zhao", note: "", at: t0) }
+            await #expect(throws: GridStoreError.self) {
+                try await store.review(incidentID: ids[2], by: "zhao", note: String(repeating: "x", count: 2001), at: t0)
+            }
+            #expect(try await store.reviews(incidentIDs: [ids[2]]).isEmpty)
+        }
+    }
+}

@@ -248,6 +248,16 @@ struct ServeTests {
         #expect((r.json?["cameras"] as? [[String: Any]])?.first { $0["id"] as? String == "cam-gate" }?["longitude"] as? Double == 120.1509)
         #expect((r.json?["posts"] as? [[String: Any]])?.first { $0["id"] as? String == "post-gate" }?["phone"] as? String == "0571-8700 1101")
 
+        // Reviewed: the evidence was looked at; the lead stays open; a worker elsewhere may not mark it.
+        r = try await http("POST", server.base + "/api/v1/incidents/\(id)/review", token: operatorToken, json: ["note": "red top matches"])
+        #expect(r.status == 200 && (r.json?["review"] as? [String: Any])?["by"] as? String == "zhao" && r.json?["status"] as? String == "open", "\(r.text)")
+        r = try await http("GET", server.base + "/api/v1/incidents?status=open", token: workerToken)
+        #expect(((r.json?["incidents"] as? [[String: Any]])?.first?["review"] as? [String: Any])?["note"] as? String == "red top matches", "\(r.text)")
+        r = try await http("POST", server.base + "/api/v1/incidents/\(id)/review", token: nanshan, json: [String: String]())
+        #expect(r.status == 403, "\(r.text)")
+        r = try await http("POST", server.base + "/api/v1/incidents/\(id)/review", token: operatorToken, json: ["note": String(repeating: "x", count: 2001)])
+        #expect(r.status == 400 && r.text.contains("note"), "\(r.text)")
+
         r = try await http("POST", server.base + "/api/v1/incidents/\(id)/acknowledge", token: workerToken)
         #expect(r.status == 200 && r.json?["status"] as? String == "acknowledged", "\(r.text)")
         r = try await http("POST", server.base + "/api/v1/incidents/\(id)/acknowledge", token: workerToken)

@@ -393,6 +393,13 @@ def main():
         browser.wait(lambda: browser.finds("#incident-list .incident-row"), "a second tap on the map's cell did not clear the filter")
         browser.by_id("map-case").click()
         browser.wait(lambda: browser.finds('#map svg[data-focus="case"]'), "'This case' did not focus the map on the case")
+        # Reviewed: the lead says who looked at its evidence; "Not reviewed yet" then hides it.
+        browser.by_id("review-button").click()
+        browser.wait(lambda: "zhao" in browser.by_id("detail-facts").text and browser.finds(
+            f'#incident-list .incident-row[data-id="{incident_id}"] .reviewed-mark'), "the lead is not marked as reviewed")
+        Select(browser.by_id("incident-filter")).select_by_value("unreviewed")
+        browser.wait(lambda: not browser.finds("#incident-list .incident-row"), "the reviewed lead is still listed as not reviewed")
+        Select(browser.by_id("incident-filter")).select_by_value("all")
         browser.by_id("ack-button").click()
         browser.wait(lambda: browser.by_id("incident-status").get_attribute("data-status") == "acknowledged",
                      "the incident status did not change to acknowledged")

@@ -52,6 +52,7 @@ const KF = (() => {
     'event.resolved': ['Found', '已找到'],
     'event.false-alarm': ['False alarm', '判定误报'],
     'event.case-closed': ['Case closed', '案件结束，线索关闭'],
+    'event.reviewed': ['Reviewed', '已查看'],
 
     'countdown.respond': ['respond in {t}', '响应剩余 {t}'],
     'countdown.resolve': ['resolve in {t}', '处置剩余 {t}'],
@@ -71,6 +72,10 @@ const KF = (() => {
     'f.acknowledged': ['Acknowledged', '响应'],
     'f.closed': ['Closed', '结束'],
     'f.why': ['Why it matched', '匹配依据'],
+    'f.reviewed': ['Reviewed', '查看'],
+    'act.review': ['Mark reviewed', '标记已查看'],
+    'rv.badge': ['✓ reviewed', '✓ 已查看'],
+    'cc.filter.unreviewed': ['Not reviewed yet', '尚未查看'],
     'dispatch.passedOver': ['Nobody on duty in {cells}: sent straight to {to}', '{cells}无人值守，已直接派给{to}'],
     'cc.onDuty': ['{n} on duty in this cell', '本网格在岗 {n} 人'],
     'cc.nobodyOnDuty': ['Nobody on duty in this cell: its incidents go to the level above', '本网格无人值守：事件直接派给上一级'],

@@ -264,7 +264,7 @@
   function shown(i) {
     const filter = $('incident-filter').value;
     const active = i.status === 'open' || i.status === 'acknowledged';
-    if (!(filter === 'all' || (filter === 'active' ? active : !active))) return false;
+    if (filter === 'unreviewed' ? !!i.review : !(filter === 'all' || (filter === 'active' ? active : !active))) return false;
     const cell = $('incident-cell').value, camera = $('incident-camera').value, time = $('incident-time').value;
     if (cell && !within(i.cellID, cell)) return false;
     if (camera && i.cameraID !== camera) return false;
@@ -319,6 +319,7 @@
       el('span', null, formatTime(i.seenAt)),
       el('span', 'score', `${t('f.score')} ${i.score.toFixed(2)}`),
     );
+    if (i.review) meta.append(el('span', 'reviewed-mark', t('rv.badge')));
 
     const bottom = el('span', 'row-bottom');
     const who = el('span', 'row-cell', `${t('f.responsible')}: ${responsible(i)}`);
@@ -405,6 +406,9 @@
       if (p.resolvedBy) fact('f.closed', t('f.byAt', { who: personName(p.resolvedBy), when: formatTime(p.resolvedAt) }));
     }
     fact('f.why', KF.explain(d.explanation));
+    if (d.review) {
+      fact('f.reviewed', t('f.byAt', { who: personName(d.review.by), when: formatTime(d.review.at) }) + (d.review.note ? ` — ${d.review.note}` : ''));
+    }
     $('detail-person').replaceChildren(...(detailReport && detailReport.id === d.reportID ? [KF.personSummary(detailReport, cellName)] : []));
 
     renderCaseLeads();
@@ -427,7 +431,8 @@
     $('ack-button').disabled = d.status !== 'open';
     $('resolve-found-button').disabled = !active;
     $('resolve-false-button').disabled = !active;
-    $('resolve-note').disabled = !active;
+    $('resolve-note').disabled = !active && !!d.review;
+    $('review-button').disabled = false;
     relabel.forEach((f) => f());
   }
 
@@ -493,7 +498,7 @@
   async function act(path, body) {
     const id = selectedID;
     if (id === null) return;
-    const buttons = ['ack-button', 'resolve-found-button', 'resolve-false-button'].map($);
+    const buttons = ['ack-button', 'resolve-found-button', 'resolve-false-button', 'review-button'].map($);
     buttons.forEach((b) => { b.disabled = true; });
     $('action-error').textContent = '';
     try {
@@ -584,6 +589,11 @@
   $('report-filter').addEventListener('change', renderReports);
   $('report-search').addEventListener('input', renderReports);
   $('ack-button').addEventListener('click', () => act(`/api/v1/incidents/${selectedID}/acknowledge`));
+  // Reviewed: the operator looked at the evidence (with the note, if one is typed); any status.
+  $('review-button').addEventListener('click', () => {
+    const note = $('resolve-note').value.trim();
+    act(`/api/v1/incidents/${selectedID}/review`, note ? { note } : {});
+  });
   // Closing takes a second tap, asked again for each incident.
   relabel = [
     KF.confirmButton($('resolve-found-button'), () => `${selectedID}:found`, 'act.found', () => resolve('found')),
