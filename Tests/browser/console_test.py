@@ -455,6 +455,19 @@ def main():
         d.set_window_size(1400, 900)
         browser.find("#kf-lightbox button.close").click()
         browser.wait(lambda: not browser.finds("#kf-lightbox[open]"), "the evidence did not close")
+        # The case on the worker's phone: whom, where it was seen with directions, the map, every lead.
+        d.set_window_size(390, 844)
+        browser.find(selector + " button.case").click()
+        browser.wait(lambda: browser.finds('#kf-case[open] #case-map svg[data-focus="case"]'), "the worker's case has no map")
+        check("小明穿红色外套" in browser.find("#kf-case .whom").text, "the worker's case does not say whom they look for")
+        directions = browser.find("#kf-case a.directions").get_attribute("href")
+        check(directions.startswith("geo:30.2583,120.1509"), f"the directions link is {directions!r}")
+        check(len(browser.finds("#kf-case .case-lead")) == 1, "the worker's case does not list its lead")
+        check(browser.finds("#kf-case .reach-likely"), "the worker's map has no reach circle")
+        time.sleep(0.3)
+        browser.screenshot("worker-case-phone.png")
+        browser.find("#kf-case button.close").click()
+        d.set_window_size(1400, 900)
         done(t0, countdown())
 
         # 5. The family's link now shows the lead.

@@ -140,6 +140,9 @@ const KF = (() => {
     'ev.missing': ['This picture could not be loaded.', '图片无法加载。'],
     'ev.enlarge': ['Enlarge the pictures', '放大查看图片'],
     'ev.title': ['Evidence', '现场图片'],
+    'wk.case': ['Case and map', '案情与地图'],
+    'wk.goTo': ['Seen at {camera}', '发现地点：{camera}'],
+    'wk.directions': ['Directions', '导航前往'],
 
     // Map and case
     'map.title': ['Map', '地图'],
@@ -713,20 +716,29 @@ const KF = (() => {
     ].filter(Boolean);
   }
 
-  // The pictures full size in a dialog (Esc, the close button or a tap outside closes it).
-  function enlarge(items, title) {
-    let dialog = document.getElementById('kf-lightbox');
-    if (!dialog) {
-      dialog = el('dialog', 'lightbox');
-      dialog.id = 'kf-lightbox';
-      dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
-      document.body.append(dialog);
+  // A modal dialog `id` with a title, a close button and `nodes` (Esc, the button or a tap outside
+  // closes it); returns the dialog, open.
+  function dialog(id, title, nodes) {
+    let box = document.getElementById(id);
+    if (!box) {
+      box = el('dialog', 'lightbox');
+      box.id = id;
+      box.addEventListener('click', (e) => { if (e.target === box) box.close(); });
+      document.body.append(box);
     }
     const close = el('button', 'ghost-dark close', t('ev.close'));
     close.type = 'button';
-    close.addEventListener('click', () => dialog.close());
+    close.addEventListener('click', () => box.close());
     const head = el('div', 'lightbox-head');
     head.append(el('h2', null, title || ''), close);
+    box.replaceChildren(head, ...nodes);
+    if (!box.open) box.showModal();
+    close.focus();
+    return box;
+  }
+
+  // The pictures full size in a dialog.
+  function enlarge(items, title) {
     const figures = items.map((item) => {
       const figure = el('figure', 'lightbox-picture');
       figure.dataset.kind = item.kind;
@@ -736,9 +748,7 @@ const KF = (() => {
       figure.append(img, el('figcaption', null, item.caption));
       return figure;
     });
-    dialog.replaceChildren(head, ...figures);
-    if (!dialog.open) dialog.showModal();
-    close.focus();
+    dialog('kf-lightbox', title, figures);
   }
 
   document.addEventListener('DOMContentLoaded', () => {
@@ -752,6 +762,6 @@ const KF = (() => {
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
     setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, explain, eventDetail, personSummary, snapshotURL,
-    pictureURL, evidence, enlarge,
+    pictureURL, evidence, enlarge, dialog,
   };
 })();

@@ -11,6 +11,7 @@
   let loaded = false;
   const cells = new Map();
   const cameras = new Map();
+  let posts = [];
   const errors = new Map(); // incident id → last action error
   let stream = null;
   let timers = [];
@@ -21,6 +22,49 @@
     const walk = (list) => list.forEach((c) => { cells.set(c.id, c); walk(c.children || []); });
     walk(grid.cells || []);
     (grid.cameras || []).forEach((c) => cameras.set(c.id, c));
+    posts = grid.posts || [];
+  }
+
+  // The case on the worker's phone: whom, where it was seen (with directions), the map of the way
+  // they went and how far they could be now, every lead with its pictures.
+  async function openCase(i) {
+    const c = await api(`/api/v1/reports/${i.reportID}/case`);
+    const nodes = [KF.personSummary(c.report, cellName)];
+    const cam = cameras.get(i.cameraID);
+    const where = el('p', 'go-to');
+    where.append(el('strong', null, t('wk.goTo', { camera: cameraName(i.cameraID) })));
+    if (cam && typeof cam.latitude === 'number') {
+      const link = el('a', 'button-link directions', t('wk.directions'));
+      link.href = `geo:${cam.latitude},${cam.longitude}?q=${cam.latitude},${cam.longitude}(${encodeURIComponent(localName(cam.name))})`;
+      where.append(' ', link);
+    }
+    const map = el('div', 'map-box');
+    map.id = 'case-map';
+    const leads = el('ol', 'case-leads');
+    c.leads.forEach((lead, k) => {
+      const li = el('li', 'case-lead');
+      li.dataset.id = lead.id;
+      const b = el('button', 'case-lead-button');
+      b.type = 'button';
+      const thumb = el('img', 'thumb');
+      thumb.alt = '';
+      KF.snapshotURL(lead).then((url) => { if (url) thumb.src = url; else thumb.hidden = true; }).catch(() => { thumb.hidden = true; });
+      const text = el('span', 'case-lead-text');
+      const top = el('span', 'row-top');
+      top.append(el('span', 'case-number', String(k + 1)), el('span', 'row-name', formatTime(lead.seenAt)), KF.statusBadge(lead.status));
+      text.append(top, el('span', 'row-meta', `${cameraName(lead.cameraID)} · ${cellName(lead.cellID)}`));
+      b.append(thumb, text);
+      b.addEventListener('click', () => KF.enlarge(KF.evidence(lead), `${lead.reportName || ''} · #${lead.id}`));
+      li.append(b);
+      leads.append(li);
+    });
+    if (c.hiddenLeads) leads.append(el('li', 'muted', t('case.hidden', { n: c.hiddenLeads })));
+    nodes.push(where, map, el('h3', null, t('case.title')), leads);
+    KF.dialog('kf-case', `${c.report.name} · ${t('wk.case')}`, nodes);
+    KFMap.draw(map, {
+      cells: [...cells.values()], cameras: [...cameras.values()], posts, incidents: mine, theCase: c, focus: 'case',
+      selectedID: i.id, cellName,
+    });
   }
 
   let loads = 0;
@@ -120,6 +164,10 @@
     };
     closing('found', 'act.found', 'good', 'found');
     closing('false-alarm', 'act.false', 'ghost-dark', 'false-alarm');
+    button('case', 'wk.case', 'ghost-dark', () => openCase(i).catch((err) => {
+      errors.set(i.id, t('error.generic', { msg: err.message }));
+      render();
+    }));
 
     body.append(top, meta, countdown, why, actions);
     if (person) body.insertBefore(el('p', 'whom-line', KF.personSummary(person, cellName, true)), meta);
