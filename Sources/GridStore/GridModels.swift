@@ -338,3 +338,20 @@ public struct IncidentImage: Sendable, Hashable {
 public enum IncidentImageLimits {
     public static let maximumBytes = 2 << 20
 }
+
+/// The family's photo of the missing person, as workers are shown it.
+public struct ReportPhoto: Sendable, Hashable {
+    public var reportID: Int64
+    public var width: Int
+    public var height: Int
+    public var jpeg: Data
+    public var addedAt: Date
+
+    public init(reportID: Int64, width: Int, height: Int, jpeg: Data, addedAt: Date) {
+        self.reportID = reportID
+        self.width = width
+        self.height = height
+        self.jpeg = jpeg
+        self.addedAt = addedAt
+    }
+}

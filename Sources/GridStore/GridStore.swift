@@ -59,6 +59,12 @@ public protocol GridStore: Sendable {
     func incidentImage(incidentID: Int64, kind: IncidentImage.Kind) async throws -> IncidentImage?
     /// Which kinds of picture each of these incidents has (incidents without any left out).
     func incidentImageKinds(incidentIDs: [Int64]) async throws -> [Int64: [IncidentImage.Kind]]
+    /// Keeps the family's photo with the report, replacing an earlier one (same checks as
+    /// incident pictures; `notFound` for an unknown report).
+    func saveReportPhoto(_ photo: ReportPhoto) async throws
+    func reportPhoto(reportID: Int64) async throws -> ReportPhoto?
+    /// Which of these reports have a photo.
+    func reportsWithPhotos(ids: [Int64]) async throws -> Set<Int64>
 
     // Tracks
     /// Inserts or updates a track, keyed by (camera, run, track number); returns it with its id.

@@ -28,7 +28,7 @@ enum GridSchema {
     static let v8 = "v8-report-list-index"
     static let v9 = "v9-camera-track-index"
     static let v10 = "v10-case-closure-post-phone"
-    static let v11 = "v11-incident-images"
+    static let v11 = "v11-incident-images-report-photos"
     static let all = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11]
 
     static func migrator() -> DatabaseMigrator {
@@ -327,7 +327,8 @@ enum GridSchema {
         """
 
     /// An incident's pictures in the database, so that every host sharing it can show them: the
-    /// crop around the person, the full frame with the person boxed, the strip of the seconds before.
+    /// crop around the person, the full frame with the person boxed, the strip of the seconds
+    /// around; and the family's photo of the missing person (re-encoded, without its metadata).
     static let v11SQL = """
         CREATE TABLE incident_image (
             incident_id INTEGER NOT NULL REFERENCES incident(id),
@@ -336,6 +337,13 @@ enum GridSchema {
             height INTEGER NOT NULL,
             jpeg BLOB NOT NULL,
             PRIMARY KEY (incident_id, kind)
+        );
+        CREATE TABLE report_photo (
+            report_id INTEGER PRIMARY KEY NOT NULL REFERENCES report(id),
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            jpeg BLOB NOT NULL,
+            added_at TEXT NOT NULL
         );
         """
 

@@ -283,3 +283,12 @@ extension IncidentImage {
             height: try row.decode(forColumn: "height"), jpeg: try row.decode(forColumn: "jpeg"))
     }
 }
+
+extension ReportPhoto {
+    /// From a `report_photo` row.
+    init(row: Row) throws {
+        self.init(
+            reportID: try row.decode(forColumn: "report_id"), width: try row.decode(forColumn: "width"),
+            height: try row.decode(forColumn: "height"), jpeg: try row.decode(forColumn: "jpeg"), addedAt: try row.decode(forColumn: "added_at"))
+    }
+}

@@ -17,6 +17,33 @@ extension SQLiteGridStore {
         return try await read { db in try Row.fetchOne(db, sql: sql, arguments: arguments).map(IncidentImage.init(row:)) }
     }
 
+    public func saveReportPhoto(_ photo: ReportPhoto) async throws {
+        let q = try StoreQueries.savePhoto(photo)
+        let sql = q.sql, arguments = StatementArguments(q.values), id = photo.reportID
+        try await write { db in
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM report WHERE id = ?", arguments: [id]) != nil else {
+                throw GridStoreError.notFound("report", id: id)
+            }
+            try db.execute(sql: sql, arguments: arguments)
+        }
+    }
+
+    public func reportPhoto(reportID: Int64) async throws -> ReportPhoto? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM report_photo WHERE report_id = ?", arguments: [reportID]).map(ReportPhoto.init(row:))
+        }
+    }
+
+    public func reportsWithPhotos(ids: [Int64]) async throws -> Set<Int64> {
+        var out: Set<Int64> = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let q = StoreQueries.photosAmong(Array(ids[start..<min(start + 500, ids.count)]))
+            let sql = q.sql, arguments = StatementArguments(q.values)
+            out.formUnion(try await read { db in try Int64.fetchAll(db, sql: sql, arguments: arguments) })
+        }
+        return out
+    }
+
     public func incidentImageKinds(incidentIDs: [Int64]) async throws -> [Int64: [IncidentImage.Kind]] {
         var out: [Int64: [IncidentImage.Kind]] = [:]
         for start in stride(from: 0, to: incidentIDs.count, by: 500) {

@@ -135,13 +135,7 @@ enum StoreQueries {
 
     /// Stores one incident picture, replacing the one of its kind (both engines speak this upsert).
     static func saveImage(_ i: IncidentImage) throws -> Query {
-        guard i.jpeg.count <= IncidentImageLimits.maximumBytes else {
-            throw GridStoreError.invalidValue(
-                "incident \(i.incidentID)'s \(i.kind.rawValue) picture is \(i.jpeg.count) bytes, over the \(IncidentImageLimits.maximumBytes) a picture may have")
-        }
-        guard i.width > 0, i.height > 0, i.jpeg.starts(with: [0xFF, 0xD8]) else {
-            throw GridStoreError.invalidValue("incident \(i.incidentID)'s \(i.kind.rawValue) picture is not a JPEG with a size")
-        }
+        try checkPicture(i.jpeg, width: i.width, height: i.height, what: "incident \(i.incidentID)'s \(i.kind.rawValue) picture")
         return ("""
             INSERT INTO incident_image (incident_id, kind, width, height, jpeg) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (incident_id, kind) DO UPDATE SET width = excluded.width, height = excluded.height, jpeg = excluded.jpeg
@@ -159,6 +153,28 @@ enum StoreQueries {
 
     static func validateReview(note: String) throws {
         guard note.count <= 2000 else { throw GridStoreError.invalidValue("a review note has at most 2000 characters (this one \(note.count))") }
+    }
+
+    /// Stores a report's photo, replacing an earlier one.
+    static func savePhoto(_ p: ReportPhoto) throws -> Query {
+        try checkPicture(p.jpeg, width: p.width, height: p.height, what: "report \(p.reportID)'s photo")
+        return ("""
+            INSERT INTO report_photo (report_id, width, height, jpeg, added_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (report_id) DO UPDATE SET width = excluded.width, height = excluded.height, jpeg = excluded.jpeg,
+                added_at = excluded.added_at
+            """, [p.reportID, p.width, p.height, p.jpeg, p.addedAt])
+    }
+
+    static func photosAmong(_ ids: [Int64]) -> Query { inList("SELECT report_id FROM report_photo WHERE report_id", ids) }
+
+    /// A JPEG of a known size within ``IncidentImageLimits/maximumBytes``.
+    static func checkPicture(_ jpeg: Data, width: Int, height: Int, what: String) throws {
+        guard jpeg.count <= IncidentImageLimits.maximumBytes else {
+            throw GridStoreError.invalidValue("\(what) is \(jpeg.count) bytes, over the \(IncidentImageLimits.maximumBytes) a picture may have")
+        }
+        guard width > 0, height > 0, jpeg.starts(with: [0xFF, 0xD8]) else {
+            throw GridStoreError.invalidValue("\(what) is not a JPEG with a size")
+        }
     }
 
     static func image(incidentID: Int64, kind: IncidentImage.Kind) -> Query {

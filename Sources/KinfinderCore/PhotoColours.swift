@@ -55,4 +55,15 @@ public enum PhotoColours {
             upper: person(middle.upper, left.upper, right.upper), lower: person(middle.lower, left.lower, right.lower), width: w,
             height: h)
     }
+
+    /// The photo as workers are shown it: decoded (JPEG, PNG, …) at most `width` pixels wide and
+    /// encoded again as JPEG, so nothing of the file but its picture is kept (no location or
+    /// camera metadata).
+    public static func keepable(path: String, width: Int = 720) throws -> (jpeg: [UInt8], width: Int, height: Int) {
+        let source = try VideoSource(path, configuration: IngestConfiguration(workingWidth: width))
+        var frame = source.makeFrame()
+        guard try source.read(into: &frame) else { throw KinfinderError.invalidArgument("the photo has no picture in it") }
+        let bytes = try JPEGEncoder(quality: 4, minimumHeight: 0).encode(width: frame.width, height: frame.height, y: frame.y, u: frame.u, v: frame.v)
+        return (bytes, frame.width & ~1, frame.height & ~1)
+    }
 }

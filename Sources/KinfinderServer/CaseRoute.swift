@@ -85,8 +85,10 @@ extension API {
                 possibleMetres: model.reach(elapsed: elapsed, speed: speed.brisk),
                 likelyGrowth: speed.typical / model.detourFactor, possibleGrowth: speed.brisk / model.detourFactor)
         }
+        var report = ReportView(r, showContact: try await access.cases([r], store: store).contains(id), closure: closure)
+        try await report.setPhoto(store)
         return CaseView(
-            report: ReportView(r, showContact: try await access.cases([r], store: store).contains(id), closure: closure),
+            report: report,
             leads: try await views(visible, grid: access.grid), path: path, reach: reach, hiddenLeads: all.count - visible.count)
     }
 }

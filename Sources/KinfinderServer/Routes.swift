@@ -33,6 +33,9 @@ struct API {
         api.post("reports/{id}/close", use: closeReport)
         api.get("reports/{id}/case", use: getCase)
         api.get("family/{token}", use: family)
+        api.put("family/{token}/photo", use: familyPhoto)
+        api.put("reports/{id}/photo", use: putReportPhoto)
+        api.get("reports/{id}/photo", use: getReportPhoto)
         api.post("photo-colours", use: photoColours)
         api.get("incidents", use: listIncidents)
         api.get("incidents/{id}", use: getIncident)
@@ -267,7 +270,12 @@ struct API {
         let (limit, after) = try Self.page(request, cursor: "a report id (the last one of the previous page)")
         let page = try await store.reports(status: status, after: after, limit: limit)
         let cases = try await access.cases(page, store: store)
-        let views = page.map { ReportView($0, showContact: cases.contains($0.id ?? 0)) }
+        let photos = try await store.reportsWithPhotos(ids: page.compactMap(\.id))
+        let views = page.map { r in
+            var v = ReportView(r, showContact: cases.contains(r.id ?? 0))
+            if photos.contains(v.id) { v.photoURL = "/api/v1/reports/\(v.id)/photo" }
+            return v
+        }
         guard page.count == limit, let last = page.last?.id else { return EditedResponse(response: views) }
         let query = [status.map { "status=\($0.rawValue)" }, "limit=\(limit)", "after=\(last)"].compactMap { $0 }.joined(separator: "&")
         return EditedResponse(headers: [.init("Link")!: "</api/v1/reports?\(query)>; rel=\"next\""], response: views)
@@ -277,7 +285,63 @@ struct API {
         let access = try await Access.of(context, store: store)
         let r = try await report(context)
         let closure = r.status == .open ? nil : try await store.caseClosure(reportID: r.id ?? 0)
-        return ReportView(r, showContact: try await access.cases([r], store: store).contains(r.id ?? 0), closure: closure)
+        var view = ReportView(r, showContact: try await access.cases([r], store: store).contains(r.id ?? 0), closure: closure)
+        try await view.setPhoto(store)
+        return view
+    }
+
+    /// `PUT /api/v1/family/{token}/photo`: the family adds their photo of the person to their report
+    /// (the secret link is the permission), for the workers who look for them.
+    @Sendable func familyPhoto(_ request: Request, context: ServerContext) async throws -> HTTPResponse.Status {
+        let token = try context.parameters.require("token")
+        guard token.count >= 20, token.count <= 100, let r = try await store.report(linkDigest: Secrets.digest(token)), let id = r.id else {
+            throw HTTPError(.notFound, message: "no report behind this link")
+        }
+        try await keepPhoto(request, context: context, report: r, id: id)
+        return .noContent
+    }
+
+    /// `PUT /api/v1/reports/{id}/photo`: a worker adds the family's photo (at the desk).
+    @Sendable func putReportPhoto(_ request: Request, context: ServerContext) async throws -> HTTPResponse.Status {
+        let access = try await Access.of(context, store: store)
+        let r = try await report(context)
+        try await access.checkCase(r, store: store)
+        try await keepPhoto(request, context: context, report: r, id: r.id ?? 0)
+        return .noContent
+    }
+
+    @Sendable func getReportPhoto(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireWorker()
+        let r = try await report(context)
+        guard let photo = try await store.reportPhoto(reportID: r.id ?? 0) else { throw HTTPError(.notFound, message: "report \(r.id ?? 0) has no photo") }
+        return Response(
+            status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=60"], body: .init(byteBuffer: ByteBuffer(bytes: photo.jpeg)))
+    }
+
+    /// Reads the photo in the body (JPEG or PNG), keeps its picture only (``PhotoColours/keepable(path:width:)``).
+    private func keepPhoto(_ request: Request, context: ServerContext, report r: MissingPersonReport, id: Int64) async throws {
+        guard r.status == .open else { throw HTTPError(.conflict, message: "report \(id) is \(r.status.rawValue): its case is closed") }
+        let file = try await photoFile(request, context: context)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let kept: (jpeg: [UInt8], width: Int, height: Int)
+        do {
+            kept = try PhotoColours.keepable(path: file.path)
+        } catch {
+            throw HTTPError(.badRequest, message: "the photo could not be read as an image")
+        }
+        try await store.saveReportPhoto(ReportPhoto(reportID: id, width: kept.width, height: kept.height, jpeg: Data(kept.jpeg), addedAt: Date()))
+    }
+
+    /// The request's body, a JPEG or PNG, in a temporary file (for FFmpeg to read); the caller removes it.
+    private func photoFile(_ request: Request, context: ServerContext) async throws -> URL {
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        guard body.readableBytes > 0 else { throw HTTPError(.badRequest, message: "send the photo (JPEG or PNG) as the request body") }
+        let bytes = Data(body.readableBytesView)
+        let isJPEG = bytes.starts(with: [0xFF, 0xD8, 0xFF]), isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47])
+        guard isJPEG || isPNG else { throw HTTPError(.unsupportedMediaType, message: "the photo must be a JPEG or PNG") }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-photo-\(UUID().uuidString).\(isJPEG ? "jpg" : "png")")
+        try bytes.write(to: file)
+        return file
     }
 
     @Sendable func updateReport(_ request: Request, context: ServerContext) async throws -> ReportView {
@@ -361,13 +425,7 @@ struct API {
     /// `POST /api/v1/photo-colours` with the photo as the body: the clothing colours the cameras'
     /// colour model reads in it, for the family to confirm (nothing is stored).
     @Sendable func photoColours(_ request: Request, context: ServerContext) async throws -> PhotoColoursView {
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
-        guard body.readableBytes > 0 else { throw HTTPError(.badRequest, message: "send the photo (JPEG or PNG) as the request body") }
-        let bytes = Data(body.readableBytesView)
-        let isJPEG = bytes.starts(with: [0xFF, 0xD8, 0xFF]), isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47])
-        guard isJPEG || isPNG else { throw HTTPError(.unsupportedMediaType, message: "the photo must be a JPEG or PNG") }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kinfinder-photo-\(UUID().uuidString).\(isJPEG ? "jpg" : "png")")
-        try bytes.write(to: file)
+        let file = try await photoFile(request, context: context)
         defer { try? FileManager.default.removeItem(at: file) }
         let result: PhotoColours.Result
         do {

@@ -39,6 +39,8 @@ public struct ReportView: ResponseEncodable, Decodable, Sendable {
     public var closure: ClosureView?
     /// The leads the closing closed with it (the close answer only).
     public var closedLeads: [Int64]?
+    /// The family's photo of the person (`/api/v1/reports/{id}/photo`, signed in), when they gave one.
+    public var photoURL: String?
 
     /// `showContact: false` leaves the family's contact out (and says so).
     init(_ r: MissingPersonReport, showContact: Bool = true, closure: CaseClosure? = nil) {
@@ -58,6 +60,12 @@ public struct ReportView: ResponseEncodable, Decodable, Sendable {
         status = r.status.rawValue
         createdAt = r.createdAt
         self.closure = closure.map(ClosureView.init)
+    }
+}
+
+extension ReportView {
+    mutating func setPhoto(_ store: any GridStore) async throws {
+        photoURL = try await store.reportsWithPhotos(ids: [id]).isEmpty ? nil : "/api/v1/reports/\(id)/photo"
     }
 }
 

@@ -223,6 +223,24 @@ struct ServeTests {
         r = try await http("GET", server.base + "/api/v1/incidents/\(id)/snapshot", token: workerToken)
         #expect(r.status == 200 && r.headers["content-type"] == "image/jpeg" && r.body.starts(with: [0xFF, 0xD8]))
 
+        // The family adds their photo through their link (here: the snapshot, with a comment segment
+        // that stands for a phone's metadata); workers get its picture only, re-encoded.
+        var photo = r.body
+        photo.insert(contentsOf: [0xFF, 0xFE, 0x00, 0x0E] + Array("GPS 30.25N!".utf8), at: 2)
+        let token = String(link.split(separator: "/").last ?? "")
+        r = try await http("PUT", server.base + "/api/v1/family/\(token)/photo", body: photo, contentType: "image/jpeg")
+        #expect(r.status == 204, "\(r.text)")
+        r = try await http("GET", server.base + "/api/v1/reports/\(try #require(report["id"] as? Int))/photo", token: workerToken)
+        #expect(r.status == 200 && r.body.starts(with: [0xFF, 0xD8]) && !r.text.contains("GPS 30.25N"), "\(r.status)")
+        r = try await http("GET", server.base + "/api/v1/reports/\(try #require(report["id"] as? Int))", token: workerToken)
+        #expect(r.json?["photoURL"] as? String == "/api/v1/reports/\(try #require(report["id"] as? Int))/photo", "\(r.text)")
+        r = try await http("GET", server.base + "/api/v1/reports/\(try #require(report["id"] as? Int))/photo")
+        #expect(r.status == 401, "the family's photo is for signed-in workers")
+        r = try await http("PUT", server.base + "/api/v1/family/\(token)/photo", body: Data("not a photo".utf8), contentType: "text/plain")
+        #expect(r.status == 415, "\(r.text)")
+        r = try await http("PUT", server.base + "/api/v1/family/\(String(repeating: "x", count: 43))/photo", body: photo, contentType: "image/jpeg")
+        #expect(r.status == 404)
+
         // The case (issue 16, map and case page): its lead, the way from the last-seen place, how far the child could be.
         let reportID = try #require(report["id"] as? Int)
         r = try await http("GET", server.base + "/api/v1/reports/\(reportID)/case", token: workerToken)

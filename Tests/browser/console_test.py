@@ -348,6 +348,10 @@ def main():
         browser.wait(lambda: "小明穿红色外套" in browser.by_id("detail-person").text, "the detail does not show the family's words")
         person = browser.by_id("detail-person").text
         check("138 0000 0000" in person and "110 cm" in person and "Child" in person, f"the detail lacks contact, height or age: {person!r}")
+        # The family's photo went with the report (filed on their phone in step 2).
+        browser.wait(lambda: d.execute_script(
+            "const i = document.querySelector('#detail-person .whom-photo img'); return !!i && i.complete && i.naturalWidth > 0;"),
+            "the family's photo is not shown with whom we look for")
         browser.wait(lambda: browser.finds("#event-history li"), "the event history is empty")
         # The map: the grid's cells, the gate camera, the duty post, the live lead at its camera; the
         # case's path (last seen → lead 1) and the reach circles around the sighting.

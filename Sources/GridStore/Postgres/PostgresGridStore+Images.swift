@@ -17,6 +17,30 @@ extension PostgresGridStore {
         return try await read { try await row(q.sql, q.values).map(IncidentImage.init(row:)) }
     }
 
+    public func saveReportPhoto(_ photo: ReportPhoto) async throws {
+        let q = try StoreQueries.savePhoto(photo)
+        try await transaction { c in
+            guard try await self.row("SELECT id FROM report WHERE id = ?", [photo.reportID], on: c) != nil else {
+                throw GridStoreError.notFound("report", id: photo.reportID)
+            }
+            try await self.execute(q.sql, q.values, on: c)
+        }
+    }
+
+    public func reportPhoto(reportID: Int64) async throws -> ReportPhoto? {
+        try await read { try await row("SELECT * FROM report_photo WHERE report_id = ?", [reportID]).map(ReportPhoto.init(row:)) }
+    }
+
+    public func reportsWithPhotos(ids: [Int64]) async throws -> Set<Int64> {
+        var out: Set<Int64> = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let q = StoreQueries.photosAmong(Array(ids[start..<min(start + 500, ids.count)]))
+            let found = try await read { try await rows(q.sql, q.values).map { row -> Int64 in try row.decode(forColumn: "report_id") } }
+            out.formUnion(found)
+        }
+        return out
+    }
+
     public func incidentImageKinds(incidentIDs: [Int64]) async throws -> [Int64: [IncidentImage.Kind]] {
         var out: [Int64: [IncidentImage.Kind]] = [:]
         for start in stride(from: 0, to: incidentIDs.count, by: 500) {

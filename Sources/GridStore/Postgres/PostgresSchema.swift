@@ -23,6 +23,13 @@ enum PostgresSchema {
             jpeg BYTEA NOT NULL,
             PRIMARY KEY (incident_id, kind)
         );
+        CREATE TABLE report_photo (
+            report_id BIGINT PRIMARY KEY REFERENCES report(id),
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            jpeg BYTEA NOT NULL,
+            added_at TIMESTAMPTZ NOT NULL
+        );
         """
 
     /// See `GridSchema.v10SQL`.

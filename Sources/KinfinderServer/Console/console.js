@@ -205,6 +205,9 @@ const KF = (() => {
     'fam.photoNone': ['none clear', '不明显'],
     'fam.photoUse': ['Use these colours', '使用这些颜色'],
     'fam.photoFailed': ['The photo could not be read: {msg}', '无法识别这张照片：{msg}'],
+    'fam.photoKept': ['The photo goes with your report to the workers who look for the person (nothing else of the file is kept).', '照片会随登记发给寻找的工作人员（只保留画面，不保留文件中的其他信息）。'],
+    'fam.photoNotKept': ['Your report is filed, but the photo could not be kept. Show it to the duty post if you can.', '登记已提交，但照片未能保存。如方便，请到岗亭出示照片。'],
+    'who.photo': ['The family\'s photo', '家属提供的照片'],
     'fam.notes': ['Anything else that helps (optional)', '其他有帮助的信息（可选）'],
     'fam.notesPh': ['e.g. carrying a yellow balloon', '例如：手里拿着黄色气球'],
     'fam.submit': ['Start the search', '提交并开始寻找'],
@@ -649,6 +652,18 @@ const KF = (() => {
     if (short) return [r.describedAs ? `“${r.describedAs}”` : '', ...parts.map(([k, v]) => `${t(k)} ${v}`)].filter(Boolean).join(' · ');
     const box = el('section', 'whom');
     box.append(el('h3', null, t('who.title')));
+    if (r.photoURL) {
+      // The family's photo (signed-in only), a tap enlarges it.
+      const b = el('button', 'whom-photo');
+      b.type = 'button';
+      b.title = t('ev.enlarge');
+      const img = el('img');
+      img.alt = t('who.photo');
+      pictureURL(r.photoURL).then((url) => { img.src = url; }).catch(() => b.remove());
+      b.append(img);
+      b.addEventListener('click', () => enlarge([{ path: r.photoURL, caption: t('who.photo'), kind: 'photo' }], r.name));
+      box.append(b);
+    }
     if (r.describedAs) box.append(el('blockquote', 'words', r.describedAs));
     const dl = el('dl', 'facts');
     const fact = (label, value) => { dl.append(el('dt', null, t(label)), el('dd', null, value)); };

@@ -142,7 +142,18 @@
         if (err.status !== 401) throw err;
         created = await api('/api/v1/reports', { method: 'POST', body, auth: false });
       }
-      location.assign(created.familyLink);
+      // The photo goes with the report (the family's secret link is the permission). The report
+      // matters more: a photo that cannot be kept is said on the status page, not in the way.
+      const photo = $('report-photo').files[0];
+      let photoKept = true;
+      if (photo) {
+        const token = created.familyLink.split('/').pop();
+        const res = await fetch(`/api/v1/family/${token}/photo`, {
+          method: 'PUT', headers: { 'Content-Type': photo.type || 'application/octet-stream' }, body: photo,
+        }).catch(() => null);
+        photoKept = !!res && res.ok;
+      }
+      location.assign(created.familyLink + (photoKept ? '' : '#photo-failed'));
     } catch (err) {
       if (err.status === 429) formError('fam.tooManyReports', { min: Math.max(1, Math.ceil((err.retryAfter || 180) / 60)) });
       else if (err.status) serverError(err.message);
@@ -340,6 +351,7 @@
       updatedAt = new Date().toISOString();
       $('family-missing').hidden = true;
       $('family-body').hidden = false;
+      $('family-photo-failed').hidden = location.hash !== '#photo-failed';
       renderStatus();
     } catch (err) {
       if (err.status === 404) {
