@@ -16,7 +16,7 @@ struct GridStoreTests {
             #expect(FileManager.default.fileExists(atPath: path))
             #expect(try await first.tableNames() == [
                 "auth_session", "camera", "camera_lease", "camera_status", "case_closure", "dispatch", "duty_post", "grdb_migrations", "grid_cell",
-                "grid_worker", "incident", "incident_event", "ingest_host", "report", "report_link", "track",
+                "grid_worker", "incident", "incident_event", "incident_image", "ingest_host", "report", "report_link", "report_photo", "track",
             ])
             #expect(try await first.appliedMigrations() == GridSchema.all)
             try await Fixture.seed(first)

@@ -53,6 +53,29 @@ struct IncidentImageTests {
             #expect(try await store.incidentImageKinds(incidentIDs: [ids[1]]) == [:])
         }
     }
+
+    @Test("a report's photo: kept, replaced, listed; refused for an unknown report or a non-JPEG", arguments: Engine.all)
+    func reportPhoto(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
+            try await Fixture.seed(store)
+            let lily = try #require(try await store.addReport(Fixture.report(name: "Lily")).id)
+            let tom = try #require(try await store.addReport(Fixture.report(name: "Tom")).id)
+            let at = Fixture.t0
+            try await store.saveReportPhoto(ReportPhoto(reportID: lily, width: 480, height: 640, jpeg: jpeg(7), addedAt: at))
+            try await store.saveReportPhoto(ReportPhoto(reportID: lily, width: 720, height: 960, jpeg: jpeg(8), addedAt: at.addingTimeInterval(5)))
+            #expect(try await store.reportPhoto(reportID: lily) == ReportPhoto(
+                reportID: lily, width: 720, height: 960, jpeg: jpeg(8), addedAt: at.addingTimeInterval(5)))
+            #expect(try await store.reportPhoto(reportID: tom) == nil)
+            #expect(try await store.reportsWithPhotos(ids: [lily, tom, 12345]) == [lily])
+            await #expect(throws: GridStoreError.self) {
+                try await store.saveReportPhoto(ReportPhoto(reportID: 12345, width: 1, height: 1, jpeg: jpeg(9), addedAt: at))
+            }
+            await #expect(throws: GridStoreError.self) {
+                try await store.saveReportPhoto(ReportPhoto(reportID: tom, width: 1, height: 1, jpeg: Data([1, 2, 3]), addedAt: at))
+            }
+            #expect(try await store.reportsWithPhotos(ids: [tom]).isEmpty)
+        }
+    }
 }
 
 /// "Reviewed" marks: someone looked at a lead's evidence; its status does not change.
