@@ -374,22 +374,12 @@ def main():
         browser.wait(lambda: d.execute_script(
             "const i = document.querySelector('#case-leads .thumb'); return !!i && i.complete && i.naturalWidth > 0;"),
             "the case's lead has no thumbnail")
-        # Evidence: the whole frame (640 × 360, the camera's working size) and the strip under the crop;
-        # a tap on the frame shows all three full size, Escape closes them.
-        for kind in ("frame", "strip"):
-            browser.wait(lambda: d.execute_script(
-                "const i = document.querySelector(`#detail-evidence .evidence-picture[data-kind='${arguments[0]}'] img`);"
-                " return !!i && i.complete && i.naturalWidth > 0;", kind), f"the detail's {kind} picture did not load")
+        # Evidence: the whole frame (640 × 360, the camera's working size), stored with the incident.
+        browser.wait(lambda: d.execute_script(
+            "const i = document.querySelector(\"#detail-evidence .evidence-picture[data-kind='frame'] img\");"
+            " return !!i && i.complete && i.naturalWidth > 0;"), "the detail's whole frame did not load")
         size = d.execute_script("const i = document.querySelector(\"#detail-evidence [data-kind='frame'] img\"); return [i.naturalWidth, i.naturalHeight];")
         check(size == [640, 360], f"the whole frame is {size}")
-        browser.find("#detail-evidence .evidence-picture[data-kind='frame']").click()
-        browser.wait(lambda: len(browser.finds("#kf-lightbox[open] .lightbox-picture")) == 3, "a tap on the frame did not enlarge the evidence")
-        browser.wait(lambda: d.execute_script(
-            "return [...document.querySelectorAll('#kf-lightbox img')].every((i) => i.complete && i.naturalWidth > 0);"),
-            "an enlarged picture did not load")
-        browser.screenshot("command-centre-evidence.png")
-        browser.find("#kf-lightbox").send_keys(Keys.ESCAPE)
-        browser.wait(lambda: not browser.finds("#kf-lightbox[open]"), "Escape did not close the evidence")
         # A tap on a cell of the map filters the list to it; again shows all.
         browser.find('#map .map-cell[data-cell="XH-NS"]').click()
         browser.wait(lambda: not browser.finds("#incident-list .incident-row"), "a cell tapped on the map did not filter the list")
@@ -419,6 +409,19 @@ def main():
         # escalates it past the worker's cell), while watch may still be finishing the clip.
         watch_output = watch.communicate(timeout=300)[0]
         check(watch.returncode == 0, f"kinfinder watch exited {watch.returncode}:\n{watch_output}")
+        # The strip (the seconds after the sighting are in it) is stored by the time watch is done; the
+        # detail picks it up. A tap on the frame shows all three full size; Escape closes them.
+        browser.wait(lambda: d.execute_script(
+            "const i = document.querySelector(\"#detail-evidence .evidence-picture[data-kind='strip'] img\");"
+            " return !!i && i.complete && i.naturalWidth > 0;"), "the detail's strip did not load", timeout=30)
+        browser.find("#detail-evidence .evidence-picture[data-kind='frame']").click()
+        browser.wait(lambda: len(browser.finds("#kf-lightbox[open] .lightbox-picture")) == 3, "a tap on the frame did not enlarge the evidence")
+        browser.wait(lambda: d.execute_script(
+            "return [...document.querySelectorAll('#kf-lightbox img')].every((i) => i.complete && i.naturalWidth > 0);"),
+            "an enlarged picture did not load")
+        browser.screenshot("command-centre-evidence.png")
+        browser.find("#kf-lightbox").send_keys(Keys.ESCAPE)
+        browser.wait(lambda: not browser.finds("#kf-lightbox[open]"), "Escape did not close the evidence")
         d.execute_script("document.getElementById('incident-detail').scrollTop = 0;")
         browser.screenshot("command-centre.png")
         done(t0, f"incident #{incident_id} appeared {arrived:.0f} s after watch started")

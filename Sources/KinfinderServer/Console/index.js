@@ -153,10 +153,11 @@
     detailReport = c && c.report;
     renderDetail();
     renderMap();
-    // The strip of the seconds after a sighting is stored a few seconds after the incident: look again.
+    // The strip of the seconds after a sighting is stored once the camera has seen them (seconds
+    // of video after the incident, longer on a busy host): look again while the incident is new.
     clearTimeout(picturesPending);
-    if (!d.stripURL && Date.now() - new Date(d.createdAt).getTime() < 15000) {
-      picturesPending = setTimeout(() => { if (selectedID === id) loadDetail(id).catch(report); }, 2500);
+    if (!d.stripURL && Date.now() - new Date(d.createdAt).getTime() < 300000) {
+      picturesPending = setTimeout(() => { if (selectedID === id) loadDetail(id).catch(report); }, 4000);
     }
   }
   let picturesPending = null;
