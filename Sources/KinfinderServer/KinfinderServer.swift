@@ -21,6 +21,8 @@ public struct ServeConfiguration: Sendable {
     public var retroSearch = true
     /// Reports one client address may file without signing in.
     public var reportRateLimit = RateLimit()
+    /// Tiles under the console's map, when the deployment has a tile server.
+    public var mapTiles: MapTiles?
 
     public init() {}
 }
@@ -45,7 +47,8 @@ public struct KinfinderServer: Sendable {
         registry = Self.metricsRegistry
         api = API(
             store: store, colourModel: colourModel, colourTable: colourModel.yuvTable(), dataDirectory: dataDirectory,
-            retro: configuration.retroSearch ? retro : nil, reportLimiter: RateLimiter(configuration.reportRateLimit))
+            retro: configuration.retroSearch ? retro : nil, reportLimiter: RateLimiter(configuration.reportRateLimit),
+            mapTiles: configuration.mapTiles)
     }
 
     /// One registry per process, bootstrapped into swift-metrics on first use.
@@ -72,11 +75,14 @@ public struct KinfinderServer: Sendable {
         }
         api.register(on: router)
         // The web console: static pages that use the API (no CDN; the machines are offline).
-        router.get("/") { _, _ in try Console.page("index.html") }
-        router.get("family") { _, _ in try Console.page("family.html") }
-        router.get("family/{token}") { _, _ in try Console.page("family.html") }
-        router.get("worker") { _, _ in try Console.page("worker.html") }
-        router.get("console/{file}") { _, context in try Console.page(try context.parameters.require("file")) }
+        // Images come from this server (and blob: URLs of its pictures), and from the tile server if any.
+        let images = ["'self'", "blob:"] + (configuration.mapTiles.map { [$0.origin] } ?? [])
+        let policy = "default-src 'self'; img-src \(images.joined(separator: " "))"
+        router.get("/") { _, _ in try Console.page("index.html", policy: policy) }
+        router.get("family") { _, _ in try Console.page("family.html", policy: policy) }
+        router.get("family/{token}") { _, _ in try Console.page("family.html", policy: policy) }
+        router.get("worker") { _, _ in try Console.page("worker.html", policy: policy) }
+        router.get("console/{file}") { _, context in try Console.page(try context.parameters.require("file"), policy: policy) }
         router.get("api/v1/events") { request, context in try await events(request, context: context) }
         return router
     }
@@ -226,7 +232,7 @@ enum Console {
     static let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8",
                         "svg": "image/svg+xml", "png": "image/png"]
 
-    static func page(_ name: String) throws -> Response {
+    static func page(_ name: String, policy: String = "default-src 'self'; img-src 'self' blob:") throws -> Response {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }), !name.hasPrefix("."),
             let ext = name.split(separator: ".").last.map(String.init), let type = types[ext]
         else { throw HTTPError(.notFound) }
@@ -234,7 +240,7 @@ enum Console {
             ?? Bundle.module.url(forResource: "Console", withExtension: nil)?.path
         guard let directory, let data = FileManager.default.contents(atPath: directory + "/" + name) else { throw HTTPError(.notFound) }
         return Response(
-            status: .ok, headers: [.contentType: type, .cacheControl: "no-cache", .init("Content-Security-Policy")!: "default-src 'self'; img-src 'self' blob:"],
+            status: .ok, headers: [.contentType: type, .cacheControl: "no-cache", .init("Content-Security-Policy")!: policy],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -15,6 +15,7 @@ struct API {
     let dataDirectory: String
     let retro: RetroSearch?
     let reportLimiter: RateLimiter
+    let mapTiles: MapTiles?
     let loginThrottle = LoginThrottle()
     let passwords = PasswordChecker()
     let sessionLifetime: TimeInterval = 12 * 3600
@@ -99,7 +100,9 @@ struct API {
                 id: $0.id, name: $0.name, cellID: $0.cellID, kind: $0.kind.rawValue, phone: $0.phone, latitude: $0.location?.latitude,
                 longitude: $0.location?.longitude)
         }
-        return GridView(cells: (children[""] ?? []).map(tree), cameras: cameras, workers: workers, posts: posts)
+        return GridView(
+            cells: (children[""] ?? []).map(tree), cameras: cameras, workers: workers, posts: posts,
+            mapTiles: mapTiles.map { .init(url: $0.template, attribution: $0.attribution) })
     }
 
     @Sendable func overview(_ request: Request, context: ServerContext) async throws -> OverviewView {

@@ -330,6 +330,14 @@ public struct GridView: ResponseEncodable, Decodable, Sendable {
     public var cameras: [CameraView]
     public var workers: [WorkerView]?
     public var posts: [PostView]
+    /// The deployment's tile server for the map, if it has one.
+    public var mapTiles: MapTilesView?
+}
+
+public struct MapTilesView: Codable, Sendable {
+    /// A template with {z}, {x} and {y}.
+    public var url: String
+    public var attribution: String
 }
 
 public struct CameraView: Codable, Sendable {

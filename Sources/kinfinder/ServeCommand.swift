@@ -32,11 +32,19 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Do not search stored tracks when a report is filed.") var noRetroSearch = false
     @Option(help: "Reports one client address may file at once without signing in (default 5).") var reportBurst: Int?
     @Option(help: "Seconds for each further report from that address (default 180).") var reportInterval: Double?
+    @Option(help: ArgumentHelp("Tiles under the console's map: a URL template with {z}, {x} and {y} (web-mercator, 256 px), for deployments with a tile server.", valueName: "url"))
+    var mapTiles: String?
+    @Option(help: "The attribution the tile server's licence asks for (shown under the map).") var mapAttribution: String?
 
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535") }
         if (response ?? 1) < 1 || (resolution ?? 1) < 1 { throw ValidationError("--response and --resolution must be at least 1 second") }
         if let d = dispatchInterval, !(0.05...60).contains(d) { throw ValidationError("--dispatch-interval must be 0.05…60 s") }
+        if let mapTiles {
+            do { _ = try MapTiles(template: mapTiles, attribution: mapAttribution ?? "") } catch let e as MapTilesError {
+                throw ValidationError("--map-tiles: \(e.description)")
+            }
+        }
         _ = try levels()
     }
 
@@ -83,6 +91,13 @@ struct Serve: AsyncParsableCommand {
         if let reportInterval {
             guard reportInterval > 0, reportInterval.isFinite else { throw ValidationError("--report-interval: seconds > 0") }
             config.reportRateLimit.interval = reportInterval
+        }
+        if let template = mapTiles ?? file.mapTiles {
+            do {
+                config.mapTiles = try MapTiles(template: template, attribution: mapAttribution ?? file.mapAttribution ?? "")
+            } catch let e as MapTilesError {
+                throw ValidationError("\(mapTiles == nil ? "serve.map_tiles in \(self.config ?? "the configuration")" : "--map-tiles"): \(e.description)")
+            }
         }
         let server = KinfinderServer(
             store: db, colourModel: try model.load(), dataDirectory: storeOptions.dataDirectory, retro: try RetroSearch(store: db, dataDirectory: store.dataDirectory),

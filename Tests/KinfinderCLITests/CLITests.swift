@@ -213,6 +213,13 @@ struct CLITests {
         r = try kinfinder(["grid", "import", "Package.swift"], database: db)
         #expect(r.status != 0)
         #expect(r.err.contains("grid file"))
+
+        // A tile server for the map is checked before anything starts.
+        for (template, words) in [("https://tiles.example/{z}/{x}.png", "has no {y}"), ("ftp://tiles.example/{z}/{x}/{y}.png", "not an http(s) URL"),
+                                  ("https://tiles.example/{z}/{x}/{y}.png; script-src *", "semicolon")] {
+            r = try kinfinder(["serve", "--port", "0", "--map-tiles", template], database: db)
+            #expect(r.status == 64 && r.err.contains("--map-tiles") && r.err.contains(words), "\(template): \(r.status) \(r.err)")
+        }
     }
 
     @Test("retro search: a report filed after two cameras saw the child finds both, in order, and raises them; reindex rebuilds")

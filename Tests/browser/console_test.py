@@ -16,14 +16,18 @@ Exit status 0 when every step passes; 1 (with the failing step and the server's 
 """
 
 import argparse
+import http.server
+import math
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zlib
 from pathlib import Path
 
 from selenium import webdriver
@@ -66,8 +70,8 @@ class Server:
               f"kinfinder {' '.join(args)} exited {result.returncode}:\n{result.stdout}{result.stderr}")
         return result.stdout
 
-    def start(self):
-        self.process = subprocess.Popen([self.kinfinder, "serve", "--port", "0", "--response", "60"], cwd=REPO,
+    def start(self, *extra):
+        self.process = subprocess.Popen([self.kinfinder, "serve", "--port", "0", "--response", "60", *extra], cwd=REPO,
                                         env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         found = threading.Event()
 
@@ -171,6 +175,49 @@ class Browser:
 
     def quit(self):
         self.driver.quit()
+
+
+def png(width, height, rgb, edge):
+    """A PNG of one colour with a 1-pixel `edge` line at its top and left (no imaging library needed),
+    so tiles show where they join."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    top = b"\x00" + bytes(edge) * width
+    row = b"\x00" + bytes(edge) + bytes(rgb) * (width - 1)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(top + row * (height - 1))) + chunk(b"IEND", b""))
+
+
+class TileServer:
+    """A stand-in for a deployment's tile server on loopback: a pale tile for any /tiles/z/x/y.png,
+    and the tiles asked for."""
+
+    def __init__(self):
+        tile = png(256, 256, (228, 236, 222), (180, 192, 176))
+        asked = self.asked = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                m = re.fullmatch(r"/tiles/(\d+)/(\d+)/(\d+)\.png", self.path)
+                if not m:
+                    self.send_error(404)
+                    return
+                asked.append(tuple(int(g) for g in m.groups()))
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(tile)))
+                self.end_headers()
+                self.wfile.write(tile)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
 
 
 def main():
@@ -613,6 +660,38 @@ def main():
         browser.wait(lambda: len(rows()) == 1 and browser.by_id("incident-cell").get_attribute("value") == "",
                      "clicking the chosen cell again did not clear the filter")
         done(t0)
+        # 11. A deployment with a tile server: a second console on the same database draws the map over
+        # its tiles (web-mercator, from another origin the page's policy lets in) with the attribution.
+        t0 = step("11 map tiles from the deployment's tile server")
+        tile_server = TileServer()
+        tiled = Server(kinfinder, env)
+        try:
+            tiled_base = tiled.start("--map-tiles", f"http://127.0.0.1:{tile_server.port}/tiles/{{z}}/{{x}}/{{y}}.png",
+                                     "--map-attribution", "Test tiles © Kinfinder")
+            d.get(tiled_base + "/")
+            browser.sign_in(*OPERATOR)
+            browser.wait(lambda: browser.finds("#map .map-tile"), "the map draws no tiles")
+            browser.wait(lambda: tile_server.asked, "the tile server was not asked for a tile")
+            zooms = {z for z, _, _ in tile_server.asked}
+            # The grid spans about 2 km in a ~480 px map: zoom 13–15 (10–20 m per pixel at 30° N).
+            check(zooms and all(12 <= z <= 16 for z in zooms), f"tiles asked at zoom {sorted(zooms)}")
+            # Every tile asked lies around the sample grid's centre (30.252° N, 120.154° E) at its zoom.
+            lat = math.radians(30.252)
+            def centre(z):
+                return (int((120.154 + 180) / 360 * 2 ** z),
+                        int((1 - math.log(math.tan(lat) + 1 / math.cos(lat)) / math.pi) / 2 * 2 ** z))
+            far = [(z, x, y) for z, x, y in tile_server.asked if abs(x - centre(z)[0]) > 3 or abs(y - centre(z)[1]) > 3]
+            check(not far, f"tiles asked far from the grid: {far[:4]} (centre at zoom 14: {centre(14)})")
+            check("Test tiles © Kinfinder" in browser.find("#map .map-legend").text, "the tiles' attribution is not shown")
+            browser.screenshot("command-centre-tiles.png")
+            # Back to the first console before this one stops (its page would lose its server).
+            d.get(base + "/")
+            browser.wait(lambda: browser.finds("#incident-list .incident-row"), "the first console did not load again")
+        finally:
+            tiled.stop()
+            tile_server.stop()
+        done(t0, f"{len(tile_server.asked)} tiles at zoom {sorted({z for z, _, _ in tile_server.asked})}")
+
         ok = True
     except Failure as failure:
         print(f"FAIL {current}: {failure}", file=sys.stderr)

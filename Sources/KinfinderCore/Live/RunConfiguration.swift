@@ -44,6 +44,8 @@ public struct SharingSettings: Sendable, Equatable {
 ///   response: 300                # seconds to acknowledge, every level …
 ///   resolution: 86400            # … and to resolve; or per level:
 ///   # response: {micro-grid: 300, community: 600, street: 900, district: 1800}
+///   map_tiles: https://tiles.city.example/{z}/{x}/{y}.png   # optional tiles under the map
+///   map_attribution: "© OpenStreetMap contributors"
 /// cameras:
 ///   - id: cam-gate
 ///     name: South gate
@@ -232,11 +234,16 @@ public struct ServeSettings: Sendable, Equatable {
     /// Seconds per level; a level not named keeps the default (300 s to acknowledge, 24 h to resolve).
     public var response: [GridLevel: Double] = [:]
     public var resolution: [GridLevel: Double] = [:]
+    /// A tile server URL template ({z}/{x}/{y}) for the console's map, and its attribution.
+    public var mapTiles: String?
+    public var mapAttribution: String?
 
     public init() {}
 
     init(_ m: [String: Any], reader: RunConfiguration.Reader) throws {
-        try reader.allow(m, ["host", "port", "dispatch_interval", "response", "resolution"], at: "serve")
+        try reader.allow(m, ["host", "port", "dispatch_interval", "response", "resolution", "map_tiles", "map_attribution"], at: "serve")
+        mapTiles = try reader.string(m, "map_tiles", at: "serve")
+        mapAttribution = try reader.string(m, "map_attribution", at: "serve")
         host = try reader.string(m, "host", at: "serve")
         port = try reader.number(m, "port", at: "serve", range: 0...65535).map { Int($0) }
         dispatchInterval = try reader.number(m, "dispatch_interval", at: "serve", range: 0.05...60)

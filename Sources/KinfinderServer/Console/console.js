@@ -766,6 +766,12 @@ const KF = (() => {
     dialog('kf-lightbox', title, figures);
   }
 
+  // Leaving the page aborts the requests under way: their failures are nobody's error.
+  let leaving = false;
+  window.addEventListener('beforeunload', () => { leaving = true; });
+  window.addEventListener('pagehide', () => { leaving = true; });
+  window.addEventListener('pageshow', () => { leaving = false; });
+
   document.addEventListener('DOMContentLoaded', () => {
     applyLanguage();
     const toggle = document.getElementById('lang-toggle');
@@ -773,7 +779,7 @@ const KF = (() => {
   });
 
   return {
-    t, has, get lang() { return lang; }, setLanguage, onLanguage, applyLanguage,
+    t, has, get lang() { return lang; }, get leaving() { return leaving; }, setLanguage, onLanguage, applyLanguage,
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
     setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, explain, eventDetail, personSummary, snapshotURL,

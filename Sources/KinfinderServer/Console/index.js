@@ -12,6 +12,7 @@
   const cameras = new Map(); // id → camera
   const workers = new Map(); // id → worker
   let posts = [];
+  let tiles = null; // the deployment's map tiles, if any
   let gridTree = [];
   let overview = null;
   let detail = null; // the selected incident with its events
@@ -33,6 +34,7 @@
     workers.clear();
     (grid.workers || []).forEach((w) => workers.set(w.id, w));
     posts = grid.posts || [];
+    tiles = grid.mapTiles || null;
     renderCameras();
     fillFilters();
     renderMap();
@@ -177,7 +179,7 @@
       cells: [...cells.values()], cameras: [...cameras.values()], posts, incidents: [...incidents.values()], counts,
       theCase: theCase && detail && theCase.report.id === detail.reportID ? theCase : null,
       chosenCell: $('incident-cell').value, selectedID, cellName,
-      onCell: chooseCell, onIncident: (id) => select(id, true), focus: hasCase ? mapFocus : 'area',
+      onCell: chooseCell, onIncident: (id) => select(id, true), focus: hasCase ? mapFocus : 'area', tiles,
     });
   }
 
@@ -189,7 +191,7 @@
   }
 
   function report(err) {
-    if (err.status !== 401) console.error(err);
+    if (err.status !== 401 && !KF.leaving) console.error(err);
   }
 
   // ---- Names ------------------------------------------------------------------------------

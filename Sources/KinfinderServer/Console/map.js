@@ -27,7 +27,38 @@ const KFMap = (() => {
     const lat0 = points.reduce((s, p) => s + p.latitude, 0) / points.length;
     const lon0 = points.reduce((s, p) => s + p.longitude, 0) / points.length;
     const k = Math.cos((lat0 * Math.PI) / 180);
-    return (p) => ({ x: (p.longitude - lon0) * 111320 * k, y: -(p.latitude - lat0) * 110540 });
+    const project = (p) => ({ x: (p.longitude - lon0) * 111320 * k, y: -(p.latitude - lat0) * 110540 });
+    project.inverse = (m) => ({ latitude: lat0 - m.y / 110540, longitude: lon0 + m.x / (111320 * k) });
+    project.latitude = lat0;
+    return project;
+  }
+
+  // Web-mercator tiles (256 px) under the map, from the deployment's tile server: the zoom whose
+  // pixel size is nearest the map's, every tile the view covers (at most 64), each stretched to
+  // its corners' places (the map is not mercator; over a scenic area the two agree to a pixel).
+  function tileLayer(tiles, W, H, scale, inverse, px, latitude) {
+    const g = svg('g', { class: 'map-tiles' });
+    const z = Math.max(0, Math.min(19, Math.round(Math.log2((156543.03392 * Math.cos((latitude * Math.PI) / 180)) * scale))));
+    const n = 2 ** z;
+    const tileX = (lon) => Math.floor(((lon + 180) / 360) * n);
+    const tileY = (lat) => {
+      const r = (lat * Math.PI) / 180;
+      return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+    };
+    const lonOf = (x) => (x / n) * 360 - 180;
+    const latOf = (y) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
+    const nw = inverse(0, 0), se = inverse(W, H);
+    const x0 = tileX(nw.longitude), x1 = tileX(se.longitude), y0 = tileY(nw.latitude), y1 = tileY(se.latitude);
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) return g;
+    for (let x = x0; x <= x1; x += 1) {
+      for (let y = y0; y <= y1; y += 1) {
+        const a = px({ latitude: latOf(y), longitude: lonOf(x) }), b = px({ latitude: latOf(y + 1), longitude: lonOf(x + 1) });
+        const href = tiles.url.split('{z}').join(z).split('{x}').join(((x % n) + n) % n).split('{y}').join(y);
+        g.append(svg('image', { href, x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y, preserveAspectRatio: 'none', class: 'map-tile' }));
+      }
+    }
+    g.dataset.zoom = z;
+    return g;
   }
 
   function niceLength(maxMetres) {
@@ -69,7 +100,7 @@ const KFMap = (() => {
   // {open, overdue}), `theCase` (GET /api/v1/reports/{id}/case) and the chosen cell and incident.
   // Returns the <svg>, or a note when nothing in the grid has a position.
   function draw(box, { cells = [], cameras = [], posts = [], incidents = [], counts = new Map(), theCase = null,
-    chosenCell = '', selectedID = null, onCell = null, onIncident = null, cellName = (id) => id, now = Date.now(), focus = 'area' }) {
+    chosenCell = '', selectedID = null, onCell = null, onIncident = null, cellName = (id) => id, now = Date.now(), focus = 'area', tiles = null }) {
     const cellByID = new Map(cells.map((c) => [c.id, c]));
     const cameraByID = new Map(cameras.map((c) => [c.id, c]));
     const placeOfCamera = (id) => {
@@ -140,6 +171,11 @@ const KFMap = (() => {
       viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: 'map', role: 'img', 'aria-label': t('map.title'), 'data-focus': focused ? 'case' : 'area',
     });
     root.append(svg('rect', { x: 0, y: 0, width: W, height: H, class: 'map-ground' }));
+    if (tiles && tiles.url) {
+      const inverse = (X, Y) => project.inverse({ x: (X - ox) / scale, y: (Y - oy) / scale });
+      root.append(tileLayer(tiles, W, H, scale, inverse, px, project.latitude));
+      root.classList.add('with-tiles');
+    }
 
     // Reach circles first, under everything.
     if (reach) {
@@ -280,6 +316,7 @@ const KFMap = (() => {
       ...(path.length ? [['path', t('map.key.path')]] : []),
       ...(reach ? [['reach', t('map.key.reach')]] : []),
     ].map(([k, text]) => { const s = el('span', 'key key-' + k); s.append(el('i'), document.createTextNode(text)); return s; }));
+    if (tiles && tiles.attribution) legend.append(el('span', 'map-attribution', tiles.attribution));
     const nodes = [root];
     if (caption.length) nodes.push(el('p', 'map-caption', caption.join(' ')));
     nodes.push(legend);

@@ -12,6 +12,7 @@
   const cells = new Map();
   const cameras = new Map();
   let posts = [];
+  let tiles = null;
   const errors = new Map(); // incident id → last action error
   let stream = null;
   let timers = [];
@@ -23,6 +24,7 @@
     walk(grid.cells || []);
     (grid.cameras || []).forEach((c) => cameras.set(c.id, c));
     posts = grid.posts || [];
+    tiles = grid.mapTiles || null;
   }
 
   // The case on the worker's phone: whom, where it was seen (with directions), the map of the way
@@ -63,7 +65,7 @@
     KF.dialog('kf-case', `${c.report.name} · ${t('wk.case')}`, nodes);
     KFMap.draw(map, {
       cells: [...cells.values()], cameras: [...cameras.values()], posts, incidents: mine, theCase: c, focus: 'case',
-      selectedID: i.id, cellName,
+      selectedID: i.id, cellName, tiles,
     });
   }
 
@@ -91,7 +93,7 @@
   }
 
   function report(err) {
-    if (err.status !== 401) console.error(err);
+    if (err.status !== 401 && !KF.leaving) console.error(err);
   }
 
   const cellName = (id) => (cells.has(id) ? localName(cells.get(id).name) : id);
