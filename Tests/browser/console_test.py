@@ -127,6 +127,10 @@ class Browser:
     def find(self, css):
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
+    def click(self, css, message=None):
+        """Clicks the element `css` finds, found afresh if a live event redrew it meanwhile."""
+        self.wait(lambda: self.find(css).click() or True, message or f"{css} could not be clicked")
+
     def finds(self, css):
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
@@ -428,9 +432,9 @@ def main():
         size = d.execute_script("const i = document.querySelector(\"#detail-evidence [data-kind='frame'] img\"); return [i.naturalWidth, i.naturalHeight];")
         check(size == [640, 360], f"the whole frame is {size}")
         # A tap on a cell of the map filters the list to it; again shows all.
-        browser.find('#map .map-cell[data-cell="XH-NS"]').click()
+        browser.click('#map .map-cell[data-cell="XH-NS"]')
         browser.wait(lambda: not browser.finds("#incident-list .incident-row"), "a cell tapped on the map did not filter the list")
-        browser.find('#map .map-cell[data-cell="XH-NS"]').click()
+        browser.click('#map .map-cell[data-cell="XH-NS"]')
         browser.wait(lambda: browser.finds("#incident-list .incident-row"), "a second tap on the map's cell did not clear the filter")
         browser.by_id("map-case").click()
         browser.wait(lambda: browser.finds('#map svg[data-focus="case"]'), "'This case' did not focus the map on the case")
@@ -461,7 +465,7 @@ def main():
         browser.wait(lambda: d.execute_script(
             "const i = document.querySelector(\"#detail-evidence .evidence-picture[data-kind='strip'] img\");"
             " return !!i && i.complete && i.naturalWidth > 0;"), "the detail's strip did not load", timeout=30)
-        browser.find("#detail-evidence .evidence-picture[data-kind='frame']").click()
+        browser.click("#detail-evidence .evidence-picture[data-kind='frame']")
         browser.wait(lambda: len(browser.finds("#kf-lightbox[open] .lightbox-picture")) == 3, "a tap on the frame did not enlarge the evidence")
         browser.wait(lambda: d.execute_script(
             "return [...document.querySelectorAll('#kf-lightbox img')].every((i) => i.complete && i.naturalWidth > 0);"),
@@ -496,7 +500,7 @@ def main():
             selector), "the worker's snapshot thumbnail did not load")
         browser.screenshot("worker.png")
         # A tap on the picture shows the evidence full size: the whole frame, the seconds around, the crop.
-        browser.find(selector + " button.thumb").click()
+        browser.click(selector + " button.thumb")
         browser.wait(lambda: browser.finds("#kf-lightbox[open] .lightbox-picture"), "a tap on the worker's picture did not enlarge it")
         kinds = [f.get_attribute("data-kind") for f in browser.finds("#kf-lightbox .lightbox-picture")]
         check(kinds == ["frame", "strip", "crop"], f"the worker's evidence is {kinds}")
@@ -511,7 +515,7 @@ def main():
         browser.wait(lambda: not browser.finds("#kf-lightbox[open]"), "the evidence did not close")
         # The case on the worker's phone: whom, where it was seen with directions, the map, every lead.
         d.set_window_size(390, 844)
-        browser.find(selector + " button.case").click()
+        browser.click(selector + " button.case")
         browser.wait(lambda: browser.finds('#kf-case[open] #case-map svg[data-focus="case"]'), "the worker's case has no map")
         check("小明穿红色外套" in browser.find("#kf-case .whom").text, "the worker's case does not say whom they look for")
         directions = browser.find("#kf-case a.directions").get_attribute("href")
@@ -599,7 +603,7 @@ def main():
         d.switch_to.window(centre)
         d.get(base + "/")
         browser.wait(lambda: browser.finds("#incident-list .incident-row"), "no incident row on the phone layout")
-        browser.find("#incident-list .incident-row").click()
+        browser.click("#incident-list .incident-row")
         browser.wait(lambda: browser.visible("detail-body"), "the detail did not open")
         _, detail_top = browser.wait(lambda: (lambda y: ("in view", y) if -2 <= y < 300 else None)(
             d.execute_script("return document.getElementById('incident-detail').getBoundingClientRect().top")),
@@ -633,9 +637,9 @@ def main():
         browser.wait(lambda: "王奶奶" in browser.find(row).text, "the desk's report is not listed as searching")
         check("紫色外套" in browser.find(row).text, "the report row does not show the family's words")
         browser.screenshot("command-centre-reports.png", full_page=True)
-        browser.find(row + " button.withdraw").click()
+        browser.click(row + " button.withdraw")
         check(browser.find(row + " button.withdraw").text == d.execute_script("return KF.t('act.confirm')"), "Withdraw did not ask to confirm")
-        browser.find(row + " button.withdraw").click()
+        browser.click(row + " button.withdraw")
         browser.wait(lambda: not browser.finds(row), "the withdrawn report is still listed as searching")
         Select(browser.by_id("report-filter")).select_by_value("all")
         browser.wait(lambda: browser.finds('#report-list .report-row[data-status="withdrawn"]'), "the report is not shown as withdrawn")
@@ -653,10 +657,10 @@ def main():
         Select(browser.by_id("incident-camera")).select_by_value("cam-gate")
         Select(browser.by_id("incident-time")).select_by_value("3600")
         browser.wait(lambda: len(rows()) == 1, "camera and last-hour filters hide the incident seen minutes ago")
-        browser.find('#overview .cell-line[data-cell="XH-NS-LF-01"]').click()
+        browser.click('#overview .cell-line[data-cell="XH-NS-LF-01"]')
         browser.wait(lambda: not rows() and browser.by_id("incident-cell").get_attribute("value") == "XH-NS-LF-01",
                      "clicking a cell in the overview did not filter the list to it")
-        browser.find('#overview .cell-line[data-cell="XH-NS-LF-01"]').click()
+        browser.click('#overview .cell-line[data-cell="XH-NS-LF-01"]')
         browser.wait(lambda: len(rows()) == 1 and browser.by_id("incident-cell").get_attribute("value") == "",
                      "clicking the chosen cell again did not clear the filter")
         done(t0)

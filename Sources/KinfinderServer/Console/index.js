@@ -175,13 +175,24 @@
     $('map-area').setAttribute('aria-pressed', String(!hasCase || mapFocus === 'area'));
     $('map-case').setAttribute('aria-pressed', String(hasCase && mapFocus === 'case'));
     const counts = new Map(((overview && overview.cells) || []).map((c) => [c.cellID, c]));
+    const shownCase = theCase && detail && theCase.report.id === detail.reportID ? theCase : null;
+    const focus = hasCase ? mapFocus : 'area';
+    // Redrawn only when what it shows changed (live events re-render the lists many times a
+    // minute; a map redrawn under a finger loses the tap): the reach grows every 10 s.
+    const drawn = JSON.stringify([
+      [...cameras.values()].map((c) => [c.id, c.state]), [...incidents.values()].map((i) => [i.id, i.status, i.cameraID]),
+      [...counts.values()].map((c) => [c.cellID, c.open, c.overdue]), shownCase, $('incident-cell').value, selectedID, focus,
+      $('map').clientWidth, KF.lang, cells.size, posts.length, shownCase && shownCase.reach ? Math.floor(Date.now() / 10000) : 0,
+    ]);
+    if (drawn === mapDrawn) return;
+    mapDrawn = drawn;
     KFMap.draw($('map'), {
       cells: [...cells.values()], cameras: [...cameras.values()], posts, incidents: [...incidents.values()], counts,
-      theCase: theCase && detail && theCase.report.id === detail.reportID ? theCase : null,
-      chosenCell: $('incident-cell').value, selectedID, cellName,
-      onCell: chooseCell, onIncident: (id) => select(id, true), focus: hasCase ? mapFocus : 'area', tiles,
+      theCase: shownCase, chosenCell: $('incident-cell').value, selectedID, cellName,
+      onCell: chooseCell, onIncident: (id) => select(id, true), focus, tiles,
     });
   }
+  let mapDrawn = null;
 
   // A cell on the map or in the overview filters the list to it and the cells below it (again: all cells).
   function chooseCell(id) {
