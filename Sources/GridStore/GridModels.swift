@@ -316,7 +316,7 @@ public struct IncidentImage: Sendable, Hashable {
         case crop
         /// The whole frame of that view, the person boxed: where in the camera's view they were.
         case frame
-        /// The person in the seconds before the incident was raised, side by side, oldest first.
+        /// The person in the seconds around the moment the incident was raised, side by side, oldest first.
         case strip
     }
     public var incidentID: Int64

@@ -300,7 +300,9 @@ public final class CameraPipeline {
         try await match(d, startTime: startTime, runID: runID)
         let rowID = try await save(d, startTime: startTime, runID: runID)
         // The best view of every track, so a report filed later (retro search) has a picture.
-        _ = writeSnapshot(trackID: d.trackID, relativePath: Self.trackSnapshotPath(camera: camera.id, trackRowID: rowID))
+        if let jpeg = encodeCrop(trackID: d.trackID) {
+            _ = writeSnapshot(jpeg, relativePath: Self.trackSnapshotPath(camera: camera.id, trackRowID: rowID))
+        }
         await finishStrip(d.trackID)
         crops[d.trackID] = nil
         bestFrames[d.trackID] = nil
@@ -337,8 +339,11 @@ public final class CameraPipeline {
                 continue
             }
             let trackRowID = try await save(d, startTime: startTime, runID: runID)
-            let snapshot = writeSnapshot(
-                trackID: d.trackID, relativePath: "snapshots/\(Self.safe(camera.id))/report\(reportID)-track\(trackRowID).jpg")
+            // Encoded once: the file the CLI names, and the database's copy every host serves.
+            let crop = encodeCrop(trackID: d.trackID)
+            let snapshot = crop.flatMap {
+                writeSnapshot($0, relativePath: "snapshots/\(Self.safe(camera.id))/report\(reportID)-track\(trackRowID).jpg")
+            }
             let incident = Incident(
                 reportID: reportID, trackID: trackRowID, cameraID: camera.id, cellID: camera.cellID, seenAt: seenAt,
                 score: score.total, snapshotPath: snapshot, explanation: score.explanation)
@@ -346,7 +351,7 @@ public final class CameraPipeline {
             if let stored = try await store.raiseIncident(incident, sightingWindow: configuration.sightingWindow, fence: fence) {
                 incidents.append(stored)
                 if let id = stored.id {
-                    await savePictures(incident: id, trackID: d.trackID)
+                    await savePictures(incident: id, trackID: d.trackID, crop: crop)
                     startStrip(incident: id, trackID: d.trackID, at: d.lastSeen)
                 }
                 sightings[reportID, default: []].append(seenAt)
@@ -390,36 +395,34 @@ public final class CameraPipeline {
         guard let strip = Crop.strip(picked, height: configuration.stripHeight) else { return }
         do {
             let bytes = Data(try frameEncoder.encode(width: strip.width, height: strip.height, y: strip.y, u: strip.u, v: strip.v))
-            try await store.saveIncidentImages(pending.incidents.map {
-                IncidentImage(incidentID: $0, kind: .strip, width: strip.width, height: strip.height, jpeg: bytes)
-            })
+            try await store.saveIncidentImages(pending.incidents.compactMap { Self.picture(bytes, of: $0, kind: .strip) })
         } catch {
             logger.error("incident strip not stored", metadata: ["incidents": "\(pending.incidents)", "error": "\(error)"])
         }
+    }
+
+    /// A picture for the database, its size read from the JPEG itself (what was encoded, enlarged or not).
+    private static func picture(_ jpeg: Data, of incident: Int64, kind: IncidentImage.Kind) -> IncidentImage? {
+        JPEGSize.read(jpeg).map { IncidentImage(incidentID: incident, kind: kind, width: $0.width, height: $0.height, jpeg: jpeg) }
     }
 
     /// Stores an incident's pictures in the database, where every host can serve them: the crop
     /// (as the snapshot file has it), the whole frame of the best view with the person boxed, and
     /// the strip (gathered over the next seconds: ``startStrip``). A failure is logged: the incident
     /// stands without them.
-    private func savePictures(incident id: Int64, trackID: Int) async {
-        var images: [IncidentImage] = []
-        func add(_ kind: IncidentImage.Kind, _ crop: Crop?, _ encoder: JPEGEncoder) {
-            guard let crop else { return }
+    private func savePictures(incident id: Int64, trackID: Int, crop: Data?) async {
+        var images = [crop.flatMap { Self.picture($0, of: id, kind: .crop) }]
+        if let best = bestFrames[trackID] {
+            let whole = Crop(wholeFrame: best.frame, box: best.box)
             do {
-                let bytes = try encoder.encode(width: crop.width, height: crop.height, y: crop.y, u: crop.u, v: crop.v)
-                let scale = encoder.scale(forHeight: crop.height)
-                images.append(
-                    IncidentImage(
-                        incidentID: id, kind: kind, width: (crop.width * scale) & ~1, height: (crop.height * scale) & ~1, jpeg: Data(bytes)))
+                let bytes = try frameEncoder.encode(width: whole.width, height: whole.height, y: whole.y, u: whole.u, v: whole.v)
+                images.append(Self.picture(Data(bytes), of: id, kind: .frame))
             } catch {
-                logger.error("incident picture failed", metadata: ["incident": "\(id)", "kind": "\(kind.rawValue)", "error": "\(error)"])
+                logger.error("incident picture failed", metadata: ["incident": "\(id)", "kind": "frame", "error": "\(error)"])
             }
         }
-        add(.crop, crops[trackID], encoder)
-        add(.frame, bestFrames[trackID].map { Crop(wholeFrame: $0.frame, box: $0.box) }, frameEncoder)
         do {
-            try await store.saveIncidentImages(images)
+            try await store.saveIncidentImages(images.compactMap { $0 })
         } catch {
             logger.error("incident pictures not stored", metadata: ["incident": "\(id)", "error": "\(error)"])
         }
@@ -430,15 +433,25 @@ public final class CameraPipeline {
         "tracks/\(safe(camera))/track\(trackRowID).jpg"
     }
 
-    /// Writes the best view of a track as JPEG at `relative` (to the data directory); returns the
-    /// path, or `nil` when there is no view or writing failed (logged).
-    private func writeSnapshot(trackID: Int, relativePath relative: String) -> String? {
+    /// The best view of a track as JPEG (enlarged for a phone), or `nil` when there is none or
+    /// encoding failed (logged).
+    private func encodeCrop(trackID: Int) -> Data? {
         guard let crop = crops[trackID] else { return nil }
+        do {
+            return Data(try encoder.encode(width: crop.width, height: crop.height, y: crop.y, u: crop.u, v: crop.v))
+        } catch {
+            logger.error("snapshot failed", metadata: ["error": "\(error)", "track": "\(trackID)"])
+            return nil
+        }
+    }
+
+    /// Writes a track's best view (`jpeg`) at `relative` (to the data directory); returns the
+    /// path, or `nil` when writing failed (logged).
+    private func writeSnapshot(_ jpeg: Data, relativePath relative: String) -> String? {
         let url = URL(fileURLWithPath: dataDirectory).appendingPathComponent(relative)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let bytes = try encoder.encode(width: crop.width, height: crop.height, y: crop.y, u: crop.u, v: crop.v)
-            try Data(bytes).write(to: url, options: .atomic)
+            try jpeg.write(to: url, options: .atomic)
         } catch {
             logger.error("snapshot failed", metadata: ["error": "\(error)", "path": "\(url.path)"])
             return nil

@@ -64,6 +64,7 @@ public enum PhotoColours {
         var frame = source.makeFrame()
         guard try source.read(into: &frame) else { throw KinfinderError.invalidArgument("the photo has no picture in it") }
         let bytes = try JPEGEncoder(quality: 4, minimumHeight: 0).encode(width: frame.width, height: frame.height, y: frame.y, u: frame.u, v: frame.v)
-        return (bytes, frame.width & ~1, frame.height & ~1)
+        guard let size = JPEGSize.read(bytes) else { throw KinfinderError.invalidArgument("the photo could not be encoded again") }
+        return (bytes, size.width, size.height)
     }
 }
