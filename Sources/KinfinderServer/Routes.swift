@@ -531,19 +531,11 @@ struct API {
     }
 
     @Sendable func getIncident(_ request: Request, context: ServerContext) async throws -> IncidentView {
-        let i = try await incident(context, access: try await Access.of(context, store: store))
-        let d = try await store.dispatch(incidentID: i.id ?? 0)
-        var level: GridLevel? = nil
-        if let d { level = try await store.cell(id: d.cellID)?.level }
-        let name = try await store.report(id: i.reportID)?.name
-        var view = IncidentView(i, reportName: name, dispatch: d, level: level, events: try await store.events(incidentID: i.id ?? 0))
-        view.setPictures(try await store.incidentImageKinds(incidentIDs: [i.id ?? 0])[i.id ?? 0] ?? [])
-        view.review = try await store.reviews(incidentIDs: [i.id ?? 0])[i.id ?? 0].map(ReviewView.init)
-        if let d {
-            view.dispatch?.passedOver = Self.passedOver(
-                from: i.cellID, to: d.cellID, cells: Dictionary(uniqueKeysWithValues: try await store.cells().map { ($0.id, $0) }),
-                staffed: Set(try await store.workers().map(\.cellID)))
-        }
+        let access = try await Access.of(context, store: store)
+        let i = try await incident(context, access: access)
+        // The list's view (name, dispatch, level, cells passed over, pictures, review) and the history.
+        guard var view = try await views([i], grid: access.grid).first else { throw HTTPError(.notFound, message: "no incident \(i.id ?? 0)") }
+        view.events = try await store.events(incidentID: i.id ?? 0).map(EventView.init)
         return view
     }
 
