@@ -36,8 +36,8 @@ extension SQLiteGridStore {
 
     public func reportsWithPhotos(ids: [Int64]) async throws -> Set<Int64> {
         var out: Set<Int64> = []
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let q = StoreQueries.photosAmong(Array(ids[start..<min(start + 500, ids.count)]))
+        for batch in StoreQueries.batches(ids) {
+            let q = StoreQueries.photosAmong(batch)
             let sql = q.sql, arguments = StatementArguments(q.values)
             out.formUnion(try await read { db in try Int64.fetchAll(db, sql: sql, arguments: arguments) })
         }
@@ -46,8 +46,8 @@ extension SQLiteGridStore {
 
     public func incidentImageKinds(incidentIDs: [Int64]) async throws -> [Int64: [IncidentImage.Kind]] {
         var out: [Int64: [IncidentImage.Kind]] = [:]
-        for start in stride(from: 0, to: incidentIDs.count, by: 500) {
-            let q = StoreQueries.imageKinds(incidentIDs: Array(incidentIDs[start..<min(start + 500, incidentIDs.count)]))
+        for batch in StoreQueries.batches(incidentIDs) {
+            let q = StoreQueries.imageKinds(incidentIDs: batch)
             let sql = q.sql, arguments = StatementArguments(q.values)
             let found = try await read { db in try StoreQueries.kinds(try Row.fetchAll(db, sql: sql, arguments: arguments)) }
             out.merge(found) { a, _ in a }

@@ -17,8 +17,8 @@ extension SQLiteGridStore {
 
     public func reviews(incidentIDs: [Int64]) async throws -> [Int64: IncidentEvent] {
         var out: [Int64: IncidentEvent] = [:]
-        for start in stride(from: 0, to: incidentIDs.count, by: 500) {
-            let q = StoreQueries.reviews(incidentIDs: Array(incidentIDs[start..<min(start + 500, incidentIDs.count)]))
+        for batch in StoreQueries.batches(incidentIDs) {
+            let q = StoreQueries.reviews(incidentIDs: batch)
             let sql = q.sql, arguments = StatementArguments(q.values)
             let found = try await read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).decodedEach("incident_event", IncidentEvent.init(row:)) }
             for e in found { out[e.incidentID] = e }

@@ -117,13 +117,12 @@ public final class SQLiteGridStore: GridStore {
     }
 
     /// Rows of `table` whose `column` is one of `ids`, decoded; ids with no row are left out.
-    /// Bound in chunks of 500 (SQLite limits bound parameters; 500 stays far below every build's limit).
+    /// Bound in ``StoreQueries/batches(_:)``.
     func fetch<T: Sendable>(
         _ table: String, where column: String = "id", in ids: [Int64], _ decode: @escaping @Sendable (Row) throws -> T
     ) async throws -> [T] {
         var found: [T] = []
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+        for chunk in StoreQueries.batches(ids) {
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             found += try await read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(column) IN (\(marks))", arguments: StatementArguments(chunk))

@@ -133,6 +133,12 @@ enum StoreRules {
 enum StoreQueries {
     typealias Query = (sql: String, values: [(any DatabaseValueConvertible)?])
 
+    /// `ids` in batches of at most 500, each bound as one `IN (…)` list (SQLite limits bound
+    /// parameters; 500 stays far below every build's limit).
+    static func batches(_ ids: [Int64]) -> [[Int64]] {
+        stride(from: 0, to: ids.count, by: 500).map { Array(ids[$0..<min($0 + 500, ids.count)]) }
+    }
+
     /// Stores one incident picture, replacing the one of its kind (both engines speak this upsert).
     static func saveImage(_ i: IncidentImage) throws -> Query {
         try checkPicture(i.jpeg, width: i.width, height: i.height, what: "incident \(i.incidentID)'s \(i.kind.rawValue) picture")

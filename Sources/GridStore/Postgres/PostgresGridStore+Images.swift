@@ -33,8 +33,8 @@ extension PostgresGridStore {
 
     public func reportsWithPhotos(ids: [Int64]) async throws -> Set<Int64> {
         var out: Set<Int64> = []
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let q = StoreQueries.photosAmong(Array(ids[start..<min(start + 500, ids.count)]))
+        for batch in StoreQueries.batches(ids) {
+            let q = StoreQueries.photosAmong(batch)
             let found = try await read { try await rows(q.sql, q.values).map { row -> Int64 in try row.decode(forColumn: "report_id") } }
             out.formUnion(found)
         }
@@ -43,8 +43,8 @@ extension PostgresGridStore {
 
     public func incidentImageKinds(incidentIDs: [Int64]) async throws -> [Int64: [IncidentImage.Kind]] {
         var out: [Int64: [IncidentImage.Kind]] = [:]
-        for start in stride(from: 0, to: incidentIDs.count, by: 500) {
-            let q = StoreQueries.imageKinds(incidentIDs: Array(incidentIDs[start..<min(start + 500, incidentIDs.count)]))
+        for batch in StoreQueries.batches(incidentIDs) {
+            let q = StoreQueries.imageKinds(incidentIDs: batch)
             let found = try await read { try StoreQueries.kinds(try await rows(q.sql, q.values)) }
             out.merge(found) { a, _ in a }
         }

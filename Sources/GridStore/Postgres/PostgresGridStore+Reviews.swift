@@ -18,8 +18,8 @@ extension PostgresGridStore {
 
     public func reviews(incidentIDs: [Int64]) async throws -> [Int64: IncidentEvent] {
         var out: [Int64: IncidentEvent] = [:]
-        for start in stride(from: 0, to: incidentIDs.count, by: 500) {
-            let q = StoreQueries.reviews(incidentIDs: Array(incidentIDs[start..<min(start + 500, incidentIDs.count)]))
+        for batch in StoreQueries.batches(incidentIDs) {
+            let q = StoreQueries.reviews(incidentIDs: batch)
             let found = try await read { try await rows(q.sql, q.values).decodedEach("incident_event", IncidentEvent.init(row:)) }
             for e in found { out[e.incidentID] = e }
         }
