@@ -121,7 +121,7 @@ let package = Package(
             name: "ExtractionTests", dependencies: ["ImageKernels", "Detection", "Tracking", "Description", "Extraction"],
             swiftSettings: swiftSettings),
         .testTarget(name: "AccuracyTests", dependencies: ["Accuracy", "Detection", "Tracking", "Description"], swiftSettings: swiftSettings),
-        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Description"], exclude: ["Corpus"], swiftSettings: swiftSettings),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Description", "Detection"], exclude: ["Corpus"], swiftSettings: swiftSettings),
         // A real PostgreSQL for the tests (scripts/postgres-test-server), shared by the test targets.
         .target(
             name: "KinfinderTestSupport",

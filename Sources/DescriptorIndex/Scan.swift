@@ -11,10 +11,11 @@ import Darwin
 /// A report turned into the numbers the scan needs, precomputed once: per-bin colour credit,
 /// weights, the time window and each camera's walking distance from the last-seen place.
 ///
-/// The scan computes, from the quantised record, the same score as ``Matcher/score(_:_:seenAt:)``
+/// The scan computes, from the quantised record, the same agreement as ``Matcher/agreement(_:_:seenAt:)``
 /// (weighted geometric mean of upper colour, lower colour and height) times the
 /// ``Reachability`` prior — in log form, so no `exp` per record. `Tests/DescriptorIndexTests`
-/// checks the two agree.
+/// checks the two agree. It picks candidates; the retro search ranks them by evidence
+/// (``Matcher/score(_:_:seenAt:looks:)`` with each camera's ``IndexSnapshot/looks(from:until:saturation:)``).
 public struct ScanQuery: Sendable {
     /// Credit per colour bin of a body part for a quantised share (0…255): best similarity of the
     /// bin to any reported colour ÷ (255 × colour saturation). Lanes 12…15 are zero.
@@ -157,6 +158,19 @@ public final class IndexSnapshot: Sendable {
         parallel(limit: limit, threads: threads) { base, range, top in
             ScanKernel.score(base, range: range, query: query, into: &top)
         }
+    }
+
+    /// Each camera's base rates of clothing colours (``LookFrequencies``) over the records last
+    /// seen in `from…until`: what makes a look common or rare there, from its own stored tracks.
+    public func looks(from: Date? = nil, until: Date? = nil, saturation: Float = 0.45) -> [String: LookFrequencies] {
+        var perCamera = [LookFrequencies](repeating: LookFrequencies(saturation: saturation), count: cameras.count)
+        let fromMS = from.map(DescriptorRecord.milliseconds) ?? .min, untilMS = until.map(DescriptorRecord.milliseconds) ?? .max
+        for segment in segments {
+            ScanKernel.looks(segment.mapping.base, range: 0..<segment.records, fromMS: fromMS, untilMS: untilMS, into: &perCamera)
+        }
+        var out: [String: LookFrequencies] = [:]
+        for (i, name) in cameras.enumerated() where perCamera[i].upperTracks + perCamera[i].lowerTracks > 0 { out[name] = perCamera[i] }
+        return out
     }
 
     /// Records of other cameras that look like `example` (colour histogram intersection, height)
@@ -383,6 +397,27 @@ enum ScanKernel {
                     top.insert(TopK.Entry(log: logMatch + logPrior, match: exp(logMatch), prior: exp(logPrior), index: i))
                 }
             }
+        }
+    }
+
+    /// Adds every record last seen in `fromMS…untilMS` to its camera's base rates.
+    static func looks(_ base: UnsafeRawPointer, range: Range<Int>, fromMS: Int64, untilMS: Int64, into perCamera: inout [LookFrequencies]) {
+        for i in range {
+            let p = base + i * DescriptorRecord.size
+            let last = Int64(littleEndian: p.loadUnaligned(fromByteOffset: 40, as: Int64.self))
+            if last < fromMS || last > untilMS { continue }
+            let n = camera(p)
+            guard n < perCamera.count else { continue }
+            let a = p.loadUnaligned(as: SIMD16<UInt8>.self)
+            let b = p.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
+            var upper = floats(a) * (1 / 255), lower = floats(b) * (1 / 255)
+            for lane in 12..<16 {
+                upper[lane] = 0
+                lower[lane] = 0
+            }
+            perCamera[n].add(
+                upperShares: upper, upperPixels: Int(pixels(a)), lowerShares: lower, lowerPixels: Int(pixels(b)),
+                lowerVisibility: Float(a[14]) / 255)
         }
     }
 

@@ -44,7 +44,7 @@ public struct ExtractorConfiguration: Sendable, Hashable {
 }
 
 /// Time spent per stage, summed over frames, in nanoseconds; and the network's work.
-public struct StageTimings: Sendable, Hashable {
+public struct StageTimings: Sendable, Hashable, Codable {
     /// The motion stage and crop planning (the network's time is apart, in `network`).
     public var detect: Int64 = 0
     public var network: Int64 = 0
@@ -74,7 +74,7 @@ public struct FrameAnalysis: Sendable {
 }
 
 /// A track id with a box.
-public struct TrackView: Sendable, Hashable {
+public struct TrackView: Sendable, Hashable, Codable {
     public var id: Int
     public var box: Box
 

@@ -113,6 +113,9 @@ public struct IncidentEvent: Sendable, Hashable, Codable {
         case caseClosed = "case-closed"
         /// Someone looked at the lead's evidence (its status does not change); the detail is their note.
         case reviewed
+        /// A clearly better lead for the same report came within the sighting window (another
+        /// track or camera); this one stays open, the detail names the better one.
+        case superseded
     }
 
     public var id: Int64?

@@ -8,7 +8,8 @@ extension SQLiteGridStore {
     ///
     /// Safe under any concurrency, across processes too: the (report, track) pair is UNIQUE and the
     /// insert is `ON CONFLICT DO NOTHING`, so exactly one caller gets the stored incident back and
-    /// every other gets `nil`.
+    /// every other gets `nil`. Within the window a clearly better lead (``LeadRule``) is raised
+    /// anyway, and each earlier lead gets a ``IncidentEvent/Kind/superseded`` event naming it.
     ///
     /// - Throws: ``GridStoreError`` with code ``GridStoreError/Code/notFound`` when the report or
     ///   track does not exist, ``GridStoreError/Code/unknownCamera`` or
@@ -27,13 +28,14 @@ extension SQLiteGridStore {
             try Self.requireCamera(incident.cameraID, usedBy: "the incident", db)
             try Self.requireCell(incident.cellID, subject: "the incident is in", db)
             // Writes are serialised, so nothing can slip in between this check and the insert.
-            if sightingWindow > 0,
-                try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM incident WHERE report_id = ? AND seen_at > ? AND seen_at < ? LIMIT 1",
-                    arguments: [incident.reportID, incident.seenAt - sightingWindow, incident.seenAt + sightingWindow]) != nil
-            {
-                return nil
+            var earlier: [StoreRules.EarlierLead] = []
+            if sightingWindow > 0 {
+                earlier = try Row.fetchAll(
+                    db, sql: "SELECT id, score, cell_id FROM incident WHERE report_id = ? AND seen_at > ? AND seen_at < ? ORDER BY id",
+                    arguments: [incident.reportID, incident.seenAt - sightingWindow, incident.seenAt + sightingWindow]
+                ).map { StoreRules.EarlierLead(id: $0["id"], score: $0["score"], cellID: $0["cell_id"]) }
             }
+            guard let incident = StoreRules.sighting(incident, earlier: earlier) else { return nil }
 
             try db.execute(
                 sql: """
@@ -50,6 +52,7 @@ extension SQLiteGridStore {
             guard db.changesCount > 0 else { return nil }
             var saved = incident
             saved.id = db.lastInsertedRowID
+            for e in StoreRules.superseded(earlier, by: incident, id: db.lastInsertedRowID) { try Self.appendEvent(e, db) }
             return saved
         }
     }

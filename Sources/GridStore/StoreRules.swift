@@ -14,6 +14,40 @@ enum StoreRules {
         }
     }
 
+    /// An earlier lead of the same report inside the sighting window.
+    struct EarlierLead: Sendable {
+        var id: Int64
+        var score: Double
+        var cellID: String
+    }
+
+    /// The sighting window as both engines apply it (``LeadRule``): `nil` when an earlier lead in
+    /// the window blocks `incident` (one person's broken tracks, a look-alike no better than the
+    /// first); otherwise the incident to insert, its explanation naming the leads it improves on.
+    static func sighting(_ incident: Incident, earlier: [EarlierLead]) -> Incident? {
+        guard let best = earlier.map(\.score).max() else { return incident }
+        guard LeadRule.clearlyBetter(incident.score, than: best) else { return nil }
+        var better = incident
+        better.explanation = "clearly better than "
+            + earlier.map { "#\($0.id) (\(twoDecimals($0.score)))" }.joined(separator: " ") + "; " + incident.explanation
+        return better
+    }
+
+    /// The events that tell the workers on each earlier lead that a clearly better one came.
+    static func superseded(_ earlier: [EarlierLead], by incident: Incident, id: Int64) -> [IncidentEvent] {
+        earlier.map {
+            IncidentEvent(
+                incidentID: $0.id, at: incident.createdAt, actor: "system", kind: .superseded, cellID: $0.cellID,
+                detail: "clearly better lead #\(id) on \(incident.cameraID) (\(twoDecimals(incident.score)) against \(twoDecimals($0.score)))")
+        }
+    }
+
+    /// A confidence as the CLI prints it: 0.55.
+    static func twoDecimals(_ x: Double) -> String {
+        let c = Int((min(max(x, 0), 1) * 100).rounded())
+        return "\(c / 100).\(c % 100 < 10 ? "0" : "")\(c % 100)"
+    }
+
     /// Times every engine can read back (see ``TimeWindow``).
     static func validate(_ report: MissingPersonReport) throws {
         try TimeWindow.checkStorable(report.lastSeenAt, "a report's last-seen time")

@@ -18,9 +18,13 @@ public struct PipelineConfiguration: Sendable {
     public var match = MatchConfiguration()
     /// Live tracks are scored against open reports this often (seconds of video).
     public var matchInterval: Double = 1.0
-    /// One sighting, one incident: a report already raised on this camera within this many
-    /// seconds is not raised again for another track (a person whose track broke in two).
+    /// One sighting, one incident: a report already raised within this many seconds is not raised
+    /// again for another track (a person whose track broke in two), unless the new match is clearly
+    /// better (``LeadRule``: a wrong person seen first must not block the right one).
     public var sightingWindow: Double = 120
+    /// The camera's base rates of clothing colours (what makes a look common or rare here) are
+    /// learned from its tracks stored in the last this many seconds, then from every track it ends.
+    public var baseRateHistory: Double = 7 * 86_400
     /// Open reports are re-read this often (wall-clock seconds), so a report filed while a
     /// camera runs is matched from then on.
     public var reportRefreshInterval: Double = 10
@@ -39,9 +43,23 @@ public struct PipelineConfiguration: Sendable {
 
     public init() {}
 
-    /// The earlier sighting (of one report on one camera) that a sighting at `at` repeats, if any.
-    public func repeatedSighting(_ at: Date, among earlier: [Date]) -> Date? {
-        earlier.first { abs($0.timeIntervalSince(at)) < sightingWindow }
+    /// The earlier sighting (of one report) that a sighting at `at` with `confidence` repeats, if
+    /// any: the best one within the window, unless this one is clearly better than it (``LeadRule``).
+    public func repeatedSighting(_ at: Date, confidence: Double, among earlier: [Sighting]) -> Sighting? {
+        let near = earlier.filter { abs($0.at.timeIntervalSince(at)) < sightingWindow }
+        guard let best = near.max(by: { $0.confidence < $1.confidence }) else { return nil }
+        return LeadRule.clearlyBetter(confidence, than: best.confidence) ? nil : best
+    }
+}
+
+/// A lead already raised for a report: when, and how confident.
+public struct Sighting: Sendable, Hashable {
+    public var at: Date
+    public var confidence: Double
+
+    public init(at: Date, confidence: Double) {
+        self.at = at
+        self.confidence = confidence
     }
 }
 
@@ -94,7 +112,7 @@ public final class CameraPipeline {
     // Per-run state.
     private var reports: [MissingPersonReport] = []
     private var raised: Set<TrackReportKey> = []
-    private var sightings: [Int64: [Date]] = [:]
+    private var sightings: [Int64: [Sighting]] = [:]
     private var lastMatched: [Int: Double] = [:]
     private var crops: [Int: Crop] = [:]
     /// The frame of each live track's best view and its box there (frames share storage: tracks
@@ -108,6 +126,8 @@ public final class CameraPipeline {
     private var storedIDs: [Int: Int64] = [:]
     private var incidents: [Incident] = []
     private var tracksStored = 0
+    /// How common each look is at this camera (``LookFrequencies``); `nil` until first loaded.
+    private var looks: LookFrequencies?
 
     private struct TrackReportKey: Hashable {
         var track: Int
@@ -233,6 +253,7 @@ public final class CameraPipeline {
         pendingStrips = [:]
         storedIDs = [:]
         raised = []
+        if looks == nil { looks = try await learnedLooks() }
         try await refreshReports()
         session = Session(extractor: extractor, startTime: startTime, runID: runID, lastRefresh: ContinuousClock.now)
     }
@@ -292,12 +313,20 @@ public final class CameraPipeline {
         for r in reports {
             guard let id = r.id, sightings[id] == nil else { continue }
             let existing = try await store.incidents(IncidentFilter(reportID: id, cameraID: camera.id))
-            sightings[id] = existing.map(\.seenAt)
+            sightings[id] = existing.map { Sighting(at: $0.seenAt, confidence: $0.score) }
         }
+    }
+
+    /// The camera's base rates from its tracks of the last ``PipelineConfiguration/baseRateHistory``.
+    private func learnedLooks() async throws -> LookFrequencies {
+        let since = Date().addingTimeInterval(-configuration.baseRateHistory)
+        let stored = try await store.tracks(since: since, cameraID: camera.id)
+        return LookFrequencies(tracks: stored.map(\.descriptor), saturation: configuration.match.colourSaturation)
     }
 
     private func trackEnded(_ d: TrackDescriptor, startTime: Date, runID: String) async throws {
         try await match(d, startTime: startTime, runID: runID)
+        looks?.add(d)
         let rowID = try await save(d, startTime: startTime, runID: runID)
         // The best view of every track, so a report filed later (retro search) has a picture.
         if let jpeg = encodeCrop(trackID: d.trackID) {
@@ -328,13 +357,14 @@ public final class CameraPipeline {
             guard let reportID = report.id else { continue }
             let key = TrackReportKey(track: d.trackID, report: reportID)
             guard !raised.contains(key),
-                let score = matcher.score(report, d, seenAt: startTime.addingTimeInterval(d.lastSeen)),
+                let score = matcher.score(report, d, seenAt: startTime.addingTimeInterval(d.lastSeen), looks: looks),
                 score.total >= configuration.match.threshold
             else { continue }
             raised.insert(key)
-            if let previous = configuration.repeatedSighting(seenAt, among: sightings[reportID] ?? []) {
+            if let previous = configuration.repeatedSighting(seenAt, confidence: score.total, among: sightings[reportID] ?? []) {
                 logger.info("same sighting already raised", metadata: [
-                    "report": "\(reportID)", "track": "\(d.trackID)", "previous": "\(previous)",
+                    "report": "\(reportID)", "track": "\(d.trackID)", "previous": "\(previous.at)",
+                    "confidence": "\(String(format: "%.2f", score.total)) against \(String(format: "%.2f", previous.confidence))",
                 ])
                 continue
             }
@@ -354,7 +384,7 @@ public final class CameraPipeline {
                     await savePictures(incident: id, trackID: d.trackID, crop: crop)
                     startStrip(incident: id, trackID: d.trackID, at: d.lastSeen)
                 }
-                sightings[reportID, default: []].append(seenAt)
+                sightings[reportID, default: []].append(Sighting(at: seenAt, confidence: stored.score))
                 logger.notice("incident raised", metadata: [
                     "incident": "\(stored.id ?? -1)", "report": "\(reportID)", "name": "\(report.name)",
                     "camera": "\(camera.id)", "score": "\(String(format: "%.2f", score.total))",

@@ -9,7 +9,7 @@ import Tracking
 
 /// What extraction saw in a clip: per-frame boxes of confirmed tracks, and every track's final
 /// descriptor. The input of the accuracy metrics.
-public struct ClipObservation: Sendable {
+public struct ClipObservation: Sendable, Codable {
     public var frameBoxes: [Int: [TrackView]] = [:]
     /// Per frame: the detector's raw candidates and the crops the network ran on (for inspection).
     public var frameDetections: [Int: [Box]] = [:]
@@ -65,6 +65,13 @@ public struct ClipAccuracy: Sendable {
     /// Tracks scoring at or above the incident threshold for descriptions that match nobody.
     public var falseIncidents = 0
     public var decoyQueries = 0
+    /// Every description (the identities' in each language, then the decoys) with every track's
+    /// score: what ``leads(threshold:)`` replays the live sighting rule over.
+    public var queries: [LeadQuery] = []
+    /// Length of the clip in seconds (camera time for the per-hour rates).
+    public var seconds: Double = 0
+    /// The sighting rule the leads are replayed with (``PipelineConfiguration/sightingWindow``).
+    public var sightingWindow: Double = PipelineConfiguration().sightingWindow
 
     /// What rank-1 could be at best with these labels: the expected rank-1 if every identity had
     /// one track that read its labelled colours and age exactly and ties were broken at random
@@ -78,6 +85,94 @@ public struct ClipAccuracy: Sendable {
     public var precision: Double { tracking.precision }
     public var recall: Double { tracking.recall }
     public var rank1: Double { ranking.recall(at: 1) }
+}
+
+/// One description run against every track of a clip.
+public struct LeadQuery: Sendable {
+    public struct Candidate: Sendable {
+        public var track: Int
+        /// When the track was best seen (the moment its lead names), seconds of video.
+        public var time: Double
+        public var score: MatchScore
+        /// The track belongs to the described identity.
+        public var isPerson: Bool
+    }
+    /// The described identity; `nil` for a decoy (a description of nobody in the clip).
+    public var identity: Int?
+    /// The identity has at least one track: a lead for them was possible.
+    public var tracked: Bool
+    public var candidates: [Candidate]
+}
+
+/// What the leads replayed over a set of clips at one threshold come to.
+public struct LeadSummary: Sendable {
+    /// Leads (incidents) raised, and those that named someone else (decoys' included).
+    public var leads = 0
+    public var falseLeads = 0
+    /// Leads of decoy descriptions (all false).
+    public var decoyLeads = 0
+    /// Open reports × camera hours: the denominator of the false-lead rate.
+    public var reportHours = 0.0
+    /// Described people with a track, and those whose lead named them.
+    public var trackedDescriptions = 0
+    public var found = 0
+    public init() {}
+
+    init(
+        leads: Int, falseLeads: Int, decoyLeads: Int, reportHours: Double, trackedDescriptions: Int, found: Int
+    ) {
+        self.leads = leads
+        self.falseLeads = falseLeads
+        self.decoyLeads = decoyLeads
+        self.reportHours = reportHours
+        self.trackedDescriptions = trackedDescriptions
+        self.found = found
+    }
+
+    public var falsePerReportHour: Double { reportHours > 0 ? Double(falseLeads) / reportHours : 0 }
+    public var recall: Double { trackedDescriptions > 0 ? Double(found) / Double(trackedDescriptions) : 0 }
+
+    public static func + (a: Self, b: Self) -> Self {
+        LeadSummary(
+            leads: a.leads + b.leads, falseLeads: a.falseLeads + b.falseLeads, decoyLeads: a.decoyLeads + b.decoyLeads,
+            reportHours: a.reportHours + b.reportHours, trackedDescriptions: a.trackedDescriptions + b.trackedDescriptions,
+            found: a.found + b.found)
+    }
+}
+
+extension ClipAccuracy {
+    /// The incidents the live rules would raise at `threshold`, replayed over the final tracks in
+    /// the order they were best seen: one lead per report within the sighting window, the first
+    /// match above the threshold, unless a later one is clearly better (``LeadRule``), as
+    /// ``CameraPipeline`` and the grid database apply it.
+    public func leads(threshold: Double) -> LeadSummary {
+        var out = LeadSummary()
+        for q in queries {
+            out.reportHours += seconds / 3600
+            if q.identity != nil, q.tracked { out.trackedDescriptions += 1 }
+            var open: [LeadQuery.Candidate] = []
+            for c in q.candidates.filter({ $0.score.total >= threshold }).sorted(by: { $0.time < $1.time }) {
+                let near = open.filter { abs($0.time - c.time) < sightingWindow }.map(\.score.total)
+                if let best = near.max(), !LeadRule.clearlyBetter(c.score.total, than: best) { continue }
+                open.append(c)
+            }
+            out.leads += open.count
+            let wrong = open.filter { !$0.isPerson }.count
+            out.falseLeads += wrong
+            if q.identity == nil { out.decoyLeads += wrong }
+            if q.identity != nil, open.contains(where: \.isPerson) { out.found += 1 }
+        }
+        return out
+    }
+}
+
+/// Which score evaluation ranks and raises by.
+public enum EvaluationScoring: String, Sendable, CaseIterable {
+    /// Evidence against the camera's base rates, calibrated confidence and its threshold.
+    case evidence
+    /// The plain agreement used before (weighted geometric mean, threshold 0.70, blind to how common
+    /// a look is), to compare on the same tracks.
+    case agreement
 }
 
 public enum Evaluation {
@@ -127,9 +222,11 @@ public enum Evaluation {
     /// tracks scoring at or above the threshold for them count as false incidents.
     public static func score(
         _ obs: ClipObservation, truth: GroundTruth, parser: DescriptionReader, matcher: Matcher = Matcher(),
-        iou minimumIoU: Float = 0.5, languages: [ReadingSummary.Language] = [.english, .chinese], decoys: [String] = []
+        iou minimumIoU: Float = 0.5, languages: [ReadingSummary.Language] = [.english, .chinese], decoys: [String] = [],
+        scoring: EvaluationScoring = .evidence
     ) throws -> ClipAccuracy {
         var acc = ClipAccuracy()
+        acc.seconds = Double(obs.frames) / max(1, truth.fps)
         let s = obs.workingScale
         let frames = truth.annotatedFrames
         let truthBoxes = truth.boxes.filter { frames.contains($0.frame) }.map {
@@ -166,20 +263,32 @@ public enum Evaluation {
             }
         }
 
-        let reference = Date(timeIntervalSince1970: 0)
-        func ranked(_ text: String, id: Int64) throws -> [(Int, Double)] {
+        // The clip is one camera: its base rates are its own tracks'.
+        let score = Self.scorer(scoring, matcher: matcher, looks: LookFrequencies(
+            tracks: obs.descriptors, saturation: matcher.configuration.colourSaturation))
+        let threshold = scoring == .agreement ? 0.70 : matcher.configuration.threshold
+        func scored(_ text: String, id: Int64) throws -> [(TrackDescriptor, MatchScore)] {
             let parsed = try parser.read(text)
             let report = MissingPersonReport(
                 id: id, name: "q\(id)", ageGroup: parsed.ageGroup, heightCM: parsed.heightCM, upper: parsed.upper, lower: parsed.lower)
-            return obs.descriptors
-                .compactMap { d in matcher.score(report, d, seenAt: reference).map { (d.trackID, $0) } }
-                .sorted { $0.1.ranks(before: $1.1) }
-                .map { ($0.0, $0.1.total) }
+            return obs.descriptors.compactMap { d in score(report, d).map { (d, $0) } }
+        }
+        func ranked(_ text: String, id: Int64) throws -> [(Int, Double)] {
+            try scored(text, id: id).sorted { $0.1.ranks(before: $1.1) }.map { ($0.0.trackID, $0.1.total) }
+        }
+        func query(_ text: String, identity: Int?) throws -> LeadQuery {
+            let candidates = try scored(text, id: Int64(identity ?? -1)).map { d, s in
+                LeadQuery.Candidate(track: d.trackID, time: d.bestTime, score: s, isPerson: identity != nil && owner[d.trackID] == identity)
+            }
+            return LeadQuery(
+                identity: identity, tracked: identity.map { id in obs.descriptors.contains { owner[$0.trackID] == id } } ?? false,
+                candidates: candidates)
         }
         for identity in truth.identities {
             for language in languages {
                 let text = language == .chinese ? identity.description_zh : identity.description_en
                 let list = try ranked(text, id: Int64(identity.id))
+                acc.queries.append(try query(text, identity: identity.id))
                 let relevant = obs.descriptors.filter { owner[$0.trackID] == identity.id }.count
                 acc.ranking.add(rankedRelevance: list.map { owner[$0.0] == identity.id }, relevantCount: relevant)
                 let rank = list.firstIndex { owner[$0.0] == identity.id }.map { $0 + 1 }
@@ -190,12 +299,32 @@ public enum Evaluation {
         }
         acc.labelCeiling = Self.labelCeiling(truth.identities)
         acc.trueColourRank1 = try Self.trueColourRank1(
-            obs.descriptors, owner: owner, truth: truth, parser: parser, matcher: matcher, languages: languages)
+            obs.descriptors, owner: owner, truth: truth, parser: parser, matcher: matcher, languages: languages, scoring: scoring)
         for (k, text) in decoys.enumerated() {
-            acc.falseIncidents += try ranked(text, id: Int64(-1 - k)).filter { $0.1 >= matcher.configuration.threshold }.count
+            acc.falseIncidents += try ranked(text, id: Int64(-1 - k)).filter { $0.1 >= threshold }.count
+            acc.queries.append(try query(text, identity: nil))
             acc.decoyQueries += 1
         }
         return acc
+    }
+
+    /// The score of `scoring` as one function of (report, track); the agreement's `strength` is its
+    /// unsaturated colour agreement, as it was.
+    static func scorer(
+        _ scoring: EvaluationScoring, matcher: Matcher, looks: LookFrequencies
+    ) -> (MissingPersonReport, TrackDescriptor) -> MatchScore? {
+        let reference = Date(timeIntervalSince1970: 0)
+        switch scoring {
+        case .evidence:
+            return { r, d in matcher.score(r, d, seenAt: reference, looks: looks) }
+        case .agreement:
+            return { r, d in
+                guard let a = matcher.agreement(r, d, seenAt: reference) else { return nil }
+                return MatchScore(
+                    total: a.score, evidence: 0, upper: nil, lower: nil, height: nil, parts: [], explanation: "",
+                    strength: a.unsaturated)
+            }
+        }
     }
 }
 
@@ -214,7 +343,7 @@ extension Evaluation {
     /// are the person's.
     static func trueColourRank1(
         _ descriptors: [TrackDescriptor], owner: [Int: Int], truth: GroundTruth, parser: DescriptionReader,
-        matcher: Matcher, languages: [ReadingSummary.Language]
+        matcher: Matcher, languages: [ReadingSummary.Language], scoring: EvaluationScoring = .evidence
     ) throws -> Double {
         guard !truth.identities.isEmpty, !languages.isEmpty else { return 0 }
         let identities = Dictionary(uniqueKeysWithValues: truth.identities.map { ($0.id, $0) })
@@ -231,7 +360,8 @@ extension Evaluation {
             t.lower = labelled(p.lower, pixels: d.lower.pixels, fallback: d.lower)
             return t
         }
-        let reference = Date(timeIntervalSince1970: 0)
+        let score = scorer(scoring, matcher: matcher, looks: LookFrequencies(
+            tracks: tracks, saturation: matcher.configuration.colourSaturation))
         var total = 0.0
         for identity in truth.identities {
             for language in languages {
@@ -239,7 +369,7 @@ extension Evaluation {
                 let report = MissingPersonReport(
                     id: Int64(identity.id), name: "q", ageGroup: parsed.ageGroup, heightCM: parsed.heightCM,
                     upper: parsed.upper, lower: parsed.lower)
-                let scored = tracks.compactMap { d in matcher.score(report, d, seenAt: reference).map { (d.trackID, $0) } }
+                let scored = tracks.compactMap { d in score(report, d).map { (d.trackID, $0) } }
                 guard let best = scored.min(by: { $0.1.ranks(before: $1.1) })?.1 else { continue }
                 let top = scored.filter { !best.ranks(before: $0.1) }
                 total += Double(top.filter { owner[$0.0] == identity.id }.count) / Double(top.count)

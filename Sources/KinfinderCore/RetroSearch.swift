@@ -100,8 +100,9 @@ public struct RetroSearchResult: Sendable {
 /// 1. The descriptor index catches up with the grid database (tracks saved since its watermark).
 /// 2. A SIMD scan of the segments since the last-seen time (minus the matcher's margin) scores every
 ///    record — colour, height and the walking prior from the last-seen place — and keeps the best.
-/// 3. Those candidates are rescored from their database rows (the source of truth): exact match
-///    score × prior, best first.
+/// 3. Those candidates are rescored from their database rows (the source of truth): the
+///    matcher's confidence — evidence against each camera's base rates of clothing colours over
+///    the same period (``IndexSnapshot/looks(from:until:saturation:)``) — × prior, best first.
 /// 4. The trajectory is the best-scoring chain of hits above the threshold in which each step is a
 ///    walk the age group can make in the time between (dynamic programming over the hits).
 /// 5. Links: tracks on other cameras after the last step that look like the same person.
@@ -153,17 +154,21 @@ public struct RetroSearch: Sendable {
             return reachability.pathMetres(straightLine: origin.distance(to: p))
         }
         let query = ScanQuery(report: report, matcher: matcher, reachability: reachability, from: from, pathMetres: paths)
-        let candidates = snapshot.scan(query, limit: max(limit * 3, 50))
+        // The scan ranks by plain agreement; the evidence (against each camera's base rates over the
+        // same period) reorders, so the scan keeps a generous pool.
+        let candidates = snapshot.scan(query, limit: max(limit * 10, 200))
+        let looks = snapshot.looks(from: from, saturation: matcher.configuration.colourSaturation)
 
         // Rescore from the rows.
         let rows = try await store.tracks(ids: candidates.map(\.record.trackID))
         var hits: [RetroHit] = []
         for track in rows {
             if let from, track.lastSeenAt < from { continue }
-            guard let score = matcher.score(report, track.descriptor, seenAt: track.lastSeenAt) else { continue }
+            guard let score = matcher.score(report, track.descriptor, seenAt: track.lastSeenAt, looks: looks[track.cameraID])
+            else { continue }
             hits.append(hit(track, score: score, report: report, origin: origin, places: places))
         }
-        // Best first; equal scores by the strength of the colour evidence, then the earlier sighting.
+        // Best first (confidence × walking prior); ties by the quantity of evidence, then the earlier sighting.
         hits.sort {
             $0.total > $1.total || ($0.total == $1.total && ($0.score.strength > $1.score.strength
                 || ($0.score.strength == $1.score.strength && $0.track.firstSeenAt < $1.track.firstSeenAt)))
@@ -257,20 +262,20 @@ public struct RetroSearch: Sendable {
     }
 
     /// Raises incidents for the hits at or above the threshold (match × prior), with the live rules
-    /// (``PipelineConfiguration/repeatedSighting(_:among:)``): one per (report, track), and one per
+    /// (``PipelineConfiguration/repeatedSighting(_:confidence:among:)``): one per (report, track), and one per
     /// camera within the sighting window of an earlier one. Returns the incidents raised now, with
     /// the track's kept best view as snapshot.
     public func raise(
         _ hits: [RetroHit], for report: MissingPersonReport, rules: PipelineConfiguration = PipelineConfiguration()
     ) async throws -> [Incident] {
         guard let reportID = report.id else { return [] }
-        var sightings: [String: [Date]] = [:]
-        for i in try await store.incidents(IncidentFilter(reportID: reportID)) { sightings[i.cameraID, default: []].append(i.seenAt) }
+        var sightings: [String: [Sighting]] = [:]
+        for i in try await store.incidents(IncidentFilter(reportID: reportID)) { sightings[i.cameraID, default: []].append(Sighting(at: i.seenAt, confidence: i.score)) }
         var raised: [Incident] = []
         let above = hits.filter { $0.total >= matcher.configuration.threshold }.sorted { $0.track.firstSeenAt < $1.track.firstSeenAt }
         for hit in above {
             guard let trackID = hit.track.id else { continue }
-            if rules.repeatedSighting(hit.seenAt, among: sightings[hit.track.cameraID] ?? []) != nil {
+            if rules.repeatedSighting(hit.seenAt, confidence: hit.total, among: sightings[hit.track.cameraID] ?? []) != nil {
                 continue
             }
             var why = "retro search: " + hit.score.explanation
@@ -281,7 +286,7 @@ public struct RetroSearch: Sendable {
             if let stored = try await store.raiseIncident(incident) {
                 raised.append(stored)
                 if let dataDirectory { try await IncidentPictures.storeCrop(of: stored, dataDirectory: dataDirectory, store: store) }
-                sightings[hit.track.cameraID, default: []].append(hit.seenAt)
+                sightings[hit.track.cameraID, default: []].append(Sighting(at: hit.seenAt, confidence: hit.total))
             }
         }
         return raised

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Ingest
 import KinfinderCore
@@ -38,10 +38,32 @@ struct Evaluate: AsyncParsableCommand {
     var json: String?
     @Option(help: ArgumentHelp("With --boxes: also write the raw foreground mask (PGM) of these frames, e.g. 100,200.", valueName: "frames"))
     var masks: String?
+    @Option(help: ArgumentHelp(
+        "Keep each clip's observation (tracks, boxes, timings) in this folder and score it again on the next run with the same "
+            + "detector, width and settings instead of running the pipeline (to compare matching settings quickly).",
+        valueName: "dir"))
+    var observations: String?
     @Flag(help: "Also print what each labelled person's tracks read (colours, lower-body visibility, relative height) beside the labels.")
     var readings = false
+    @Option(help: ArgumentHelp(
+        "Which score ranks tracks and raises leads: evidence (against each camera's base rates, the default) or agreement "
+            + "(the plain colour agreement used before, threshold 0.70), to compare on the same tracks.",
+        valueName: "score"))
+    var scoring: EvaluationScoring = .evidence
+    @Option(help: ArgumentHelp("The incident threshold (confidence, 0…1) the leads are replayed at (default: the matcher's).", valueName: "confidence"))
+    var threshold: Double?
+    @Flag(help: "Also print the base rates of every colour over all the clips' tracks (the prior table of LookFrequencies).")
+    var looks = false
+    @Option(help: ArgumentHelp(
+        "False leads a worker accepts per camera-hour per open report: the sweep names the lowest threshold within it.",
+        valueName: "leads"))
+    var falseLeadBudget: Double = 1
 
     func validate() throws {
+        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold: a confidence 0…1, got \(threshold)") }
+        if !(falseLeadBudget >= 0) || !falseLeadBudget.isFinite {
+            throw ValidationError("--false-lead-budget: a number of leads ≥ 0, got \(falseLeadBudget)")
+        }
         if tracks != nil && clips.count != 1 { throw ValidationError("--tracks scores one clip: give exactly one") }
     }
 
@@ -53,16 +75,32 @@ struct Evaluate: AsyncParsableCommand {
         let parser = DescriptionReader(model: m)
         var rows: [[String]] = []
         var results: [BenchRecord] = []
+        var accuracies: [(String, ClipAccuracy)] = []
+        var allLooks = LookFrequencies()
         for clip in clips {
             let truthPath = GroundTruth.locate(forClip: absolute(clip))
             let truth: GroundTruth? = json != nil && !FileManager.default.fileExists(atPath: truthPath)
                 ? nil : try GroundTruth.load(path: truthPath)
             let maskFrames = Set((masks ?? "").split(separator: ",").compactMap { Int($0) })
-            let obs = try tracks.map {
-                try ClipObservation.fromTracksJSON(path: absolute($0), sourceWidth: truth?.width ?? 0, fps: truth?.fps ?? 25)
-            } ?? Evaluation.observe(
-                clip: absolute(clip), colourTable: table, ingest: IngestConfiguration(workingWidth: width),
-                extractor: try tunedExtractor(), detector: detector, maskFolder: boxes.map(absolute), maskFrames: maskFrames)
+            let kept = observations.map { observationFile(folder: absolute($0), clip: clip) }
+            let obs: ClipObservation
+            if let tracks {
+                obs = try ClipObservation.fromTracksJSON(path: absolute(tracks), sourceWidth: truth?.width ?? 0, fps: truth?.fps ?? 25)
+            } else if let kept, let data = FileManager.default.contents(atPath: kept) {
+                do { obs = try JSONDecoder().decode(ClipObservation.self, from: data) } catch {
+                    throw ValidationError("\(kept) is not a kept observation (\(error)); delete it to run the clip again")
+                }
+                print("\(clip): scoring the observation kept in \(kept)")
+            } else {
+                obs = try Evaluation.observe(
+                    clip: absolute(clip), colourTable: table, ingest: IngestConfiguration(workingWidth: width),
+                    extractor: try tunedExtractor(), detector: detector, maskFolder: boxes.map(absolute), maskFrames: maskFrames)
+                if let kept {
+                    try FileManager.default.createDirectory(
+                        atPath: (kept as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try JSONEncoder().encode(obs).write(to: URL(fileURLWithPath: kept))
+                }
+            }
             if let boxes {
                 try writeBoxes(obs, clip: clip, folder: absolute(boxes))
             }
@@ -73,8 +111,10 @@ struct Evaluate: AsyncParsableCommand {
                 continue
             }
             let acc = try Evaluation.score(
-                obs, truth: truth, parser: parser, languages: language.languages,
-                decoys: language.languages.flatMap { BenchRecord.decoys(for: truth, chinese: $0 == .chinese) })
+                obs, truth: truth, parser: parser, matcher: matcher, languages: language.languages,
+                decoys: language.languages.flatMap { BenchRecord.decoys(for: truth, chinese: $0 == .chinese) }, scoring: scoring)
+            allLooks = allLooks.merged(with: LookFrequencies(tracks: obs.descriptors))
+            accuracies.append((clip, acc))
             results.append(BenchRecord(clip: clip, observation: obs, accuracy: acc, truth: truth))
             let perFrame = Double(max(1, obs.frames))
             print("\(clip): \(obs.frames) frames in \(String(format: "%.2f", obs.wallSeconds)) s, \(obs.descriptors.count) tracks; "
@@ -97,6 +137,10 @@ struct Evaluate: AsyncParsableCommand {
             }
             print("  rank-1 \(String(format: "%.0f%%", acc.rank1 * 100)); with every track reading its owner's labelled colours "
                 + "\(String(format: "%.0f%%", acc.trueColourRank1 * 100)); the labels' own ceiling \(String(format: "%.0f%%", acc.labelCeiling * 100))")
+            let leads = acc.leads(threshold: leadThreshold)
+            print("  leads at \(String(format: "%.2f", leadThreshold)): \(leads.leads) raised, \(leads.falseLeads) of someone else "
+                + "(\(String(format: "%.1f", leads.falsePerReportHour)) per camera-hour per open report; decoys \(leads.decoyLeads)), "
+                + "described people found \(leads.found) of \(leads.trackedDescriptions) tracked")
             let t = acc.tracking
             rows.append([clip, String(format: "%.0f", Double(obs.frames) / max(1e-9, obs.wallSeconds)),
                          String(format: "%.2f/%.2f/%.2f", t.precision, t.recall, t.f1), String(format: "%.2f", t.mota),
@@ -104,6 +148,8 @@ struct Evaluate: AsyncParsableCommand {
                          String(format: "%.0f%%/%.0f%%", acc.upperColours.accuracy * 100, acc.lowerColours.accuracy * 100),
                          String(format: "%.0f%%/%.0f%%", acc.ranking.recall(at: 1) * 100, acc.ranking.recall(at: 5) * 100),
                          String(format: "%.2f", acc.ranking.meanAveragePrecision),
+                         String(format: "%.1f", acc.leads(threshold: leadThreshold).falsePerReportHour),
+                         String(format: "%.0f%%", acc.leads(threshold: leadThreshold).recall * 100),
                          "\(obs.descriptors.count)/\(truth.identities.count)"])
         }
         if let json {
@@ -114,7 +160,96 @@ struct Evaluate: AsyncParsableCommand {
         if rows.isEmpty { return }
         print("")
         printTable(
-            ["CLIP", "FPS", "DET P/R/F1", "MOTA", "IDSW", "IDF1", "COLOUR UP/LOW", "RANK-1/5", "mAP", "TRACKS/PEOPLE"], rows)
+            ["CLIP", "FPS", "DET P/R/F1", "MOTA", "IDSW", "IDF1", "COLOUR UP/LOW", "RANK-1/5", "mAP", "FALSE/CAM-H/REPORT", "FOUND",
+             "TRACKS/PEOPLE"], rows)
+        printLeadSweep(accuracies.map(\.1))
+        if scoring == .evidence { printCalibration(accuracies.map(\.1)) }
+        if looks { printLooks(allLooks) }
+    }
+
+    var matcher: Matcher {
+        var m = Matcher()
+        if let threshold { m.configuration.threshold = threshold }
+        return m
+    }
+
+    /// The threshold leads are replayed at: `--threshold`, or the scoring's own.
+    var leadThreshold: Double { threshold ?? (scoring == .agreement ? 0.70 : MatchConfiguration().threshold) }
+
+    /// False leads and recall over all clips at a range of thresholds: how the default is chosen.
+    func printLeadSweep(_ all: [ClipAccuracy]) {
+        guard !all.isEmpty else { return }
+        print("")
+        print("Leads over all clips (\(scoring.rawValue) score), replayed with the live sighting rule:")
+        let steps = scoring == .agreement
+            ? [0.5, 0.6, 0.7, 0.8, 0.9, 0.95] : [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.9]
+        var rows: [[String]] = []
+        var withinBudget: Double? = nil
+        for t in Set(steps + [leadThreshold]).sorted() {
+            let sum = all.map { $0.leads(threshold: t) }.reduce(LeadSummary(), +)
+            if withinBudget == nil, sum.falsePerReportHour <= falseLeadBudget { withinBudget = t }
+            rows.append([
+                String(format: "%.2f", t) + (t == leadThreshold ? " *" : ""), "\(sum.leads)", "\(sum.falseLeads)",
+                String(format: "%.2f", sum.falsePerReportHour), "\(sum.decoyLeads)",
+                String(format: "%.0f%% (%d/%d)", sum.recall * 100, sum.found, sum.trackedDescriptions)
+            ])
+        }
+        printTable(["THRESHOLD", "LEADS", "FALSE", "FALSE/CAM-H/REPORT", "DECOY LEADS", "DESCRIBED FOUND"], rows)
+        print("* the threshold replayed above. " + (withinBudget.map {
+            String(format: "Lowest threshold within %.2g false lead(s) per camera-hour per open report: %.2f", falseLeadBudget, $0)
+        } ?? String(format: "No threshold swept keeps within %.2g false lead(s) per camera-hour per open report.", falseLeadBudget)))
+    }
+
+    /// How often a track at each confidence is the described person (every described identity's
+    /// query against every track of its clip), and the logistic fit of "is the person" on the
+    /// evidence: how `priorProbability` and `evidenceScale` are set.
+    func printCalibration(_ all: [ClipAccuracy]) {
+        let samples = all.flatMap { $0.queries.filter { $0.identity != nil }.flatMap { $0.candidates } }
+        guard !samples.isEmpty else { return }
+        print("")
+        print("Calibration over \(samples.count) (description, track) pairs, \(samples.filter(\.isPerson).count) of them the person:")
+        let edges = [0, 0.01, 0.03, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0001]
+        var rows: [[String]] = []
+        for i in 0..<(edges.count - 1) {
+            let bin = samples.filter { $0.score.total >= edges[i] && $0.score.total < edges[i + 1] }
+            guard !bin.isEmpty else { continue }
+            let mean = bin.map(\.score.total).reduce(0, +) / Double(bin.count)
+            rows.append([
+                String(format: "%.2f–%.2f", edges[i], min(1, edges[i + 1])), "\(bin.count)", String(format: "%.3f", mean),
+                String(format: "%.3f", Double(bin.filter(\.isPerson).count) / Double(bin.count)),
+            ])
+        }
+        printTable(["CONFIDENCE", "PAIRS", "MEAN CONFIDENCE", "SHARE THE PERSON"], rows)
+        // Logistic regression of isPerson on the evidence (Newton's method on a, b).
+        var a = 0.0, b = 1.0
+        for _ in 0..<50 {
+            var ga = 0.0, gb = 0.0, haa = 0.0, hab = 0.0, hbb = 0.0
+            for s in samples {
+                let p = 1 / (1 + exp(-(a + b * s.score.evidence)))
+                let y = s.isPerson ? 1.0 : 0.0
+                ga += y - p
+                gb += (y - p) * s.score.evidence
+                let w = p * (1 - p)
+                haa += w
+                hab += w * s.score.evidence
+                hbb += w * s.score.evidence * s.score.evidence
+            }
+            let det = haa * hbb - hab * hab
+            guard abs(det) > 1e-12 else { break }
+            a += (hbb * ga - hab * gb) / det
+            b += (haa * gb - hab * ga) / det
+        }
+        print(String(format: "Logistic fit: P(person) = σ(%.2f + %.2f × evidence): prior %.4f, evidence scale %.2f", a, b, 1 / (1 + exp(-a)), b))
+    }
+
+    /// The mean saturated share of every colour over all the clips' tracks, per part.
+    func printLooks(_ l: LookFrequencies) {
+        print("")
+        print("Base rates over \(l.upperTracks) tracks (upper) and \(l.lowerTracks) (lower):")
+        for (name, sum, n) in [("upper", l.upperSum, l.upperTracks), ("lower", l.lowerSum, l.lowerTracks)] {
+            let v = sum / Float(max(1, n))
+            print("  \(name): " + ColourName.allCases.map { "\($0.english) \(String(format: "%.3f", v[$0.rawValue]))" }.joined(separator: ", "))
+        }
     }
 }
 
@@ -129,6 +264,8 @@ enum DescriptionLanguages: String, ExpressibleByArgument, CaseIterable {
         }
     }
 }
+
+extension EvaluationScoring: ExpressibleByArgument {}
 
 extension Evaluate {
     /// The extractor settings with `--tune` applied.
@@ -218,5 +355,17 @@ private func writeBoxes(_ obs: ClipObservation, clip: String, folder: String) th
             }
         }
         try JSONEncoder().encode(rows).write(to: URL(fileURLWithPath: folder).appendingPathComponent("\(stem).\(suffix).json"))
+    }
+}
+
+extension Evaluate {
+    /// Where `--observations` keeps a clip's observation: named by the clip and every setting that
+    /// changes what the pipeline sees (detector, width, tuning), so other settings never reuse it.
+    func observationFile(folder: String, clip: String) -> String {
+        let stem = ((clip as NSString).lastPathComponent as NSString).deletingPathExtension
+        let settings = ([detectorOptions.detector.rawValue, "w\(width)"] + (tune.map { [$0] } ?? []))
+            .joined(separator: "-")
+            .map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
+        return (folder as NSString).appendingPathComponent("\(stem)-\(String(settings)).observation.json")
     }
 }

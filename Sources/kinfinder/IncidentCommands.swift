@@ -28,7 +28,7 @@ struct Incidents: AsyncParsableCommand {
             print("no incidents")
             return
         }
-        printTable(["ID", "STATUS", "REPORT", "CAMERA", "CELL", "SEEN", "SCORE", "SNAPSHOT", "WHY"], list.map { i in
+        printTable(["ID", "STATUS", "REPORT", "CAMERA", "CELL", "SEEN", "CONFIDENCE", "SNAPSHOT", "WHY"], list.map { i in
             ["\(i.id ?? 0)", i.status.rawValue, "\(i.reportID)", i.cameraID, i.cellID, TimeParsing.display(i.seenAt),
              String(format: "%.2f", i.score),
              i.snapshotPath.map { (store.dataDirectory as NSString).appendingPathComponent($0) } ?? "-", i.explanation]

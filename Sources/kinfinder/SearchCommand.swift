@@ -100,7 +100,7 @@ func printRetroResult(_ result: RetroSearchResult, threshold: Double) {
         print("no stored track in the time window could be the person")
         return
     }
-    printTable(["RANK", "SCORE", "MATCH", "WALK", "CAMERA", "CELL", "SEEN", "TRACK", "SNAPSHOT", "WHY"], result.hits.enumerated().map { i, h in
+    printTable(["RANK", "SCORE", "CONFIDENCE", "WALK", "CAMERA", "CELL", "SEEN", "TRACK", "SNAPSHOT", "WHY"], result.hits.enumerated().map { i, h in
         ["\(i + 1)", String(format: "%.2f", h.total), String(format: "%.2f", h.score.total),
          String(format: "%.2f", h.prior) + (h.distance.map { String(format: " (%.0f m)", $0) } ?? ""),
          h.track.cameraID, h.cellID, TimeParsing.display(h.track.firstSeenAt) + "–" + time(h.track.lastSeenAt),

@@ -21,7 +21,7 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "Camera id (must exist: kinfinder camera add).") var camera: String
     @Option(help: "Wall-clock time of the clip's first frame (default: now).") var start: String?
     @Option(help: "Working width in pixels (frames are scaled down to it).") var width: Int = 640
-    @Option(help: "Match threshold 0…1 (default 0.70).") var threshold: Double?
+    @Option(help: "Match confidence 0…1 that raises an incident (default 0.30, the false-lead budget of docs/scoring.md).") var threshold: Double?
     @Option(help: "Views of the person in each incident's strip of the seconds around the sighting (0: no strip).")
     var stripViews: Int = PipelineConfiguration().stripViews
     @Flag(help: "No progress bar.") var quiet = false

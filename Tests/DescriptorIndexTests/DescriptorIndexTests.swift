@@ -154,8 +154,8 @@ struct ScanTests {
                 var compared = 0
                 for hit in hits {
                     let track = try #require(byID[hit.record.trackID])
-                    let exact = try #require(matcher.score(report, track.descriptor, seenAt: track.lastSeenAt))
-                    #expect(abs(Double(hit.match) - exact.total) < 0.03, "track \(hit.record.trackID) \(report.name)")
+                    let exact = try #require(matcher.agreement(report, track.descriptor, seenAt: track.lastSeenAt))
+                    #expect(abs(Double(hit.match) - exact.score) < 0.03, "track \(hit.record.trackID) \(report.name)")
                     var prior = 1.0
                     if let lost = report.lastSeenAt {
                         let elapsed = Reachability.elapsed(
@@ -190,13 +190,36 @@ struct ScanTests {
             #expect(Set(hits.map(\.record.trackID)).count == 50)
             #expect(hits.allSatisfy { $0.record.lastSeenMS >= Int64(from.timeIntervalSince1970 * 1000) })
             tracks = tracks.filter { $0.lastSeenAt >= from }
-            let exact = tracks.compactMap { t in matcher.score(report, t.descriptor, seenAt: t.lastSeenAt).map { (t.id!, $0.total) } }
+            let exact = tracks.compactMap { t in matcher.agreement(report, t.descriptor, seenAt: t.lastSeenAt).map { (t.id!, $0.score) } }
                 .sorted { $0.1 > $1.1 }
             let exactByID = Dictionary(uniqueKeysWithValues: exact)
             // Each hit's true score is at least the true 50th best, up to quantisation.
             let fiftieth = exact[49].1
             #expect(hits.allSatisfy { exactByID[$0.record.trackID]! >= fiftieth - 0.02 })
             #expect(abs(exactByID[hits[0].record.trackID]! - exact[0].1) < 0.02, "the best is the best (ties aside)")
+        }
+    }
+
+    @Test("each camera's base rates from the index equal those learned from the tracks themselves, in the time window")
+    func baseRates() async throws {
+        try await withFolder { folder in
+            let index = try DescriptorIndex(directory: folder)
+            var maker = TrackMaker(state: 11)
+            let tracks = (1...600).map { maker.track(id: $0, camera: "C\($0 % 3)", at: Self.t0.addingTimeInterval(Double($0))) }
+            try await index.append(tracks)
+            let from = Self.t0.addingTimeInterval(200)
+            let looks = try index.snapshot().looks(from: from)
+            #expect(Set(looks.keys) == ["C0", "C1", "C2"])
+            for camera in ["C0", "C1", "C2"] {
+                let own = LookFrequencies(tracks: tracks.filter { $0.cameraID == camera && $0.lastSeenAt >= from }.map(\.descriptor))
+                let got = try #require(looks[camera])
+                #expect(got.upperTracks == own.upperTracks && got.lowerTracks == own.lowerTracks && own.upperTracks > 100)
+                for c in ColourName.allCases {
+                    // Shares are stored × 255: equal up to that rounding.
+                    #expect(abs(got.baseRate(of: [c], part: .upper) - own.baseRate(of: [c], part: .upper)) < 0.01, "\(camera) \(c)")
+                    #expect(abs(got.baseRate(of: [c], part: .lower) - own.baseRate(of: [c], part: .lower)) < 0.01, "\(camera) \(c)")
+                }
+            }
         }
     }
 

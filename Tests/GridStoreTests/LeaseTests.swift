@@ -102,6 +102,33 @@ struct LeaseTests {
         }
     }
 
+    @Test("inside the sighting window a clearly better lead is raised anyway, and the earlier one hears of it", arguments: Engine.all)
+    func betterLead(engine: Engine) async throws {
+        try await withStore(on: engine) { store in
+            try await Fixture.seed(store)
+            let report = try await store.addReport(Fixture.report())
+            var tracks: [Int64] = []
+            for n in 0..<3 { tracks.append(try await store.saveTrack(Fixture.track(camera: n == 2 ? "CAM2" : "CAM1", trackNo: n)).id!) }
+            func incident(_ i: Int, at seconds: Double, score: Double) -> Incident {
+                Incident(reportID: report.id!, trackID: tracks[i], cameraID: i == 2 ? "CAM2" : "CAM1", cellID: i == 2 ? "C2" : "M1",
+                         seenAt: Fixture.t0.addingTimeInterval(seconds), score: score, explanation: "upper red 80%")
+            }
+            let first = try #require(try await store.raiseIncident(incident(0, at: 0, score: 0.40), sightingWindow: 120, fence: nil))
+            // The same person's broken track, about as good: still one lead.
+            #expect(try await store.raiseIncident(incident(1, at: 20, score: 0.55), sightingWindow: 120, fence: nil) == nil)
+            // The right person on another camera seconds later, clearly better (odds ≥ 4×): raised.
+            let better = try #require(try await store.raiseIncident(incident(2, at: 40, score: 0.80), sightingWindow: 120, fence: nil))
+            #expect(better.explanation == "clearly better than #\(first.id!) (0.40); upper red 80%", "\(better.explanation)")
+            #expect(try await store.incident(id: better.id!)?.explanation == better.explanation)
+            let events = try await store.events(incidentID: first.id!)
+            #expect(events.map(\.kind) == [.superseded])
+            #expect(events.first?.detail == "clearly better lead #\(better.id!) on CAM2 (0.80 against 0.40)")
+            #expect(events.first?.cellID == "M1")
+            #expect(try await store.incident(id: first.id!)?.status == .open, "the earlier lead stays for a worker to close")
+            #expect(try await store.events(incidentID: better.id!).isEmpty)
+        }
+    }
+
     @Test("events are handed out in order once committed; a new event is announced on PostgreSQL", .enabled(if: TestPostgres.available, "no PostgreSQL server (TestPostgres says why on standard error)"))
     func eventsAndNotifications() async throws {
         let store = try await PostgresGridStore.connect(url: try await TestPostgres.freshDatabase(), openTimeout: TestPostgres.openTimeout)

@@ -78,13 +78,19 @@ extension PostgresGridStore {
             else { throw GridStoreError.notFound("track", id: incident.trackID) }
             try await self.requireCamera(incident.cameraID, usedBy: "the incident", c)
             try await self.requireCell(incident.cellID, subject: "the incident is in", c)
-            if sightingWindow > 0,
-                try await self.row(
-                    "SELECT 1 AS one FROM incident WHERE report_id = ? AND seen_at > ? AND seen_at < ? LIMIT 1",
-                    [incident.reportID, incident.seenAt - sightingWindow, incident.seenAt + sightingWindow], on: c) != nil
-            {
-                return nil
+            var earlier: [StoreRules.EarlierLead] = []
+            if sightingWindow > 0 {
+                for r in try await self.rows(
+                    "SELECT id, score, cell_id FROM incident WHERE report_id = ? AND seen_at > ? AND seen_at < ? ORDER BY id",
+                    [incident.reportID, incident.seenAt - sightingWindow, incident.seenAt + sightingWindow], on: c)
+                {
+                    guard let id: Int64 = r["id"], let score: Double = r["score"], let cell: String = r["cell_id"] else {
+                        throw GridStoreError.corrupt("an incident of report \(incident.reportID) without id, score or cell")
+                    }
+                    earlier.append(StoreRules.EarlierLead(id: id, score: score, cellID: cell))
+                }
             }
+            guard let incident = StoreRules.sighting(incident, earlier: earlier) else { return nil }
             let row = try await self.row(
                 """
                 INSERT INTO incident (report_id, track_id, camera_id, cell_id, seen_at, score, snapshot_path,
@@ -100,6 +106,7 @@ extension PostgresGridStore {
             guard let id: Int64 = row?["id"] else { return nil }
             var saved = incident
             saved.id = id
+            for e in StoreRules.superseded(earlier, by: incident, id: id) { try await self.appendEvent(e, c) }
             return saved
         }
     }

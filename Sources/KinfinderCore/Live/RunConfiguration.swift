@@ -36,7 +36,7 @@ public struct SharingSettings: Sendable, Equatable {
 ///   backoff_initial: 0.5         # first wait before reconnecting, doubling…
 ///   backoff_max: 15              # …up to this
 ///   width: 640                   # working width
-///   threshold: 0.70              # match threshold
+///   threshold: 0.30              # match confidence that raises an incident
 /// serve:                        # for `kinfinder serve` (flags override)
 ///   host: 127.0.0.1
 ///   port: 8080

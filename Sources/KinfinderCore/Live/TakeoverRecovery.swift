@@ -29,12 +29,16 @@ struct TakeoverRecovery {
             guard !reports.isEmpty else { return }
             let tracks = try await store.tracks(since: Date().addingTimeInterval(-lookBack), cameraID: camera.id)
             let matcher = Matcher(configuration: configuration.match)
+            // The camera's base rates, as its pipeline learns them.
+            let history = try await store.tracks(
+                since: Date().addingTimeInterval(-configuration.baseRateHistory), cameraID: camera.id)
+            let looks = LookFrequencies(tracks: history.map(\.descriptor), saturation: configuration.match.colourSaturation)
             var raised = 0
             for track in tracks {
                 guard let trackID = track.id else { continue }
                 let d = track.descriptor
                 for report in reports {
-                    guard let reportID = report.id, let score = matcher.score(report, d, seenAt: track.lastSeenAt),
+                    guard let reportID = report.id, let score = matcher.score(report, d, seenAt: track.lastSeenAt, looks: looks),
                         score.total >= configuration.match.threshold
                     else { continue }
                     let seenAt = d.firstSeen.isFinite && d.bestTime.isFinite

@@ -53,6 +53,7 @@ const KF = (() => {
     'event.false-alarm': ['False alarm', '判定误报'],
     'event.case-closed': ['Case closed', '案件结束，线索关闭'],
     'event.reviewed': ['Reviewed', '已查看'],
+    'event.superseded': ['Better lead came', '出现更好的线索'],
 
     'countdown.respond': ['respond in {t}', '响应剩余 {t}'],
     'countdown.resolve': ['resolve in {t}', '处置剩余 {t}'],
@@ -63,7 +64,7 @@ const KF = (() => {
 
     'f.camera': ['Camera', '摄像头'],
     'f.seenAt': ['Seen at', '发现时间'],
-    'f.score': ['Match score', '匹配度'],
+    'f.score': ['Confidence', '置信度'],
     'f.responsible': ['Responsible now', '当前负责'],
     'f.staffing': ['Staffing', '值守情况'],
     'f.respondBy': ['Respond by', '响应截止'],
@@ -598,12 +599,22 @@ const KF = (() => {
   const colourWords = (list) => list.split('/').map((c) => (STRINGS['colour.' + c] ? t('colour.' + c) : c)).join('/');
   const ZH_EXPLAIN = [
     [/^retro search: /, () => '历史回溯：'],
+    [/clearly better than ((?:#\d+ \([\d.]+\) ?)+); /g, (m, list) => `明显优于线索 ${list.trim().replace(/\(([\d.]+)\)/g, '（$1）')}；`],
+    [/(upper|lower) ([a-z/]+) (\d+)% \((\d+)% of people here\) ×([\d.]+)/g,
+      (m, part, c, p, b, f) => `${part === 'upper' ? '上衣' : '下装'}${colourWords(c)}占 ${p}%（此处 ${b}% 的人如此）×${f}`],
+    [/(upper|lower) ([a-z/]+) not seen/g, (m, part, c) => `${part === 'upper' ? '上衣' : '下装'}${colourWords(c)}：未看清`],
+    [/height ([\d.]+)× adult vs ([\d.]+)× ×([\d.]+)/g, (m, o, e, f) => `身高为成人的 ${o} 倍（应为 ${e} 倍）×${f}`],
     [/upper ([a-z/]+) (\d+)% → ([\d.]+)/g, (m, c, p, v) => `上衣${colourWords(c)}占 ${p}% → ${v}`],
     [/lower ([a-z/]+) (\d+)% → ([\d.]+)/g, (m, c, p, v) => `下装${colourWords(c)}占 ${p}% → ${v}`],
     [/height ([\d.]+)× adult vs ([\d.]+)× → ([\d.]+)/g, (m, o, e, v) => `身高为成人的 ${o} 倍（应为 ${e} 倍）→ ${v}`],
     [/, walk prior ([\d.]+)/g, (m, p) => `，步行可达性 ${p}`],
     [/, /g, () => '；'],
   ];
+  // A lead's confidence as people read it: "Confidence 62%".
+  function confidence(score) {
+    return `${t('f.score')} ${Math.round(score * 100)}%`;
+  }
+
   function explain(text) {
     if (lang !== 'zh' || !text) return text;
     return ZH_EXPLAIN.reduce((s, [re, f]) => s.replace(re, f), text);
@@ -630,6 +641,9 @@ const KF = (() => {
       if ((m = /^report (\d+) found in (\S+)$/.exec(part))) return `登记 ${m[1]} 已在${cellName(m[2])}找到`;
       if ((m = /^report (\d+) found$/.exec(part))) return `登记 ${m[1]} 已找到`;
       if ((m = /^report (\d+) withdrawn$/.exec(part))) return `登记 ${m[1]} 已撤销`;
+      if ((m = /^clearly better lead #(\d+) on (\S+) \(([\d.]+) against ([\d.]+)\)$/.exec(part))) {
+        return `摄像头 ${m[2]} 出现明显更好的线索 #${m[1]}（置信度 ${m[3]}，本线索 ${m[4]}）`;
+      }
       return part;
     }).join('；');
   }
@@ -782,7 +796,7 @@ const KF = (() => {
     t, has, get lang() { return lang; }, get leaving() { return leaving; }, setLanguage, onLanguage, applyLanguage,
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
-    setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, explain, eventDetail, personSummary, snapshotURL,
+    setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, confidence, explain, eventDetail, personSummary, snapshotURL,
     pictureURL, evidence, enlarge, dialog,
   };
 })();

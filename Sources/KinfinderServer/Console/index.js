@@ -331,7 +331,7 @@
     meta.append(
       el('span', null, `${t('f.camera')}: ${cameraName(i.cameraID)}`),
       el('span', null, formatTime(i.seenAt)),
-      el('span', 'score', `${t('f.score')} ${i.score.toFixed(2)}`),
+      el('span', 'score', KF.confidence(i.score)),
     );
     if (i.review) meta.append(el('span', 'reviewed-mark', t('rv.badge')));
 
@@ -404,7 +404,7 @@
     };
     const p = d.dispatch;
     fact('f.seenAt', `${formatTime(d.seenAt)} · ${cameraName(d.cameraID)}`);
-    fact('f.score', d.score.toFixed(2));
+    fact('f.score', `${Math.round(d.score * 100)}%`);
     fact('f.responsible', `${responsible(d)} (${p ? p.cellID : d.cellID})`);
     const passed = KF.passedOver(p, cellName);
     if (passed) fact('f.staffing', passed);
@@ -496,7 +496,7 @@
         KF.statusBadge(lead.status));
       const meta = el('span', 'row-meta');
       meta.append(el('span', null, cameraName(lead.cameraID)), el('span', null, cellName(lead.cellID)),
-        el('span', 'score', `${t('f.score')} ${lead.score.toFixed(2)}`));
+        el('span', 'score', KF.confidence(lead.score)));
       if (lead.id === detail.id) meta.append(el('span', 'muted', t('case.current')));
       text.append(top, meta);
       button.append(thumb, text);

@@ -139,6 +139,7 @@
     meta.append(
       el('span', null, `${t('f.camera')}: ${cameraName(i.cameraID)}`),
       el('span', null, formatTime(i.seenAt)),
+      el('span', 'score', KF.confidence(i.score)),
       el('span', null, `${t('f.responsible')}: ${cellName(d ? d.cellID : i.cellID)}${d && d.level ? ' · ' + t('level.' + d.level) : ''}`),
     );
     const countdown = el('div', 'big-countdown');
