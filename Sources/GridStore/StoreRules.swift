@@ -25,8 +25,8 @@ enum StoreRules {
     /// the window blocks `incident` (one person's broken tracks, a look-alike no better than the
     /// first); otherwise the incident to insert, its explanation naming the leads it improves on.
     static func sighting(_ incident: Incident, earlier: [EarlierLead]) -> Incident? {
-        guard let best = earlier.map(\.score).max() else { return incident }
-        guard LeadRule.clearlyBetter(incident.score, than: best) else { return nil }
+        guard !earlier.isEmpty else { return incident }
+        if LeadRule.blocking(incident.score, earlier: earlier.map(\.score)) != nil { return nil }
         var better = incident
         better.explanation = "clearly better than "
             + earlier.map { "#\($0.id) (\(twoDecimals($0.score)))" }.joined(separator: " ") + "; " + incident.explanation

@@ -43,12 +43,18 @@ public struct PipelineConfiguration: Sendable {
 
     public init() {}
 
+    /// A camera's base rates (``LookFrequencies``) learned from its stored tracks, in this
+    /// configuration's colour terms.
+    func looks(learnedFrom stored: [StoredTrack]) -> LookFrequencies {
+        LookFrequencies(tracks: stored.map(\.descriptor), saturation: match.colourSaturation)
+    }
+
     /// The earlier sighting (of one report) that a sighting at `at` with `confidence` repeats, if
     /// any: the best one within the window, unless this one is clearly better than it (``LeadRule``).
     public func repeatedSighting(_ at: Date, confidence: Double, among earlier: [Sighting]) -> Sighting? {
         let near = earlier.filter { abs($0.at.timeIntervalSince(at)) < sightingWindow }
-        guard let best = near.max(by: { $0.confidence < $1.confidence }) else { return nil }
-        return LeadRule.clearlyBetter(confidence, than: best.confidence) ? nil : best
+        guard let best = LeadRule.blocking(confidence, earlier: near.map(\.confidence)) else { return nil }
+        return near.first { $0.confidence == best }
     }
 }
 
@@ -320,8 +326,7 @@ public final class CameraPipeline {
     /// The camera's base rates from its tracks of the last ``PipelineConfiguration/baseRateHistory``.
     private func learnedLooks() async throws -> LookFrequencies {
         let since = Date().addingTimeInterval(-configuration.baseRateHistory)
-        let stored = try await store.tracks(since: since, cameraID: camera.id)
-        return LookFrequencies(tracks: stored.map(\.descriptor), saturation: configuration.match.colourSaturation)
+        return configuration.looks(learnedFrom: try await store.tracks(since: since, cameraID: camera.id))
     }
 
     private func trackEnded(_ d: TrackDescriptor, startTime: Date, runID: String) async throws {

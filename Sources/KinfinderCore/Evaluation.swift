@@ -153,7 +153,7 @@ extension ClipAccuracy {
             var open: [LeadQuery.Candidate] = []
             for c in q.candidates.filter({ $0.score.total >= threshold }).sorted(by: { $0.time < $1.time }) {
                 let near = open.filter { abs($0.time - c.time) < sightingWindow }.map(\.score.total)
-                if let best = near.max(), !LeadRule.clearlyBetter(c.score.total, than: best) { continue }
+                if LeadRule.blocking(c.score.total, earlier: near) != nil { continue }
                 open.append(c)
             }
             out.leads += open.count
@@ -173,6 +173,12 @@ public enum EvaluationScoring: String, Sendable, CaseIterable {
     /// The plain agreement used before (weighted geometric mean, threshold 0.70, blind to how common
     /// a look is), to compare on the same tracks.
     case agreement
+
+    /// The incident threshold of this scoring: the matcher's for the evidence, 0.70 (as it was) for
+    /// the agreement.
+    public func threshold(_ configuration: MatchConfiguration) -> Double {
+        self == .agreement ? 0.70 : configuration.threshold
+    }
 }
 
 public enum Evaluation {
@@ -266,7 +272,7 @@ public enum Evaluation {
         // The clip is one camera: its base rates are its own tracks'.
         let score = Self.scorer(scoring, matcher: matcher, looks: LookFrequencies(
             tracks: obs.descriptors, saturation: matcher.configuration.colourSaturation))
-        let threshold = scoring == .agreement ? 0.70 : matcher.configuration.threshold
+        let threshold = scoring.threshold(matcher.configuration)
         func scored(_ text: String, id: Int64) throws -> [(TrackDescriptor, MatchScore)] {
             let parsed = try parser.read(text)
             let report = MissingPersonReport(

@@ -77,6 +77,13 @@ public enum LeadRule {
         }
         return odds(confidence) >= clearlyBetterOdds * odds(earlier)
     }
+
+    /// The confidence of the earlier lead (of those inside the window) that blocks a lead of
+    /// `confidence`: the best of them, unless this one is clearly better; `nil` when none blocks.
+    public static func blocking(_ confidence: Double, earlier: some Sequence<Double>) -> Double? {
+        guard let best = earlier.max(), !clearlyBetter(confidence, than: best) else { return nil }
+        return best
+    }
 }
 
 /// One described attribute weighed against one track: how much more likely what the track shows

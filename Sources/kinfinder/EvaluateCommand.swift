@@ -148,8 +148,7 @@ struct Evaluate: AsyncParsableCommand {
                          String(format: "%.0f%%/%.0f%%", acc.upperColours.accuracy * 100, acc.lowerColours.accuracy * 100),
                          String(format: "%.0f%%/%.0f%%", acc.ranking.recall(at: 1) * 100, acc.ranking.recall(at: 5) * 100),
                          String(format: "%.2f", acc.ranking.meanAveragePrecision),
-                         String(format: "%.1f", acc.leads(threshold: leadThreshold).falsePerReportHour),
-                         String(format: "%.0f%%", acc.leads(threshold: leadThreshold).recall * 100),
+                         String(format: "%.1f", leads.falsePerReportHour), String(format: "%.0f%%", leads.recall * 100),
                          "\(obs.descriptors.count)/\(truth.identities.count)"])
         }
         if let json {
@@ -174,7 +173,7 @@ struct Evaluate: AsyncParsableCommand {
     }
 
     /// The threshold leads are replayed at: `--threshold`, or the scoring's own.
-    var leadThreshold: Double { threshold ?? (scoring == .agreement ? 0.70 : MatchConfiguration().threshold) }
+    var leadThreshold: Double { threshold ?? scoring.threshold(MatchConfiguration()) }
 
     /// False leads and recall over all clips at a range of thresholds: how the default is chosen.
     func printLeadSweep(_ all: [ClipAccuracy]) {

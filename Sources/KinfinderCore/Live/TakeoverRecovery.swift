@@ -27,12 +27,14 @@ struct TakeoverRecovery {
         do {
             let reports = try await store.reports(status: .open)
             guard !reports.isEmpty else { return }
-            let tracks = try await store.tracks(since: Date().addingTimeInterval(-lookBack), cameraID: camera.id)
-            let matcher = Matcher(configuration: configuration.match)
-            // The camera's base rates, as its pipeline learns them.
+            // One read: the camera's base rates (as its pipeline learns them) and the tracks to re-score.
+            let now = Date()
             let history = try await store.tracks(
-                since: Date().addingTimeInterval(-configuration.baseRateHistory), cameraID: camera.id)
-            let looks = LookFrequencies(tracks: history.map(\.descriptor), saturation: configuration.match.colourSaturation)
+                since: now.addingTimeInterval(-max(lookBack, configuration.baseRateHistory)), cameraID: camera.id)
+            let tracks = history.filter { $0.lastSeenAt >= now.addingTimeInterval(-lookBack) }
+            let looks = configuration.looks(
+                learnedFrom: history.filter { $0.lastSeenAt >= now.addingTimeInterval(-configuration.baseRateHistory) })
+            let matcher = Matcher(configuration: configuration.match)
             var raised = 0
             for track in tracks {
                 guard let trackID = track.id else { continue }
