@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "Tracking", dependencies: ["Detection", "ImageKernels"], swiftSettings: swiftSettings),
         .target(name: "Description", dependencies: ["Detection"], swiftSettings: swiftSettings),
         .target(name: "Extraction", dependencies: ["Detection", "Tracking", "Description"], swiftSettings: swiftSettings),
+        // Behaviour rules over a camera's tracks (danger zones, a child alone, a person down, wandering).
+        .target(name: "Behaviour", dependencies: ["Detection", "Tracking", "Description"], swiftSettings: swiftSettings),
         .target(name: "Matching", dependencies: ["Description"], swiftSettings: swiftSettings),
         // Accuracy metrics (detection, CLEAR MOT, IDF1, colour confusion, retrieval): pure functions.
         .target(name: "Accuracy", dependencies: ["Detection", "Tracking", "Description"], swiftSettings: swiftSettings),
@@ -73,8 +75,8 @@ let package = Package(
         .target(
             name: "KinfinderCore",
             dependencies: [
-                "Ingest", "Inference", "Detection", "Tracking", "Description", "Extraction", "Matching", "GridStore", "Accuracy",
-                "DescriptorIndex",
+                "Ingest", "Inference", "Detection", "Tracking", "Description", "Extraction", "Behaviour", "Matching", "GridStore",
+                "Accuracy", "DescriptorIndex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,9 +104,8 @@ let package = Package(
         .executableTarget(
             name: "kinfinder",
             dependencies: [
-                "KinfinderCore", "GridStore", "Matching", "Detection", "Tracking", "Description", "Extraction", "Ingest", "Accuracy",
-                "DescriptorIndex",
-                "KinfinderServer", "Inference",
+                "KinfinderCore", "GridStore", "Matching", "Detection", "Tracking", "Description", "Extraction", "Behaviour", "Ingest",
+                "Accuracy", "DescriptorIndex", "KinfinderServer", "Inference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,6 +118,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "Inference", "Ingest"], swiftSettings: swiftSettings),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection"], swiftSettings: swiftSettings),
+        .testTarget(name: "BehaviourTests", dependencies: ["Behaviour", "Tracking", "Detection", "Description"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExtractionTests", dependencies: ["ImageKernels", "Detection", "Tracking", "Description", "Extraction"],
             swiftSettings: swiftSettings),
@@ -144,6 +146,7 @@ let package = Package(
             name: "KinfinderCoreTests",
             dependencies: [
                 "KinfinderCore", "GridStore", "Matching", "Detection", "Description", "Ingest", "DescriptorIndex", "KinfinderTestSupport",
+                "Behaviour",
             ],
             swiftSettings: swiftSettings
         ),

@@ -951,6 +951,105 @@ def clip_plaza():
     return Clip("plaza-720", 1280, 720, 300, cam, scene_plaza, people, seed=22)
 
 
+def loop_route(cx, cy, rx, ry, laps, points=12):
+    """Waypoints going round an ellipse on the ground `laps` times, starting at its right end."""
+    return [(cx + rx * math.cos(2 * math.pi * k / points), cy + ry * math.sin(2 * math.pi * k / points))
+            for k in range(laps * points + 1)]
+
+
+# The behaviour clip's danger zone: the cobbled strip in front of the gate (ground metres), closed for works.
+BEHAVIOUR_ZONE = ("gate works", [(-2.0, 5.65), (2.0, 5.65), (2.0, 7.55), (-2.0, 7.55)])
+
+
+def clip_behaviour():
+    """Scripted behaviour cases on the gate scene: two danger-zone entries (an adult who stays, a child
+    who runs across), a child alone, a child with a parent (no alert), a wanderer, and people passing."""
+    cam = Camera(640, 360, hfov_deg=70.0, tilt_deg=30.0, cam_h=3.85)
+    people = [
+        Person(1, "green", "black", "adult", 175, start=200, speed=1.2,
+               route=[(10.5, 4.4), (0.8, 6.6), (1.2, 9.0), (0.4, 16.0)], pauses={1: 150}, skin=2, hair="dark",
+               note="walks in from the right into the gate works (danger zone), stands there 6 s, walks up to the gate"),
+        Person(8, "white", "black", "adult", 170, start=0, speed=1.3,
+               route=[(-9.0, 5.2), (10.0, 5.2)], skin=0, hair="black",
+               note="crosses the forecourt left to right just in front of the gate works: not in the zone"),
+        Person(9, "blue", "grey", "adult", 168, start=250, speed=1.3,
+               route=[(10.5, 8.8), (-10.5, 8.4)], skin=1, hair="brown", note="crosses the far band right to left"),
+        Person(4, "red", "black", "child", 110, start=700, speed=1.0,
+               route=[(-9.0, 9.2), (-1.2, 9.3), (-9.5, 9.0)], pauses={1: 750}, skin=3, hair="dark",
+               note="a child alone: walks in along the far band, stands still 30 s, walks back"),
+        Person(2, "yellow", "blue", "child", 105, start=1800, speed=1.1,
+               route=[(10.5, 4.8), (0.6, 5.3), (0.2, 9.0), (0.0, 16.0)], skin=0, hair="brown",
+               note="a child walking beside id 3 through the gate works (danger zone) toward the gate"),
+        Person(3, "grey", "black", "adult", 166, start=1790, speed=1.1,
+               route=[(10.5, 4.4), (-0.4, 5.0), (-0.8, 9.0), (-0.8, 16.0)], skin=1, hair="black",
+               note="walks beside id 2 through the gate works in under 3 s: no alert for an adult"),
+        Person(5, "pink", "blue", "child", 112, start=2150, speed=1.0,
+               route=[(-9.5, 8.9), (-1.6, 8.8), (-9.5, 9.2)], pauses={1: 625}, skin=3, hair="black",
+               note="a child with a parent (id 6): they stand together 25 s and walk back"),
+        Person(6, "black", "blue", "adult", 172, start=2150, speed=1.0,
+               route=[(-9.5, 8.3), (-1.0, 8.2), (-9.5, 8.5)], pauses={1: 625}, skin=2, hair="dark",
+               note="the parent of id 5"),
+        Person(7, "purple", "grey", "elderly", 160, start=0, speed=0.8,
+               route=loop_route(0.8, 4.1, 1.8, 0.5, 14) + [(10.5, 2.8)], skin=0, hair="white", shoes=1,
+               note="an elderly person wandering: walks round and round a small part of the forecourt for 2.3 min"),
+    ]
+    return Clip("behaviour-cases-640", 640, 360, 3500, cam, scene_gate, people, seed=33)
+
+
+def behaviour_truth(clip, tracks):
+    """The zone (fractions of the frame) and the events of the behaviour clip, from the true ground
+    positions: a zone entry of a child, or an adult's stay of 3 s; a child with no adult within 4 m for
+    30 s (15 s standing still); the wanderer's loops."""
+    cam = clip.camera
+    name, corners = BEHAVIOUR_ZONE
+    poly = []
+    for X, Y in corners:
+        u, v = cam.project(X, Y)
+        poly.append([round(min(max(float(u) / clip.width, 0.0), 1.0), 4), round(min(max(float(v) / clip.height, 0.0), 1.0), 4)])
+    zone_px = [(x * clip.width, y * clip.height) for x, y in poly]
+    events = []
+
+    def runs(frames):
+        out, start, prev = [], None, None
+        for f in frames:
+            if start is None or f != prev + 1:
+                if start is not None:
+                    out.append((start, prev))
+                start = f
+            prev = f
+        if start is not None:
+            out.append((start, prev))
+        return out
+
+    def visible(st):
+        return 0 <= st["uf"] < clip.width and 0 <= st["vf"] < clip.height
+
+    by_id = {p.id: p for p in clip.people}
+    for p in clip.people:
+        t = tracks[p.id]
+        inside = sorted(f for f, st in t.items() if visible(st) and point_in_poly(st["uf"], st["vf"], zone_px))
+        for a, b in runs(inside):
+            if p.age == "child" or b - a + 1 >= 3 * FPS:
+                events.append(dict(kind="danger-zone", person=p.id, startFrame=a, endFrame=b, zone=name))
+        if p.age == "child":
+            alone = []
+            for f, st in sorted(t.items()):
+                if not visible(st):
+                    continue
+                near = [math.hypot(st["X"] - o[f]["X"], st["Y"] - o[f]["Y"]) for q, o in tracks.items()
+                        if by_id[q].age != "child" and f in o and visible(o[f])]
+                if not near or min(near) > 4.0:
+                    alone.append(f)
+            for a, b in runs(alone):
+                still = max((min(b, s1) - max(a, s0) + 1 for s0, s1 in still_frames(p)), default=0)
+                if b - a + 1 >= 30 * FPS or still >= 15 * FPS:
+                    events.append(dict(kind="child-alone", person=p.id, startFrame=a, endFrame=b))
+    wanderer = tracks[7]
+    loop_end = int(keyframes(by_id[7])[-2][0])
+    events.append(dict(kind="wandering", person=7, startFrame=min(wanderer), endFrame=loop_end))
+    return [dict(name=name, polygon=poly, dwellSeconds=3)], events
+
+
 # --------------------------------------------------------------------------------------------------
 # Rendering + ground truth
 # --------------------------------------------------------------------------------------------------
@@ -1097,7 +1196,7 @@ def still_frames(p):
             if (x0, y0) == (x1, y1)]
 
 
-def write_gt(clip, boxes, out_dir):
+def write_gt(clip, boxes, out_dir, sampling=1, zones=None, events=None):
     idents = []
     for p in clip.people:
         fr = [b["frame"] for b in boxes if b["id"] == p.id]
@@ -1109,11 +1208,20 @@ def write_gt(clip, boxes, out_dir):
                        "note": p.note + "".join(f"; stands still frames {a}-{b}" for a, b in still_frames(p))})
     doc = {"clip": clip.name + ".mp4", "width": clip.width, "height": clip.height, "fps": FPS,
            "frames": clip.frames, "identities": idents,
-           "boxes": sorted(boxes, key=lambda b: (b["frame"], b["id"]))}
+           "boxes": sorted((b for b in boxes if b["frame"] % sampling == 0), key=lambda b: (b["frame"], b["id"]))}
+    if sampling > 1:
+        doc["sampling"] = sampling
     # one box per line keeps diffs readable
     lines = ["{"]
-    for k in ("clip", "width", "height", "fps", "frames"):
-        lines.append(f"  {json.dumps(k)}: {json.dumps(doc[k])},")
+    for k in ("clip", "width", "height", "fps", "frames", "sampling"):
+        if k in doc:
+            lines.append(f"  {json.dumps(k)}: {json.dumps(doc[k])},")
+    if zones is not None:
+        lines.append(f'  "zones": {json.dumps(zones)},')
+    if events is not None:
+        lines.append('  "events": [')
+        lines.append(",\n".join("    " + json.dumps(e) for e in events))
+        lines.append("  ],")
     lines.append('  "identities": [')
     lines.append(",\n".join("    " + json.dumps(i, ensure_ascii=False) for i in idents))
     lines.append("  ],")
@@ -1160,7 +1268,7 @@ def main():
     ap.add_argument("--frames", help="comma list of frames: write .ppm stills only (no video/GT)")
     ap.add_argument("--png", help="directory for stills", default="/tmp")
     args = ap.parse_args()
-    clips = [clip_gate(), clip_plaza()]
+    clips = [clip_gate(), clip_plaza(), clip_behaviour()]
     if args.only:
         clips = [c for c in clips if c.name == args.only]
     for c in clips:
@@ -1173,8 +1281,12 @@ def main():
             with open(os.path.join(args.png, c.name + "-boxes.json"), "w") as f:
                 json.dump(boxes, f)
             continue
-        boxes, _ = render_clip(c, HERE)
-        write_gt(c, boxes, HERE)
+        boxes, tracks = render_clip(c, HERE)
+        if c.name == "behaviour-cases-640":
+            zones, events = behaviour_truth(c, tracks)
+            write_gt(c, boxes, HERE, sampling=5, zones=zones, events=events)
+        else:
+            write_gt(c, boxes, HERE)
         print(f"[{c.name}] wrote {c.name}.mp4 and {c.name}.gt.json ({len(boxes)} boxes)")
 
 

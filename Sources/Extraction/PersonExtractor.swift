@@ -278,6 +278,11 @@ public final class PersonExtractor {
         return acc.descriptor(frameHeight: height, heights: heightModel)
     }
 
+    /// Whether the tracker still follows this track (shown or not).
+    public func isTracking(_ id: Int) -> Bool {
+        tracker.active.contains { $0.id == id }
+    }
+
     /// Ends every track (end of the clip or stream) and returns the descriptors worth keeping.
     public func finishAll() -> [TrackDescriptor] {
         tracker.endAll().compactMap { finish($0) }

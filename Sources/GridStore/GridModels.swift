@@ -171,10 +171,31 @@ public struct CaseClosed: Sendable, Hashable {
     public var closedIncidentIDs: [Int64]
 }
 
-/// A lead for a grid worker: a track that matches an open report well enough to look at.
+/// What raised an incident: a track matching a family's report, or a behaviour rule that fired
+/// before anyone filed one.
+public enum IncidentKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A track that matches an open report (the incident names the report).
+    case match
+    /// A person's feet in a camera's danger zone.
+    case dangerZone = "danger-zone"
+    /// A child-height person with no adult near for a while.
+    case childAlone = "child-alone"
+    /// A person who was upright, is lying and stays still.
+    case personDown = "person-down"
+    /// A person walking about within one small area for minutes.
+    case wandering
+
+    /// Whether the incident belongs to a report (only matches do).
+    public var hasReport: Bool { self == .match }
+}
+
+/// A lead for a grid worker: a track that matches an open report well enough to look at, or a
+/// behaviour alert (``kind`` other than ``IncidentKind/match``, no report).
 public struct Incident: Sendable, Hashable, Codable {
     public var id: Int64?
-    public var reportID: Int64
+    public var kind: IncidentKind
+    /// The report this lead is for; `nil` for behaviour alerts.
+    public var reportID: Int64?
     public var trackID: Int64
     public var cameraID: String
     public var cellID: String
@@ -190,11 +211,12 @@ public struct Incident: Sendable, Hashable, Codable {
     public var explanation: String
 
     public init(
-        id: Int64? = nil, reportID: Int64, trackID: Int64, cameraID: String, cellID: String, seenAt: Date,
+        id: Int64? = nil, kind: IncidentKind = .match, reportID: Int64?, trackID: Int64, cameraID: String, cellID: String, seenAt: Date,
         score: Double, snapshotPath: String? = nil, status: IncidentStatus = .open, createdAt: Date = Date(),
         explanation: String = ""
     ) {
         self.id = id
+        self.kind = kind
         self.reportID = reportID
         self.trackID = trackID
         self.cameraID = cameraID
@@ -211,11 +233,14 @@ public struct Incident: Sendable, Hashable, Codable {
 /// Which incidents to list.
 public struct IncidentFilter: Sendable, Hashable {
     public var status: IncidentStatus?
+    public var kind: IncidentKind?
     public var reportID: Int64?
     public var cameraID: String?
     public var cellID: String?
     /// Only incidents seen in one of these cells (a worker's part of the grid); none when empty.
     public var cellIDs: [String]?
+    /// Only incidents of these tracks (database ids); none when empty.
+    public var trackIDs: [Int64]?
     public var since: Date?
     /// Only incidents listed after this one (the list is newest first: by creation time, then id),
     /// so pages follow one another without gaps or repeats as new incidents arrive.
@@ -223,10 +248,12 @@ public struct IncidentFilter: Sendable, Hashable {
     public var limit: Int
 
     public init(
-        status: IncidentStatus? = nil, reportID: Int64? = nil, cameraID: String? = nil, cellID: String? = nil, cellIDs: [String]? = nil,
-        since: Date? = nil, after: Int64? = nil, limit: Int = 1000
+        status: IncidentStatus? = nil, kind: IncidentKind? = nil, reportID: Int64? = nil, cameraID: String? = nil, cellID: String? = nil,
+        cellIDs: [String]? = nil, trackIDs: [Int64]? = nil, since: Date? = nil, after: Int64? = nil, limit: Int = 1000
     ) {
         self.status = status
+        self.kind = kind
+        self.trackIDs = trackIDs
         self.reportID = reportID
         self.cameraID = cameraID
         self.cellID = cellID

@@ -199,8 +199,11 @@ extension GridStore {
         guard lead.status.isActive else {
             throw GridStoreError.invalidValue("incident \(incidentID) is already closed (\(lead.status.rawValue))")
         }
+        guard let reportID = lead.reportID else {
+            throw GridStoreError.invalidValue("incident \(incidentID) is a \(lead.kind.rawValue) alert: it has no report whose case could close")
+        }
         return try await closeCase(
-            reportID: lead.reportID, outcome: .found, foundIncidentID: incidentID, foundCellID: nil, by: actor, note: note, at: at)
+            reportID: reportID, outcome: .found, foundIncidentID: incidentID, foundCellID: nil, by: actor, note: note, at: at)
     }
 
     /// ``resolve(incidentID:outcome:by:note:at:)`` as found, for every engine.

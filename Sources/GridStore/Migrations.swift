@@ -29,7 +29,8 @@ enum GridSchema {
     static let v9 = "v9-camera-track-index"
     static let v10 = "v10-case-closure-post-phone"
     static let v11 = "v11-incident-images-report-photos"
-    static let all = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11]
+    static let v12 = "v12-incident-kinds"
+    static let all = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -65,6 +66,9 @@ enum GridSchema {
         }
         migrator.registerMigration(v11) { db in
             try db.execute(sql: v11SQL)
+        }
+        migrator.registerMigration(v12) { db in
+            try db.execute(sql: v12SQL)
         }
         return migrator
     }
@@ -345,6 +349,44 @@ enum GridSchema {
             jpeg BLOB NOT NULL,
             added_at TEXT NOT NULL
         );
+        """
+
+    /// Behaviour alerts are incidents too, without a report: `incident.kind` says what raised one
+    /// (`match` for a report's lead, which alone has a report). SQLite cannot drop a NOT NULL, so
+    /// the table is rebuilt (foreign keys are off while a migration runs and checked after it; the
+    /// other tables refer to it by name, and every id is kept).
+    static let v12SQL = """
+        CREATE TABLE incident_v12 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL DEFAULT 'match'
+                CHECK (kind IN ('match', 'danger-zone', 'child-alone', 'person-down', 'wandering')),
+            report_id INTEGER REFERENCES report(id),
+            track_id INTEGER NOT NULL REFERENCES track(id),
+            camera_id TEXT NOT NULL REFERENCES camera(id),
+            cell_id TEXT NOT NULL REFERENCES grid_cell(id),
+            seen_at TEXT NOT NULL,
+            score REAL NOT NULL,
+            snapshot_path TEXT,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            explanation TEXT NOT NULL DEFAULT '',
+            UNIQUE (report_id, track_id),
+            CHECK ((kind = 'match') = (report_id IS NOT NULL))
+        );
+        INSERT INTO incident_v12 (id, kind, report_id, track_id, camera_id, cell_id, seen_at, score, snapshot_path, status,
+                created_at, explanation)
+            SELECT id, 'match', report_id, track_id, camera_id, cell_id, seen_at, score, snapshot_path, status, created_at,
+                explanation FROM incident;
+        DROP TABLE incident;
+        ALTER TABLE incident_v12 RENAME TO incident;
+        CREATE INDEX incident_track ON incident(track_id);
+        CREATE INDEX incident_report_seen ON incident(report_id, seen_at);
+        CREATE INDEX incident_created ON incident(created_at, id);
+        CREATE INDEX incident_status_created ON incident(status, created_at, id);
+        CREATE INDEX incident_camera_created ON incident(camera_id, created_at, id);
+        CREATE INDEX incident_cell_created ON incident(cell_id, created_at, id);
+        CREATE INDEX incident_report_created ON incident(report_id, created_at, id);
+        CREATE INDEX incident_kind_created ON incident(kind, created_at, id);
         """
 
     /// Shared by both engines' v10.

@@ -241,6 +241,7 @@ extension Incident {
         let id: Int64 = try row.decode(forColumn: "id")
         self.init(
             id: id,
+            kind: try decodeEnum(IncidentKind.self, row, "kind", "incident #\(id)"),
             reportID: try row.decode(forColumn: "report_id"),
             trackID: try row.decode(forColumn: "track_id"),
             cameraID: try row.decode(forColumn: "camera_id"),

@@ -34,4 +34,13 @@ extension SQLiteGridStore {
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
         }
     }
+
+    /// Runs raw SQL on a database file with foreign keys off, outside any store (tests rebuild an
+    /// older schema with it; the file must not be open elsewhere).
+    static func executeRawWithoutForeignKeys(path: String, _ sql: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.inDatabase { try $0.execute(sql: sql) }
+    }
 }

@@ -128,7 +128,11 @@ extension SQLiteGridStore {
         guard outcome == .resolved || outcome == .falseAlarm else {
             throw GridStoreError.invalidValue("an incident closes as resolved (found) or false-alarm, not \(outcome.rawValue)")
         }
-        if outcome == .resolved { return try await resolveFound(incidentID: incidentID, by: actor, note: note, at: at) }
+        // A report's lead resolved as found closes the report's case; a behaviour alert (no report)
+        // resolves alone, as a false alarm does.
+        if outcome == .resolved, try await incident(id: incidentID)?.kind.hasReport ?? true {
+            return try await resolveFound(incidentID: incidentID, by: actor, note: note, at: at)
+        }
         return try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM incident WHERE id = ?", arguments: [incidentID]) else {
                 throw GridStoreError.notFound("incident", id: incidentID)
@@ -141,7 +145,7 @@ extension SQLiteGridStore {
             try db.execute(sql: "UPDATE dispatch SET resolved_by = ?, resolved_at = ? WHERE incident_id = ?", arguments: [actor, at, incidentID])
             let cell = try String.fetchOne(db, sql: "SELECT cell_id FROM dispatch WHERE incident_id = ?", arguments: [incidentID])
             try Self.appendEvent(
-                IncidentEvent(incidentID: incidentID, at: at, actor: actor, kind: .falseAlarm, cellID: cell ?? incident.cellID, detail: note), db)
+                IncidentEvent(incidentID: incidentID, at: at, actor: actor, kind: outcome == .resolved ? .resolved : .falseAlarm, cellID: cell ?? incident.cellID, detail: note), db)
             incident.status = outcome
             return incident
         }

@@ -4,7 +4,8 @@ import Matching
 
 extension SQLiteGridStore {
     /// Records `incident` (its `id` is ignored) unless one exists for the same report and track, or
-    /// the report's case is closed.
+    /// the report's case is closed. A behaviour alert (no report) is recorded as it is: the
+    /// camera's rules raise each once per track.
     ///
     /// Safe under any concurrency, across processes too: the (report, track) pair is UNIQUE and the
     /// insert is `ON CONFLICT DO NOTHING`, so exactly one caller gets the stored incident back and
@@ -19,17 +20,19 @@ extension SQLiteGridStore {
         try StoreRules.validate(incident, sightingWindow: sightingWindow)
         return try await write { db in
             try Self.check(fence, camera: incident.cameraID, db)
-            guard let status = try String.fetchOne(db, sql: "SELECT status FROM report WHERE id = ?", arguments: [incident.reportID])
-            else { throw GridStoreError.notFound("report", id: incident.reportID) }
-            // A closed case takes no new leads (a camera may still hold the report for a moment).
-            guard status == ReportStatus.open.rawValue else { return nil }
+            if let reportID = incident.reportID {
+                guard let status = try String.fetchOne(db, sql: "SELECT status FROM report WHERE id = ?", arguments: [reportID])
+                else { throw GridStoreError.notFound("report", id: reportID) }
+                // A closed case takes no new leads (a camera may still hold the report for a moment).
+                guard status == ReportStatus.open.rawValue else { return nil }
+            }
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM track WHERE id = ?", arguments: [incident.trackID]) != nil
             else { throw GridStoreError.notFound("track", id: incident.trackID) }
             try Self.requireCamera(incident.cameraID, usedBy: "the incident", db)
             try Self.requireCell(incident.cellID, subject: "the incident is in", db)
             // Writes are serialised, so nothing can slip in between this check and the insert.
             var earlier: [StoreRules.EarlierLead] = []
-            if sightingWindow > 0 {
+            if sightingWindow > 0, incident.reportID != nil {
                 earlier = try Row.fetchAll(
                     db, sql: "SELECT id, score, cell_id FROM incident WHERE report_id = ? AND seen_at > ? AND seen_at < ? ORDER BY id",
                     arguments: [incident.reportID, incident.seenAt - sightingWindow, incident.seenAt + sightingWindow]
@@ -39,13 +42,13 @@ extension SQLiteGridStore {
 
             try db.execute(
                 sql: """
-                    INSERT INTO incident (report_id, track_id, camera_id, cell_id, seen_at, score, snapshot_path,
+                    INSERT INTO incident (kind, report_id, track_id, camera_id, cell_id, seen_at, score, snapshot_path,
                         status, created_at, explanation)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (report_id, track_id) DO NOTHING
                     """,
                 arguments: [
-                    incident.reportID, incident.trackID, incident.cameraID, incident.cellID, incident.seenAt,
+                    incident.kind.rawValue, incident.reportID, incident.trackID, incident.cameraID, incident.cellID, incident.seenAt,
                     incident.score, incident.snapshotPath, incident.status.rawValue, incident.createdAt,
                     incident.explanation,
                 ])

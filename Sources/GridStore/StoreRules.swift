@@ -6,6 +6,10 @@ import Matching
 enum StoreRules {
     static func validate(_ incident: Incident, sightingWindow: TimeInterval) throws {
         try TimeWindow.checkStorable(incident.seenAt, "an incident's sighting time")
+        guard incident.kind.hasReport == (incident.reportID != nil) else {
+            throw GridStoreError.invalidValue(incident.kind.hasReport
+                ? "a match incident needs the report it matches" : "a \(incident.kind.rawValue) alert belongs to no report")
+        }
         guard incident.score.isFinite else {
             throw GridStoreError.invalidValue("an incident's score must be a number, got \(incident.score)")
         }
@@ -268,10 +272,12 @@ enum StoreQueries {
     static func incidents(_ filter: IncidentFilter) -> Query {
         var c = Conditions()
         c.add("status = ?", filter.status?.rawValue)
+        c.add("kind = ?", filter.kind?.rawValue)
         c.add("report_id = ?", filter.reportID)
         c.add("camera_id = ?", filter.cameraID)
         c.add("cell_id = ?", filter.cellID)
         c.add("cell_id", in: filter.cellIDs)
+        c.add("track_id", in: filter.trackIDs)
         c.add("created_at >= ?", filter.since)
         // Keyset paging: strictly after the cursor in list order (an unknown cursor lists nothing).
         c.add("(created_at, id) < (SELECT created_at, id FROM incident WHERE id = ?)", filter.after)

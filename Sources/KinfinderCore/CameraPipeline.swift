@@ -6,6 +6,7 @@ public import Matching
 public import Detection
 import Description
 public import Extraction
+public import Behaviour
 import Tracking
 
 /// Settings of one camera pipeline, stage by stage.
@@ -40,6 +41,12 @@ public struct PipelineConfiguration: Sendable {
     /// Only people whose feet are inside this box, in fractions (0…1) of the frame, are analysed;
     /// `nil` for the whole frame.
     public var regionOfInterest: Box?
+    /// The behaviour rules (danger zones, a child alone, a person down, wandering): alerts raised
+    /// as incidents without a report.
+    public var behaviour = BehaviourConfiguration()
+    /// An alert waits at most this long (video seconds) for its track to have a descriptor worth
+    /// storing (a few network detections); a track that ends sooner raises it with what it has.
+    public var alertWait: Double = 3
 
     public init() {}
 
@@ -130,6 +137,8 @@ public final class CameraPipeline {
     /// Strips being gathered, by track: its incidents, its views so far, until when (video time).
     private var pendingStrips: [Int: (incidents: [Int64], views: [Crop], until: Double)] = [:]
     private var storedIDs: [Int: Int64] = [:]
+    /// Behaviour alerts waiting for their track's descriptor, with the view at the alert.
+    private var pendingAlerts: [(alert: BehaviourAlert, frame: VideoFrame)] = []
     private var incidents: [Incident] = []
     private var tracksStored = 0
     /// How common each look is at this camera (``LookFrequencies``); `nil` until first loaded.
@@ -233,6 +242,7 @@ public final class CameraPipeline {
 
     private struct Session {
         var extractor: PersonExtractor
+        var monitor: BehaviourMonitor
         var startTime: Date
         var runID: String
         var lastRefresh: ContinuousClock.Instant
@@ -258,10 +268,13 @@ public final class CameraPipeline {
         recent = []
         pendingStrips = [:]
         storedIDs = [:]
+        pendingAlerts = []
         raised = []
         if looks == nil { looks = try await learnedLooks() }
         try await refreshReports()
-        session = Session(extractor: extractor, startTime: startTime, runID: runID, lastRefresh: ContinuousClock.now)
+        session = Session(
+            extractor: extractor, monitor: BehaviourMonitor(width: width, height: height, configuration: configuration.behaviour),
+            startTime: startTime, runID: runID, lastRefresh: ContinuousClock.now)
     }
 
     /// Analyses one frame taken `time` seconds after the session's start time: tracks people,
@@ -281,6 +294,11 @@ public final class CameraPipeline {
             }
         }
         for (track, pending) in pendingStrips where time >= pending.until { await finishStrip(track) }
+        let minute = Self.localMinute(s.startTime.addingTimeInterval(time))
+        if let alerts = session?.monitor.observe(time: time, tracks: analysis.tracks, minuteOfDay: minute, heights: s.extractor.heightModel) {
+            pendingAlerts += alerts.map { ($0, frame) }
+        }
+        try await raiseAlerts(time: time, extractor: s.extractor, startTime: s.startTime, runID: s.runID)
         for d in analysis.ended {
             try await trackEnded(d, startTime: s.startTime, runID: s.runID)
         }
@@ -331,6 +349,10 @@ public final class CameraPipeline {
 
     private func trackEnded(_ d: TrackDescriptor, startTime: Date, runID: String) async throws {
         try await match(d, startTime: startTime, runID: runID)
+        for p in pendingAlerts where p.alert.trackID == d.trackID {
+            try await raise(p.alert, seen: p.frame, descriptor: d, startTime: startTime, runID: runID)
+        }
+        pendingAlerts.removeAll { $0.alert.trackID == d.trackID }
         looks?.add(d)
         let rowID = try await save(d, startTime: startTime, runID: runID)
         // The best view of every track, so a report filed later (retro search) has a picture.
@@ -399,6 +421,63 @@ public final class CameraPipeline {
         }
     }
 
+    // MARK: Behaviour alerts
+
+    /// Raises the alerts whose track now has a descriptor worth storing; drops those that waited
+    /// longer than ``PipelineConfiguration/alertWait`` for a track the tracker no longer follows.
+    private func raiseAlerts(time: Double, extractor: PersonExtractor, startTime: Date, runID: String) async throws {
+        guard !pendingAlerts.isEmpty else { return }
+        var waiting: [(alert: BehaviourAlert, frame: VideoFrame)] = []
+        for p in pendingAlerts {
+            if let d = extractor.descriptor(ofTrack: p.alert.trackID) {
+                try await raise(p.alert, seen: p.frame, descriptor: d, startTime: startTime, runID: runID)
+            } else if time - p.alert.time < configuration.alertWait || extractor.isTracking(p.alert.trackID) {
+                waiting.append(p)
+            } else {
+                logger.warning("behaviour alert not raised: the track ended before it was seen well enough to store", metadata: [
+                    "camera": "\(camera.id)", "kind": "\(p.alert.kind.rawValue)", "track": "\(p.alert.trackID)", "why": "\(p.alert.explanation)",
+                ])
+            }
+        }
+        pendingAlerts = waiting
+    }
+
+    /// Stores the track and raises the alert as an incident of its kind, with the view at the
+    /// moment it fired (crop, whole frame) and a strip of the seconds around.
+    private func raise(_ alert: BehaviourAlert, seen frame: VideoFrame, descriptor d: TrackDescriptor, startTime: Date, runID: String) async throws {
+        let trackRowID = try await save(d, startTime: startTime, runID: runID)
+        let crop = encode(Crop(frame: frame, box: alert.box, margin: configuration.snapshotMargin), trackID: d.trackID)
+        let kind = Self.incidentKind(alert.kind)
+        let snapshot = crop.flatMap {
+            writeSnapshot($0, relativePath: "snapshots/\(Self.safe(camera.id))/\(kind.rawValue)-track\(trackRowID).jpg")
+        }
+        let incident = Incident(
+            kind: kind, reportID: nil, trackID: trackRowID, cameraID: camera.id, cellID: camera.cellID,
+            seenAt: startTime.addingTimeInterval(alert.time), score: 1, snapshotPath: snapshot, explanation: alert.explanation)
+        guard let stored = try await store.raiseIncident(incident, sightingWindow: 0, fence: fence), let id = stored.id else { return }
+        incidents.append(stored)
+        await savePictures(incident: id, trackID: d.trackID, crop: crop, whole: (frame, alert.box))
+        startStrip(incident: id, trackID: d.trackID, at: alert.time)
+        logger.notice("behaviour alert raised", metadata: [
+            "incident": "\(id)", "kind": "\(kind.rawValue)", "camera": "\(camera.id)", "track": "\(d.trackID)", "why": "\(alert.explanation)",
+        ])
+    }
+
+    static func incidentKind(_ kind: AlertKind) -> IncidentKind {
+        switch kind {
+        case .dangerZone: .dangerZone
+        case .childAlone: .childAlone
+        case .personDown: .personDown
+        case .wandering: .wandering
+        }
+    }
+
+    /// Minutes since local midnight (zones' schedules are in the camera's local time).
+    static func localMinute(_ date: Date) -> Int {
+        let c = Calendar.current.dateComponents([.hour, .minute], from: date)
+        return (c.hour ?? 0) * 60 + (c.minute ?? 0)
+    }
+
     /// Keeps `frame` in the ring for strips when a view is due (and someone is in it); whether it did.
     private func keepRecent(_ frame: VideoFrame, time: Double, tracks: [TrackedPerson]) -> Bool {
         guard configuration.stripViews > 0, !tracks.isEmpty else { return false }
@@ -445,9 +524,9 @@ public final class CameraPipeline {
     /// (as the snapshot file has it), the whole frame of the best view with the person boxed, and
     /// the strip (gathered over the next seconds: ``startStrip``). A failure is logged: the incident
     /// stands without them.
-    private func savePictures(incident id: Int64, trackID: Int, crop: Data?) async {
+    private func savePictures(incident id: Int64, trackID: Int, crop: Data?, whole view: (frame: VideoFrame, box: Box)? = nil) async {
         var images = [crop.flatMap { Self.picture($0, of: id, kind: .crop) }]
-        if let best = bestFrames[trackID] {
+        if let best = view ?? bestFrames[trackID] {
             let whole = Crop(wholeFrame: best.frame, box: best.box)
             do {
                 let bytes = try frameEncoder.encode(width: whole.width, height: whole.height, y: whole.y, u: whole.u, v: whole.v)
@@ -471,7 +550,10 @@ public final class CameraPipeline {
     /// The best view of a track as JPEG (enlarged for a phone), or `nil` when there is none or
     /// encoding failed (logged).
     private func encodeCrop(trackID: Int) -> Data? {
-        guard let crop = crops[trackID] else { return nil }
+        crops[trackID].flatMap { encode($0, trackID: trackID) }
+    }
+
+    private func encode(_ crop: Crop, trackID: Int) -> Data? {
         do {
             return Data(try encoder.encode(width: crop.width, height: crop.height, y: crop.y, u: crop.u, v: crop.v))
         } catch {

@@ -5,6 +5,7 @@ public import Accuracy
 public import Detection
 public import Description
 public import Extraction
+public import Behaviour
 import Tracking
 
 /// What extraction saw in a clip: per-frame boxes of confirmed tracks, and every track's final
@@ -25,8 +26,29 @@ public struct ClipObservation: Sendable, Codable {
     public var cpuSeconds: Double = 0
     /// Which detector ran.
     public var detector: DetectorKind = .motion
+    /// The behaviour rules' alerts (working-frame boxes); `nil` when the rules did not run.
+    public var alerts: [FrameAlert]?
+    /// Video seconds analysed (the last frame's time).
+    public var videoSeconds: Double?
+    /// The camera's perspective model at the end (adult height = a·footY + b, working pixels), if fitted.
+    public var perspective: [Float]?
 
     public init() {}
+
+    /// Scores the alerts against the clip's behaviour events (none listed: every alert is false),
+    /// within a second of each event's stretch.
+    public func behaviourScores(truth: GroundTruth) -> [BehaviourKindScore] {
+        let boxes = truth.boxesByFrame()
+        let s = workingScale
+        let scaled = (alerts ?? []).map { a in
+            var a = a
+            a.alert.box = a.alert.box.scaled(x: s, y: s)
+            return a
+        }
+        return BehaviourScoring.score(alerts: scaled, events: truth.events ?? [], tolerance: max(1, Int(truth.fps.rounded()))) { person, frame in
+            boxes[frame]?[person]
+        }
+    }
 }
 
 /// Accuracy of extraction and matching on one clip against its ground truth.
@@ -186,7 +208,7 @@ public enum Evaluation {
     public static func observe(
         clip: String, colourTable: [UInt8], ingest: IngestConfiguration = IngestConfiguration(),
         extractor configuration: ExtractorConfiguration = ExtractorConfiguration(), detector: DetectorSetup = .motion,
-        maskFolder: String? = nil, maskFrames: Set<Int> = []
+        maskFolder: String? = nil, maskFrames: Set<Int> = [], behaviour: BehaviourConfiguration? = nil
     ) throws -> ClipObservation {
         let source = try VideoSource(clip, configuration: ingest)
         let extractor = try detector.makeExtractor(
@@ -195,6 +217,10 @@ public enum Evaluation {
         var obs = ClipObservation()
         obs.workingScale = Float(source.info.sourceWidth) / Float(source.info.workingWidth)
         obs.detector = extractor.kind
+        var monitor = behaviour.map {
+            BehaviourMonitor(width: source.info.workingWidth, height: source.info.workingHeight, configuration: $0)
+        }
+        if behaviour != nil { obs.alerts = [] }
         let clock = ContinuousClock()
         let start = clock.now
         let cpuStart = processCPUSeconds()
@@ -211,12 +237,17 @@ public enum Evaluation {
                 try Data(header + m.mask).write(to: URL(fileURLWithPath: "\(dir)/mask-\(frame.index).pgm"))
             }
             obs.descriptors += a.ended
+            obs.videoSeconds = frame.pts
+            if let alerts = monitor?.observe(time: frame.pts, tracks: a.tracks, heights: extractor.heightModel), !alerts.isEmpty {
+                obs.alerts?.append(contentsOf: alerts.map { FrameAlert(frame: frame.index, alert: $0) })
+            }
             obs.frames += 1
             ahead.recycle(frame)
         }
         obs.decodeNanoseconds = ahead.decodeNanoseconds
         obs.descriptors += extractor.finishAll()
         obs.timings = extractor.timings
+        obs.perspective = extractor.heightModel.coefficients.map { [$0.a, $0.b] }
         obs.wallSeconds = seconds(clock.now - start)
         obs.cpuSeconds = processCPUSeconds() - cpuStart
         return obs

@@ -1,5 +1,6 @@
 import Foundation
 public import Detection
+public import Behaviour
 
 /// Ground truth of a sample clip (`SampleClips/<clip>.gt.json`; format in SampleClips/README.md).
 public struct GroundTruth: Sendable, Decodable {
@@ -39,6 +40,40 @@ public struct GroundTruth: Sendable, Decodable {
     /// When present, only people whose feet are inside `[x, y, w, h]` (source pixels) are annotated;
     /// tracked boxes outside it are ignored when scoring.
     public var region: [Float]?
+
+    /// A danger zone of the clip's camera, for the behaviour rules: corners in fractions of the frame.
+    public struct Zone: Sendable, Decodable {
+        public var name: String
+        public var polygon: [[Float]]
+        public var dwellSeconds: Double?
+        public var childAtOnce: Bool?
+
+        public func zone() throws -> DangerZone {
+            try DangerZone(
+                name: name, polygon: polygon.map { SIMD2($0.first ?? -1, $0.count == 2 ? $0[1] : -1) },
+                dwellSeconds: dwellSeconds ?? 3, childAtOnce: childAtOnce ?? true)
+        }
+    }
+
+    /// The camera's danger zones, if the clip has any.
+    public var zones: [Zone]?
+    /// Behaviours that happen in the clip (scripted or seen), for scoring alerts. A clip with none
+    /// listed counts every alert as false.
+    public var events: [BehaviourEvent]?
+
+    /// The behaviour rules as a camera of this clip runs them: the defaults, with the clip's zones.
+    public func behaviourConfiguration() throws -> BehaviourConfiguration {
+        var c = BehaviourConfiguration()
+        c.zones = try (zones ?? []).map { try $0.zone() }
+        return c
+    }
+
+    /// Every labelled box by frame and person.
+    public func boxesByFrame() -> [Int: [Int: Box]] {
+        var out: [Int: [Int: Box]] = [:]
+        for b in boxes { out[b.frame, default: [:]][b.id] = b.box }
+        return out
+    }
 
     /// The frames whose boxes are complete: every `sampling`-th frame of the clip.
     public var annotatedFrames: Set<Int> { Set(stride(from: 0, to: frames, by: max(1, sampling ?? 1))) }

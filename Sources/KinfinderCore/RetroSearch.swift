@@ -60,9 +60,16 @@ public struct RetroHit: Sendable {
     public var distance: Double?
     /// The track's best view, relative to the data directory, when it was kept.
     public var snapshotPath: String?
+    /// Behaviour alerts already raised on this track (a child seen alone, a zone entered): the
+    /// person may have been noticed before the family filed.
+    public var alerts: [Incident] = []
 
     /// What ranks the hits and decides incidents: match × prior.
     public var total: Double { score.total * prior }
+    /// "also child-alone alert #12; " for the explanation, or "".
+    public var alertNote: String {
+        alerts.map { "also \($0.kind.rawValue) alert #\($0.id ?? 0); " }.joined()
+    }
     /// When the person was best seen.
     public var seenAt: Date { track.firstSeenAt.addingTimeInterval(track.descriptor.bestTime - track.descriptor.firstSeen) }
 }
@@ -168,9 +175,18 @@ public struct RetroSearch: Sendable {
             else { continue }
             hits.append(hit(track, score: score, report: report, origin: origin, places: places))
         }
-        // Best first (confidence × walking prior); ties by the quantity of evidence, then the earlier sighting.
+        // Behaviour alerts on these tracks: a hit at or above the threshold that an alert already
+        // noticed (a child seen alone at the lake) is the lead to follow first.
+        let alerts = try await store.incidents(IncidentFilter(trackIDs: hits.compactMap(\.track.id)))
+            .filter { !$0.kind.hasReport }
+        for i in hits.indices { hits[i].alerts = alerts.filter { $0.trackID == hits[i].track.id }.sorted { ($0.id ?? 0) < ($1.id ?? 0) } }
+        let threshold = matcher.configuration.threshold
+        // Best first (alerted hits above the threshold, then confidence × walking prior); ties by the
+        // quantity of evidence, then the earlier sighting.
         hits.sort {
-            $0.total > $1.total || ($0.total == $1.total && ($0.score.strength > $1.score.strength
+            let a = $0.total >= threshold && !$0.alerts.isEmpty, b = $1.total >= threshold && !$1.alerts.isEmpty
+            if a != b { return a }
+            return $0.total > $1.total || ($0.total == $1.total && ($0.score.strength > $1.score.strength
                 || ($0.score.strength == $1.score.strength && $0.track.firstSeenAt < $1.track.firstSeenAt)))
         }
         hits = Array(hits.prefix(max(0, limit)))
@@ -278,7 +294,7 @@ public struct RetroSearch: Sendable {
             if rules.repeatedSighting(hit.seenAt, confidence: hit.total, among: sightings[hit.track.cameraID] ?? []) != nil {
                 continue
             }
-            var why = "retro search: " + hit.score.explanation
+            var why = "retro search: " + hit.alertNote + hit.score.explanation
             if hit.prior < 1 { why += String(format: ", walk prior %.2f", hit.prior) }
             let incident = Incident(
                 reportID: reportID, trackID: trackID, cameraID: hit.track.cameraID, cellID: hit.cellID, seenAt: hit.seenAt,

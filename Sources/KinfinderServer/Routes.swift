@@ -454,6 +454,12 @@ struct API {
             }
             filter.status = status
         }
+        if let k = q.get("kind") {
+            guard let kind = IncidentKind(rawValue: k) else {
+                throw HTTPError(.badRequest, message: "kind: match, danger-zone, child-alone, person-down or wandering")
+            }
+            filter.kind = kind
+        }
         if let cell = q.get("cell") {
             try access.check(cell: cell)
             filter.cellID = cell
@@ -499,7 +505,7 @@ struct API {
     func views(_ incidents: [Incident], heldBy access: Access? = nil, grid: [String: GridCell]? = nil) async throws -> [IncidentView] {
         // Names of just the reports these incidents belong to (the report table keeps growing).
         var names: [Int64: String] = [:]
-        for r in try await store.reports(ids: Array(Set(incidents.map(\.reportID)))) { if let id = r.id { names[id] = r.name } }
+        for r in try await store.reports(ids: Array(Set(incidents.compactMap(\.reportID)))) { if let id = r.id { names[id] = r.name } }
         let dispatches = Dictionary(
             uniqueKeysWithValues: try await store.dispatches(incidentIDs: incidents.compactMap(\.id)).map { ($0.incidentID, $0) })
         var cells = grid ?? access?.grid ?? [:]
@@ -510,7 +516,7 @@ struct API {
         return incidents.compactMap { i in
             let d = i.id.flatMap { dispatches[$0] }
             if let access, !access.holds(i, dispatch: d) { return nil }
-            var view = IncidentView(i, reportName: names[i.reportID], dispatch: d, level: d.flatMap { cells[$0.cellID]?.level })
+            var view = IncidentView(i, reportName: i.reportID.flatMap { names[$0] }, dispatch: d, level: d.flatMap { cells[$0.cellID]?.level })
             view.setPictures(i.id.flatMap { pictures[$0] } ?? [])
             view.review = i.id.flatMap { reviews[$0] }.map(ReviewView.init)
             view.dispatch?.passedOver = d.flatMap { Self.passedOver(from: i.cellID, to: $0.cellID, cells: cells, staffed: staffed) }

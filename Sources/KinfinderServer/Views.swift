@@ -205,7 +205,10 @@ public struct EventView: Codable, Sendable {
 
 public struct IncidentView: ResponseEncodable, Decodable, Sendable {
     public var id: Int64
-    public var reportID: Int64
+    /// `match` (a report's lead) or a behaviour alert's kind (`danger-zone`, `child-alone`,
+    /// `person-down`, `wandering`), which has no report.
+    public var kind: String
+    public var reportID: Int64?
     public var reportName: String?
     public var cameraID: String
     public var cellID: String
@@ -228,6 +231,7 @@ public struct IncidentView: ResponseEncodable, Decodable, Sendable {
 
     init(_ i: Incident, reportName: String?, dispatch: Dispatch?, level: GridLevel?, events: [IncidentEvent]? = nil) {
         id = i.id ?? 0
+        kind = i.kind.rawValue
         reportID = i.reportID
         self.reportName = reportName
         cameraID = i.cameraID

@@ -8,6 +8,7 @@ import Detection
 import Extraction
 import Description
 import Tracking
+import Behaviour
 
 struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,6 +53,8 @@ struct Evaluate: AsyncParsableCommand {
     var scoring: EvaluationScoring = .evidence
     @Option(help: ArgumentHelp("The incident threshold (confidence, 0…1) the leads are replayed at (default: the matcher's).", valueName: "confidence"))
     var threshold: Double?
+    @Flag(help: "Also take clips without ground truth: throughput, and their behaviour alerts counted as false (no events in them).")
+    var withoutTruth = false
     @Flag(help: "Also print the base rates of every colour over all the clips' tracks (the prior table of LookFrequencies).")
     var looks = false
     @Option(help: ArgumentHelp(
@@ -77,9 +80,10 @@ struct Evaluate: AsyncParsableCommand {
         var results: [BenchRecord] = []
         var accuracies: [(String, ClipAccuracy)] = []
         var allLooks = LookFrequencies()
+        var behaviour: [(clip: String, scores: [BehaviourKindScore], scripted: Bool, seconds: Double)] = []
         for clip in clips {
             let truthPath = GroundTruth.locate(forClip: absolute(clip))
-            let truth: GroundTruth? = json != nil && !FileManager.default.fileExists(atPath: truthPath)
+            let truth: GroundTruth? = (json != nil || withoutTruth) && !FileManager.default.fileExists(atPath: truthPath)
                 ? nil : try GroundTruth.load(path: truthPath)
             let maskFrames = Set((masks ?? "").split(separator: ",").compactMap { Int($0) })
             let kept = observations.map { observationFile(folder: absolute($0), clip: clip) }
@@ -94,7 +98,8 @@ struct Evaluate: AsyncParsableCommand {
             } else {
                 obs = try Evaluation.observe(
                     clip: absolute(clip), colourTable: table, ingest: IngestConfiguration(workingWidth: width),
-                    extractor: try tunedExtractor(), detector: detector, maskFolder: boxes.map(absolute), maskFrames: maskFrames)
+                    extractor: try tunedExtractor(), detector: detector, maskFolder: boxes.map(absolute), maskFrames: maskFrames,
+                    behaviour: try truth?.behaviourConfiguration() ?? BehaviourConfiguration())
                 if let kept {
                     try FileManager.default.createDirectory(
                         atPath: (kept as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -108,6 +113,17 @@ struct Evaluate: AsyncParsableCommand {
                 // Throughput only (a clip without ground truth, e.g. the derived 1080p one).
                 results.append(BenchRecord(clip: clip, observation: obs, accuracy: nil, truth: nil))
                 print("\(clip): \(obs.frames) frames in \(String(format: "%.2f", obs.wallSeconds)) s (no ground truth)")
+                if let alerts = obs.alerts {
+                    // No events listed: every alert is false.
+                    let scores = AlertKind.allCases.map { kind in
+                        var k = BehaviourKindScore(kind: kind)
+                        k.alerts = alerts.filter { $0.alert.kind == kind }.count
+                        return k
+                    }
+                    let seconds = obs.videoSeconds ?? 0
+                    behaviour.append((clip, scores, false, seconds))
+                    printAlerts(obs, scores: scores, fps: seconds > 0 ? Double(obs.frames) / seconds : 25)
+                }
                 continue
             }
             let acc = try Evaluation.score(
@@ -141,6 +157,11 @@ struct Evaluate: AsyncParsableCommand {
             print("  leads at \(String(format: "%.2f", leadThreshold)): \(leads.leads) raised, \(leads.falseLeads) of someone else "
                 + "(\(String(format: "%.1f", leads.falsePerReportHour)) per camera-hour per open report; decoys \(leads.decoyLeads)), "
                 + "described people found \(leads.found) of \(leads.trackedDescriptions) tracked")
+            if obs.alerts != nil {
+                let scores = obs.behaviourScores(truth: truth)
+                behaviour.append((clip, scores, truth.events != nil, Double(truth.frames) / truth.fps))
+                printAlerts(obs, scores: scores, fps: truth.fps)
+            }
             let t = acc.tracking
             rows.append([clip, String(format: "%.0f", Double(obs.frames) / max(1e-9, obs.wallSeconds)),
                          String(format: "%.2f/%.2f/%.2f", t.precision, t.recall, t.f1), String(format: "%.2f", t.mota),
@@ -162,6 +183,7 @@ struct Evaluate: AsyncParsableCommand {
             ["CLIP", "FPS", "DET P/R/F1", "MOTA", "IDSW", "IDF1", "COLOUR UP/LOW", "RANK-1/5", "mAP", "FALSE/CAM-H/REPORT", "FOUND",
              "TRACKS/PEOPLE"], rows)
         printLeadSweep(accuracies.map(\.1))
+        printBehaviour(behaviour)
         if scoring == .evidence { printCalibration(accuracies.map(\.1)) }
         if looks { printLooks(allLooks) }
     }
@@ -174,6 +196,40 @@ struct Evaluate: AsyncParsableCommand {
 
     /// The threshold leads are replayed at: `--threshold`, or the scoring's own.
     var leadThreshold: Double { threshold ?? scoring.threshold(MatchConfiguration()) }
+
+    /// The alerts of one clip, each with its explanation and whether it was right.
+    func printAlerts(_ obs: ClipObservation, scores: [BehaviourKindScore], fps: Double) {
+        let alerts = obs.alerts ?? []
+        let events = scores.reduce(0) { $0 + $1.events }
+        print("  perspective: " + (obs.perspective.map { String(format: "an adult is %.3f × foot row + %.1f px tall (working frame)", $0[0], $0[1]) } ?? "not fitted"))
+        print("  behaviour: \(alerts.count) alert(s), \(events) event(s) in the ground truth"
+            + scores.filter { $0.events > 0 || $0.alerts > 0 }.map { ", \($0.kind.rawValue) \($0.found)/\($0.events) found, \($0.right)/\($0.alerts) right" }.joined())
+        for a in alerts {
+            print("    \(String(format: "%6.1f", Double(a.frame) / fps)) s  \(a.alert.kind.rawValue)  track \(a.alert.trackID): \(a.alert.explanation)")
+        }
+    }
+
+    /// Recall and precision per kind over the clips that list events, and false alerts per
+    /// camera-hour over those that list none.
+    func printBehaviour(_ all: [(clip: String, scores: [BehaviourKindScore], scripted: Bool, seconds: Double)]) {
+        guard !all.isEmpty else { return }
+        print("")
+        print("Behaviour alerts (default rules; zones from the ground truth):")
+        var rows: [[String]] = []
+        let scripted = all.filter(\.scripted)
+        let plain = all.filter { !$0.scripted }
+        let hours = plain.reduce(0) { $0 + $1.seconds } / 3600
+        for kind in AlertKind.allCases {
+            let s = scripted.flatMap(\.scores).filter { $0.kind == kind }.reduce(BehaviourKindScore(kind: kind), +)
+            let f = plain.flatMap(\.scores).filter { $0.kind == kind }.reduce(0) { $0 + $1.alerts }
+            rows.append([
+                kind.rawValue, s.recall.map { String(format: "%.0f%% (%d/%d)", $0 * 100, s.found, s.events) } ?? "– (0 events)",
+                s.precision.map { String(format: "%.0f%% (%d/%d)", $0 * 100, s.right, s.alerts) } ?? "– (0 alerts)",
+                hours > 0 ? String(format: "%.1f (%d in %.2f h)", Double(f) / hours, f, hours) : "–",
+            ])
+        }
+        printTable(["KIND", "RECALL (CLIPS WITH EVENTS)", "PRECISION", "FALSE ALERTS / CAMERA-HOUR (CLIPS WITHOUT)"], rows)
+    }
 
     /// False leads and recall over all clips at a range of thresholds: how the default is chosen.
     func printLeadSweep(_ all: [ClipAccuracy]) {

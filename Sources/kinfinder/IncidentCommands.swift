@@ -9,6 +9,7 @@ struct Incidents: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "open, acknowledged, resolved, false-alarm or case-closed.") var status: IncidentStatus?
     @Option(help: "Only this report.") var report: Int64?
+    @Option(help: "Only this kind: match (a report's lead), danger-zone, child-alone, person-down or wandering.") var kind: IncidentKind?
     @Option(help: "Only this camera.") var camera: String?
     @Option(help: "Only this grid cell.") var cell: String?
     @Option(help: "Most rows to show.") var limit: Int = 100
@@ -16,7 +17,7 @@ struct Incidents: AsyncParsableCommand {
 
     func run() async throws {
         let db = try await store.openStore()
-        let list = try await db.incidents(IncidentFilter(status: status, reportID: report, cameraID: camera, cellID: cell, limit: limit))
+        let list = try await db.incidents(IncidentFilter(status: status, kind: kind, reportID: report, cameraID: camera, cellID: cell, limit: limit))
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -29,8 +30,8 @@ struct Incidents: AsyncParsableCommand {
             return
         }
         printTable(["ID", "STATUS", "REPORT", "CAMERA", "CELL", "SEEN", "CONFIDENCE", "SNAPSHOT", "WHY"], list.map { i in
-            ["\(i.id ?? 0)", i.status.rawValue, "\(i.reportID)", i.cameraID, i.cellID, TimeParsing.display(i.seenAt),
-             String(format: "%.2f", i.score),
+            ["\(i.id ?? 0)", i.status.rawValue, i.reportID.map { "\($0)" } ?? "alert: \(i.kind.rawValue)", i.cameraID, i.cellID,
+             TimeParsing.display(i.seenAt), i.kind.hasReport ? String(format: "%.2f", i.score) : "-",
              i.snapshotPath.map { (store.dataDirectory as NSString).appendingPathComponent($0) } ?? "-", i.explanation]
         })
     }
@@ -65,6 +66,11 @@ struct IncidentCommand: AsyncParsableCommand {
                 _ = try await db.resolve(incidentID: id, outcome: .falseAlarm, by: by ?? cliActor(), note: note, at: Date())
                 return print("incident \(id) closed: false alarm")
             }
+            // A behaviour alert has no report: it closes alone.
+            if let i = try await db.incident(id: id), !i.kind.hasReport {
+                _ = try await db.resolve(incidentID: id, outcome: .resolved, by: by ?? cliActor(), note: note, at: Date())
+                return print("incident \(id) resolved: \(i.kind.rawValue) alert handled")
+            }
             // Found ends the case: the report and its other leads close with this one.
             let closed = try await db.closeCase(foundBy: id, by: by ?? cliActor(), note: note, at: Date())
             print("incident \(id) resolved: found; " + caseClosedLine(closed))
@@ -73,6 +79,7 @@ struct IncidentCommand: AsyncParsableCommand {
 }
 
 extension IncidentStatus: ExpressibleByArgument {}
+extension IncidentKind: ExpressibleByArgument {}
 
 /// "report 3 found in XH-BS-DQ-01; 2 other leads closed (#5, #6)".
 func caseClosedLine(_ closed: CaseClosed) -> String {

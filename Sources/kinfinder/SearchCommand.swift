@@ -72,7 +72,7 @@ struct Search: AsyncParsableCommand {
             var o: [String: Any] = [
                 "track": h.track.id ?? 0, "camera": h.track.cameraID, "cell": h.cellID,
                 "first_seen": TimeParsing.iso(h.track.firstSeenAt), "last_seen": TimeParsing.iso(h.track.lastSeenAt),
-                "score": h.total, "match": h.score.total, "prior": h.prior, "why": h.score.explanation,
+                "score": h.total, "match": h.score.total, "prior": h.prior, "why": h.alertNote + h.score.explanation,
             ]
             if let d = h.distance { o["distance_m"] = d }
             if let s = h.snapshotPath { o["snapshot"] = s }
@@ -104,7 +104,7 @@ func printRetroResult(_ result: RetroSearchResult, threshold: Double) {
         ["\(i + 1)", String(format: "%.2f", h.total), String(format: "%.2f", h.score.total),
          String(format: "%.2f", h.prior) + (h.distance.map { String(format: " (%.0f m)", $0) } ?? ""),
          h.track.cameraID, h.cellID, TimeParsing.display(h.track.firstSeenAt) + "–" + time(h.track.lastSeenAt),
-         "\(h.track.id ?? 0)", h.snapshotPath ?? "-", h.score.explanation]
+         "\(h.track.id ?? 0)", h.snapshotPath ?? "-", h.alertNote + h.score.explanation]
     })
     print("")
     if result.trajectory.isEmpty {

@@ -4,6 +4,7 @@ import GridStore
 import Ingest
 import KinfinderCore
 import Matching
+import Behaviour
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -24,6 +25,13 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "Match confidence 0…1 that raises an incident (default 0.30, the false-lead budget of docs/scoring.md).") var threshold: Double?
     @Option(help: "Views of the person in each incident's strip of the seconds around the sighting (0: no strip).")
     var stripViews: Int = PipelineConfiguration().stripViews
+    @Option(help: ArgumentHelp(
+        "The camera's danger zones and behaviour rules: a YAML file with the keys of a camera's 'behaviour:' section in run's "
+            + "configuration (zones, child_alone, alone_seconds, …). Default: the rules' defaults, no zones.",
+        valueName: "file"))
+    var behaviour: String?
+    @Flag(help: "No behaviour alerts (danger zones, a child alone, a person down, wandering): report matches only.")
+    var noBehaviour = false
     @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
@@ -42,6 +50,13 @@ struct Watch: AsyncParsableCommand {
         config.ingest.workingWidth = width
         if let threshold { config.match.threshold = threshold }
         config.stripViews = stripViews
+        if let behaviour { config.behaviour = try BehaviourSettings.load(path: absolute(behaviour)) }
+        if noBehaviour {
+            config.behaviour.zones = []
+            config.behaviour.childAloneEnabled = false
+            config.behaviour.personDownEnabled = false
+            config.behaviour.wanderingEnabled = false
+        }
         let startTime = try start.map { try parseTime($0, option: "--start") } ?? Date()
         let runID = ISO8601DateFormatter().string(from: Date()) + "-\(getpid())"
         let pipeline = CameraPipeline(
@@ -75,14 +90,16 @@ struct Watch: AsyncParsableCommand {
             Double(summary.decodeNanoseconds) / n, Double(t.detect) / n, Double(t.network) / n,
             Double(t.crops) / Double(max(1, t.frames)), Double(t.track) / n, Double(t.describe) / n))
         if summary.corruptPackets > 0 { print("skipped \(summary.corruptPackets) corrupt packets") }
-        print("\(summary.tracksStored) people tracked and stored; \(summary.incidents.count) incident(s) raised")
+        let alerts = summary.incidents.filter { !$0.kind.hasReport }
+        print("\(summary.tracksStored) people tracked and stored; \(summary.incidents.count) incident(s) raised"
+            + (alerts.isEmpty ? "" : " (\(alerts.count) behaviour alert(s))"))
         if !summary.incidents.isEmpty {
             let reports = try await db.reports(status: nil)
             let names = Dictionary(uniqueKeysWithValues: reports.compactMap { r in r.id.map { ($0, r.name) } })
-            printTable(["INCIDENT", "REPORT", "SEEN", "SCORE", "SNAPSHOT"], summary.incidents.map { i in
-                ["#\(i.id ?? 0)", "\(i.reportID) \(names[i.reportID] ?? "")", TimeParsing.display(i.seenAt),
-                 String(format: "%.2f", i.score),
-                 i.snapshotPath.map { (store.dataDirectory as NSString).appendingPathComponent($0) } ?? "-"]
+            printTable(["INCIDENT", "REPORT", "SEEN", "CONFIDENCE", "SNAPSHOT", "WHY"], summary.incidents.map { i in
+                ["#\(i.id ?? 0)", i.reportID.map { "\($0) \(names[$0] ?? "")" } ?? "alert: \(i.kind.rawValue)", TimeParsing.display(i.seenAt),
+                 i.kind.hasReport ? String(format: "%.2f", i.score) : "-",
+                 i.snapshotPath.map { (store.dataDirectory as NSString).appendingPathComponent($0) } ?? "-", i.explanation]
             })
         }
     }

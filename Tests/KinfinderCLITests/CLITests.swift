@@ -108,6 +108,62 @@ struct CLITests {
         #expect(r.status == 64 && r.err.contains("a withdrawn report has neither"), "\(r.status) \(r.err)")
     }
 
+    @Test("behaviour alerts: a person standing in a danger zone raises an incident without a report; a bad zone is refused")
+    func behaviourAlerts() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var r = try kinfinder(["grid", "import", "SampleClips/grid.yaml"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        // The first 24 s of the scripted behaviour clip: a man walks into the gate works and stands there 6 s.
+        let clip = folder.appendingPathComponent("gate-works.mp4")
+        let ffmpeg = Process()
+        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        ffmpeg.arguments = ["-loglevel", "error", "-y", "-i", repoRoot.appendingPathComponent("SampleClips/behaviour-cases-640.mp4").path,
+                            "-t", "24", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", clip.path]
+        try ffmpeg.run()
+        ffmpeg.waitUntilExit()
+        #expect(ffmpeg.terminationStatus == 0)
+        let zones = folder.appendingPathComponent("zones.yaml")
+        try """
+            zones:
+              - name: gate works
+                polygon: [[0.2905, 0.5948], [0.7095, 0.5948], [0.6687, 0.4339], [0.3313, 0.4339]]
+            """.write(to: zones, atomically: true, encoding: .utf8)
+        let bad = folder.appendingPathComponent("bad.yaml")
+        try "zones:\n  - name: pier\n    polygon: [[0.1, 0.1], [0.5, 0.5]]\n".write(to: bad, atomically: true, encoding: .utf8)
+        r = try kinfinder(["watch", clip.path, "--camera", "cam-gate", "--behaviour", bad.path], database: db)
+        #expect(r.status != 0 && r.err.contains("zones[0]: danger zone 'pier': needs at least 3 corners, has 2"), "\(r.status) \(r.err)")
+
+        r = try kinfinder(["watch", clip.path, "--camera", "cam-gate", "--behaviour", zones.path, "--quiet"], database: db)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("1 incident(s) raised (1 behaviour alert(s))"), "\(r.out)")
+        #expect(r.out.contains("alert: danger-zone") && r.out.contains("feet in danger zone 'gate works' for 3.0 s"), "\(r.out)")
+
+        r = try kinfinder(["incidents", "--kind", "danger-zone", "--json"], database: db)
+        let list = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]]
+        #expect(list?.count == 1)
+        #expect(list?.first?["kind"] as? String == "danger-zone")
+        #expect(list?.first?["reportID"] == nil, "an alert belongs to no report")
+        if let snap = list?.first?["snapshotPath"] as? String {
+            #expect(snap.hasPrefix("snapshots/cam-gate/danger-zone-track"))
+            #expect(FileManager.default.fileExists(atPath: db.deletingLastPathComponent().appendingPathComponent(snap).path))
+        } else {
+            Issue.record("alert without snapshot")
+        }
+        r = try kinfinder(["incidents", "--kind", "match"], database: db)
+        #expect(r.out.contains("no incidents"))
+        // A report filed afterwards finds the man, and its lead names the alert that noticed him first.
+        r = try kinfinder(["report", "add", "--name", "Lao Zhang", "--describe", "adult in a green top and black trousers",
+                           "--last-seen", "XH-BS-DQ-01", "--at", "5m"], database: db)
+        #expect(r.status == 0 && r.out.contains("also danger-zone alert #1; "), "\(r.out) \(r.err)")
+        r = try kinfinder(["incidents", "--kind", "match", "--json"], database: db)
+        let leads = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]]
+        #expect((leads?.first?["explanation"] as? String)?.hasPrefix("retro search: also danger-zone alert #1; ") == true, "\(r.out)")
+        r = try kinfinder(["incident", "resolve", "1", "--found", "--by", "wang.li"], database: db)
+        #expect(r.status == 0 && r.out.contains("incident 1 resolved: danger-zone alert handled"), "\(r.out) \(r.err)")
+        r = try kinfinder(["report", "list"], database: db)
+        #expect(r.out.contains("Lao Zhang"), "handling the alert leaves the report open: \(r.out)")
+    }
+
     @Test("Ctrl-C during watch stops cleanly: exit 0, people in view stored, summary printed")
     func interrupt() throws {
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -696,6 +696,64 @@ def main():
             tile_server.stop()
         done(t0, f"{len(tile_server.asked)} tiles at zoom {sorted({z for z, _, _ in tile_server.asked})}")
 
+        # 12. A behaviour alert before anyone files a report: a man stands in the gate's danger zone; the
+        # alert reaches the gate's grid worker as a card of its own kind, in both languages, and is handled.
+        t0 = step("12 a danger-zone alert from a clip reaches the grid worker")
+        zone_clip = temp / "gate-works.mp4"
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(REPO / "SampleClips/behaviour-cases-640.mp4"), "-t", "24",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", str(zone_clip)], check=True, timeout=120)
+        zones = temp / "zones.yaml"
+        zones.write_text("zones:\n  - name: gate works\n"
+                         "    polygon: [[0.2905, 0.5948], [0.7095, 0.5948], [0.6687, 0.4339], [0.3313, 0.4339]]\n")
+        alert_run = subprocess.run([kinfinder, "watch", str(zone_clip), "--camera", "cam-gate", "--quiet", "--behaviour", str(zones)],
+                                   cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+        check(alert_run.returncode == 0, f"kinfinder watch of the zone clip exited {alert_run.returncode}:\n{alert_run.stdout}")
+        check("alert: danger-zone" in alert_run.stdout, f"watch raised no danger-zone alert:\n{alert_run.stdout}")
+        d.switch_to.new_window("tab")
+        d.get(base + "/worker")
+        browser.sign_in(*WORKER)
+        card = '#my-incidents .incident-row[data-kind="danger-zone"]'
+        browser.wait(lambda: browser.finds(card), "the danger-zone alert did not reach the grid worker", timeout=30)
+        if d.execute_script("return document.documentElement.lang").startswith("zh"):
+            browser.by_id("lang-toggle").click()
+            browser.wait(lambda: "Danger zone" in browser.find(card).text, "the alert's card did not switch to English")
+        check(browser.find(card + " .row-name").text == d.execute_script("return KF.t('kind.danger-zone')"),
+              f"the alert's card is titled {browser.find(card + ' .row-name').text!r}")
+        check("gate works" in browser.find(card).text, "the alert's card does not name the zone")
+        check(not browser.finds(card + " button.case"), "an alert (no report) offers a case to open")
+        check(browser.find(card + " button.found").text == d.execute_script("return KF.t('act.handled')"),
+              "the alert's close button does not say Handled")
+        browser.wait(lambda: d.execute_script(
+            "const i = document.querySelector(arguments[0] + ' img'); return !!i && i.complete && i.naturalWidth > 0;", card),
+            "the alert's snapshot did not load")
+        browser.screenshot("worker-alert.png")
+        d.set_window_size(390, 844)
+        browser.by_id("lang-toggle").click()
+        browser.wait(lambda: "危险区域" in browser.find(card).text and "进入危险区域“gate works”" in browser.find(card).text,
+                     "the alert's card is not in Chinese after the language toggle")
+        time.sleep(0.3)
+        browser.screenshot("worker-alert-zh-phone.png")
+        browser.by_id("lang-toggle").click()
+        d.set_window_size(1400, 900)
+        # The command centre lists it under its kind; its detail says no report was filed.
+        worker_tab = d.current_window_handle
+        d.switch_to.new_window("tab")
+        d.get(base + "/")
+        browser.sign_in(*OPERATOR)
+        alert_row = '#incident-list .incident-row[data-kind="danger-zone"]'
+        browser.wait(lambda: browser.finds(alert_row), "the alert is not on the command centre's list")
+        browser.click(alert_row)
+        browser.wait(lambda: browser.by_id("detail-title").text == d.execute_script("return KF.t('kind.danger-zone')"),
+                     "the command centre's detail is not titled with the alert's kind")
+        check(d.execute_script("return KF.t('kind.noReport')") in browser.by_id("detail-facts").text,
+              "the command centre's detail does not say no report was filed")
+        browser.screenshot("command-centre-alert.png")
+        d.switch_to.window(worker_tab)
+        browser.click(card + " button.found")
+        browser.click(card + " button.found")
+        browser.wait(lambda: not browser.finds(card), "the handled alert is still on the worker's list")
+        done(t0, "danger-zone alert shown to the worker and handled")
+
         ok = True
     except Failure as failure:
         print(f"FAIL {current}: {failure}", file=sys.stderr)

@@ -135,7 +135,11 @@ extension PostgresGridStore {
         guard outcome == .resolved || outcome == .falseAlarm else {
             throw GridStoreError.invalidValue("an incident closes as resolved (found) or false-alarm, not \(outcome.rawValue)")
         }
-        if outcome == .resolved { return try await resolveFound(incidentID: incidentID, by: actor, note: note, at: at) }
+        // A report's lead resolved as found closes the report's case; a behaviour alert (no report)
+        // resolves alone, as a false alarm does.
+        if outcome == .resolved, try await incident(id: incidentID)?.kind.hasReport ?? true {
+            return try await resolveFound(incidentID: incidentID, by: actor, note: note, at: at)
+        }
         return try await transaction { c in
             guard let row = try await self.row("SELECT * FROM incident WHERE id = ? FOR UPDATE", [incidentID], on: c) else {
                 throw GridStoreError.notFound("incident", id: incidentID)
@@ -149,7 +153,7 @@ extension PostgresGridStore {
                 "UPDATE dispatch SET resolved_by = ?, resolved_at = ? WHERE incident_id = ? RETURNING cell_id",
                 [actor, at, incidentID], on: c)?["cell_id"]
             try await self.appendEvent(
-                IncidentEvent(incidentID: incidentID, at: at, actor: actor, kind: .falseAlarm, cellID: cell ?? incident.cellID, detail: note), c)
+                IncidentEvent(incidentID: incidentID, at: at, actor: actor, kind: outcome == .resolved ? .resolved : .falseAlarm, cellID: cell ?? incident.cellID, detail: note), c)
             incident.status = outcome
             return incident
         }

@@ -70,22 +70,24 @@ extension PostgresGridStore {
         try StoreRules.validate(incident, sightingWindow: sightingWindow)
         return try await transaction { c in
             try await self.check(fence, camera: incident.cameraID, c)
-            guard let report = try await self.row("SELECT status FROM report WHERE id = ? FOR UPDATE", [incident.reportID], on: c)
-            else { throw GridStoreError.notFound("report", id: incident.reportID) }
-            // A closed case takes no new leads (a camera may still hold the report for a moment).
-            guard (report["status"] as String?) == ReportStatus.open.rawValue else { return nil }
+            if let reportID = incident.reportID {
+                guard let report = try await self.row("SELECT status FROM report WHERE id = ? FOR UPDATE", [reportID], on: c)
+                else { throw GridStoreError.notFound("report", id: reportID) }
+                // A closed case takes no new leads (a camera may still hold the report for a moment).
+                guard (report["status"] as String?) == ReportStatus.open.rawValue else { return nil }
+            }
             guard try await self.row("SELECT 1 AS one FROM track WHERE id = ?", [incident.trackID], on: c) != nil
             else { throw GridStoreError.notFound("track", id: incident.trackID) }
             try await self.requireCamera(incident.cameraID, usedBy: "the incident", c)
             try await self.requireCell(incident.cellID, subject: "the incident is in", c)
             var earlier: [StoreRules.EarlierLead] = []
-            if sightingWindow > 0 {
+            if sightingWindow > 0, let reportID = incident.reportID {
                 for r in try await self.rows(
                     "SELECT id, score, cell_id FROM incident WHERE report_id = ? AND seen_at > ? AND seen_at < ? ORDER BY id",
-                    [incident.reportID, incident.seenAt - sightingWindow, incident.seenAt + sightingWindow], on: c)
+                    [reportID, incident.seenAt - sightingWindow, incident.seenAt + sightingWindow], on: c)
                 {
                     guard let id: Int64 = r["id"], let score: Double = r["score"], let cell: String = r["cell_id"] else {
-                        throw GridStoreError.corrupt("an incident of report \(incident.reportID) without id, score or cell")
+                        throw GridStoreError.corrupt("an incident of report \(reportID) without id, score or cell")
                     }
                     earlier.append(StoreRules.EarlierLead(id: id, score: score, cellID: cell))
                 }
@@ -93,14 +95,14 @@ extension PostgresGridStore {
             guard let incident = StoreRules.sighting(incident, earlier: earlier) else { return nil }
             let row = try await self.row(
                 """
-                INSERT INTO incident (report_id, track_id, camera_id, cell_id, seen_at, score, snapshot_path,
+                INSERT INTO incident (kind, report_id, track_id, camera_id, cell_id, seen_at, score, snapshot_path,
                     status, created_at, explanation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (report_id, track_id) DO NOTHING
                 RETURNING id
                 """,
                 [
-                    incident.reportID, incident.trackID, incident.cameraID, incident.cellID, incident.seenAt,
+                    incident.kind.rawValue, incident.reportID, incident.trackID, incident.cameraID, incident.cellID, incident.seenAt,
                     incident.score, incident.snapshotPath, incident.status.rawValue, incident.createdAt, incident.explanation,
                 ], on: c)
             guard let id: Int64 = row?["id"] else { return nil }

@@ -10,8 +10,17 @@ enum PostgresSchema {
         (GridSchema.v1, v1), (GridSchema.v2, v2), (GridSchema.v3, v3), (GridSchema.v4, v4), (GridSchema.v5, v5),
         (GridSchema.v6, GridSchema.v6SQL), (GridSchema.v7, GridSchema.v7SQL),
         (GridSchema.v8, GridSchema.v8SQL), (GridSchema.v9, GridSchema.v9SQL), (GridSchema.v10, v10),
-        (GridSchema.v11, v11),
+        (GridSchema.v11, v11), (GridSchema.v12, v12),
     ]
+
+    /// See `GridSchema.v12SQL`.
+    private static let v12 = """
+        ALTER TABLE incident ALTER COLUMN report_id DROP NOT NULL;
+        ALTER TABLE incident ADD COLUMN kind TEXT NOT NULL DEFAULT 'match'
+            CHECK (kind IN ('match', 'danger-zone', 'child-alone', 'person-down', 'wandering'));
+        ALTER TABLE incident ADD CONSTRAINT incident_kind_report CHECK ((kind = 'match') = (report_id IS NOT NULL));
+        CREATE INDEX incident_kind_created ON incident(kind, created_at, id);
+        """
 
     /// See `GridSchema.v11SQL`.
     private static let v11 = """

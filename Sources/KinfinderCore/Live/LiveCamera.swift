@@ -122,6 +122,7 @@ public final class LiveCamera: Service, Sendable {
         c.ingest.decoderThreads = 1
         c.ingest.frameThreads = false
         c.regionOfInterest = spec.regionOfInterest
+        c.behaviour = spec.behaviour
         // A report filed while cameras run is matched within two seconds.
         c.reportRefreshInterval = min(c.reportRefreshInterval, 2)
         if let t = spec.threshold { c.match.threshold = t }

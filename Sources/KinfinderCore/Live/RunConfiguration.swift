@@ -3,6 +3,7 @@ public import GridStore
 public import Ingest
 public import Detection
 public import Extraction
+public import Behaviour
 import Yams
 
 /// How `kinfinder run` hosts share cameras (see `CameraSupervisor`).
@@ -55,6 +56,10 @@ public struct SharingSettings: Sendable, Equatable {
 ///     password_env: CAM_GATE_PASSWORD   # or password: … (never logged)
 ///     analysis_fps: 8
 ///     roi: [0.0, 0.3, 1.0, 0.7]         # x, y, width, height as fractions of the frame
+///     behaviour:                        # danger zones and behaviour rules (BehaviourSettings)
+///       zones:
+///         - name: lake edge
+///           polygon: [[0.05, 0.62], [0.48, 0.58], [0.52, 0.95], [0.02, 0.97]]
 ///     enabled: true
 /// ```
 public struct RunConfiguration: Sendable, Equatable {
@@ -296,6 +301,8 @@ public struct CameraSpec: Sendable, Equatable {
     public var cropsPerSecond: Double?
     public var sweepPeriod: Double?
     public var stillRecheck: Double?
+    /// `behaviour:` — danger zones and the behaviour rules' thresholds (``BehaviourSettings``).
+    public var behaviour = BehaviourConfiguration()
 
     public init(id: String, url: String, cellID: String, name: String? = nil) {
         self.id = id
@@ -307,7 +314,7 @@ public struct CameraSpec: Sendable, Equatable {
     static let identity = ["id", "name", "url", "cell", "enabled", "username", "password", "password_env"]
     static let tunables = [
         "analysis_fps", "transport", "open_timeout", "read_timeout", "backoff_initial", "backoff_max", "width", "threshold", "roi",
-        "detector", "crops_per_second", "sweep_period", "still_recheck",
+        "detector", "crops_per_second", "sweep_period", "still_recheck", "behaviour",
     ]
 
     /// The URL safe to show.
@@ -333,6 +340,10 @@ public struct CameraSpec: Sendable, Equatable {
         if let v = try reader.number(map, "crops_per_second", at: at, range: 0.1...100) { cropsPerSecond = v }
         if let v = try reader.number(map, "sweep_period", at: at, range: 0.5...3600) { sweepPeriod = v }
         if let v = try reader.number(map, "still_recheck", at: at, range: 0.1...600) { stillRecheck = v }
+        if let b = map["behaviour"] {
+            guard let m = b as? [String: Any] else { throw reader.fail("\(at).behaviour", "must be a mapping (zones, child_alone, …)") }
+            try BehaviourSettings.apply(m, to: &behaviour, reader: &reader, at: "\(at).behaviour")
+        }
         if let r = try reader.numbers(map, "roi", at: at) {
             guard r.count == 4, r.allSatisfy({ (0...1).contains($0) }), r[2] > 0, r[3] > 0, r[0] + r[2] <= 1.0001, r[1] + r[3] <= 1.0001 else {
                 throw reader.fail(at, "'roi' must be [x, y, width, height], fractions of the frame inside 0…1")

@@ -118,6 +118,15 @@ const KF = (() => {
     'cc.snapshotAlt': ['Camera snapshot of the matched person', '匹配人员的摄像头抓拍'],
     'cc.incident': ['Incident #{id}', '事件 #{id}'],
     'cc.unnamed': ['(unnamed report)', '（未命名）'],
+    'kind.danger-zone': ['Danger zone', '危险区域'],
+    'kind.child-alone': ['Child alone', '儿童独处'],
+    'kind.person-down': ['Person down', '有人倒地'],
+    'kind.wandering': ['Wandering', '徘徊'],
+    'kind.alert': ['Behaviour alert', '行为预警'],
+    'f.kind': ['Alert', '预警'],
+    'f.alertWhy': ['Why', '预警依据'],
+    'kind.noReport': ['No report filed: seen by the camera', '尚无人登记：摄像头发现'],
+    'act.handled': ['Handled', '已处置'],
 
     // Reports and cameras (command centre)
     'rp.title': ['Reports', '寻人登记'],
@@ -599,6 +608,17 @@ const KF = (() => {
   const colourWords = (list) => list.split('/').map((c) => (STRINGS['colour.' + c] ? t('colour.' + c) : c)).join('/');
   const ZH_EXPLAIN = [
     [/^retro search: /, () => '历史回溯：'],
+    [/also (danger-zone|child-alone|person-down|wandering) alert #(\d+); /g, (m, k, id) => `另有${STRINGS['kind.' + k][1]}预警 #${id}；`],
+    // Behaviour alerts.
+    [/^feet in danger zone '(.+)' for ([\d.]+) s$/, (m, z, s) => `进入危险区域“${z}”${s} 秒`],
+    [/^child-height ([\d.]+) entered danger zone '(.+)'$/, (m, h, z) => `儿童身高 ${h}，进入危险区域“${z}”`],
+    [/^child-height ([\d.]+) entered danger zone '(.+)' for ([\d.]+) s$/, (m, h, z, s) => `儿童身高 ${h}，进入危险区域“${z}”${s} 秒`],
+    [/^child-height ([\d.]+), (?:nearest adult (\d+) m|no adult in view), alone (\d+) s(?:, standing still (\d+) s)?$/,
+      (m, h, d, a, s) => `儿童身高 ${h}，${d ? `最近的成人 ${d} 米` : '画面中无成人'}，独处 ${a} 秒${s ? `，站立不动 ${s} 秒` : ''}`],
+    [/^was upright \(height\/width ([\d.]+)\), lying \(width\/height ([\d.]+)\) and still for (\d+) s$/,
+      (m, u, l, s) => `曾直立（高宽比 ${u}），现躺倒（宽高比 ${l}），静止 ${s} 秒`],
+    [/^walked (\d+) m in ([\d.]+) min, never more than (\d+) m from one place$/,
+      (m, p, t, r) => `${t} 分钟内走了 ${p} 米，始终在一处 ${r} 米以内`],
     [/clearly better than ((?:#\d+ \([\d.]+\) ?)+); /g, (m, list) => `明显优于线索 ${list.trim().replace(/\(([\d.]+)\)/g, '（$1）')}；`],
     [/(upper|lower) ([a-z/]+) (\d+)% \((\d+)% of people here\) ×([\d.]+)/g,
       (m, part, c, p, b, f) => `${part === 'upper' ? '上衣' : '下装'}${colourWords(c)}占 ${p}%（此处 ${b}% 的人如此）×${f}`],
@@ -613,6 +633,18 @@ const KF = (() => {
   // A lead's confidence as people read it: "Confidence 62%".
   function confidence(score) {
     return `${t('f.score')} ${Math.round(score * 100)}%`;
+  }
+
+  // Behaviour alerts (no report) against a report's leads.
+  const isAlert = (i) => !!i && !!i.kind && i.kind !== 'match';
+  // What an incident is about: the report's name, or the alert's kind.
+  function incidentTitle(i) {
+    if (isAlert(i)) return t('kind.' + i.kind);
+    return i.reportName || t('cc.unnamed');
+  }
+  // The confidence of a lead, or the kind of an alert (which has none).
+  function incidentMeasure(i) {
+    return isAlert(i) ? t('kind.alert') : confidence(i.score);
   }
 
   function explain(text) {
@@ -796,7 +828,7 @@ const KF = (() => {
     t, has, get lang() { return lang; }, get leaving() { return leaving; }, setLanguage, onLanguage, applyLanguage,
     formatTime, formatDuration, localName,
     api, ApiError, session, setupSignIn, live,
-    setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, confidence, explain, eventDetail, personSummary, snapshotURL,
+    setCountdown, tickCountdowns, el, statusBadge, confirmButton, passedOver, confidence, isAlert, incidentTitle, incidentMeasure, explain, eventDetail, personSummary, snapshotURL,
     pictureURL, evidence, enlarge, dialog,
   };
 })();

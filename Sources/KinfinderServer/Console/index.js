@@ -146,7 +146,8 @@
   async function loadDetail(id) {
     const d = await api(`/api/v1/incidents/${id}`);
     if (!KF.session()) return;
-    const c = await api(`/api/v1/reports/${d.reportID}/case`).catch((err) => { report(err); return null; });
+    // A behaviour alert has no report, so no case.
+    const c = d.reportID == null ? null : await api(`/api/v1/reports/${d.reportID}/case`).catch((err) => { report(err); return null; });
     incidents.set(d.id, { ...d, events: undefined });
     renderList();
     if (selectedID !== id) return;
@@ -321,17 +322,18 @@
     r.type = 'button';
     r.dataset.id = i.id;
     r.dataset.status = i.status;
+    r.dataset.kind = i.kind || 'match';
     r.classList.toggle('selected', i.id === selectedID);
     r.classList.toggle('fresh', fresh.has(i.id));
 
     const top = el('span', 'row-top');
-    top.append(el('span', 'row-name', i.reportName || t('cc.unnamed')), el('span', 'row-id', '#' + i.id), KF.statusBadge(i.status));
+    top.append(el('span', 'row-name', KF.incidentTitle(i)), el('span', 'row-id', '#' + i.id), KF.statusBadge(i.status));
 
     const meta = el('span', 'row-meta');
     meta.append(
       el('span', null, `${t('f.camera')}: ${cameraName(i.cameraID)}`),
       el('span', null, formatTime(i.seenAt)),
-      el('span', 'score', KF.confidence(i.score)),
+      el('span', KF.isAlert(i) ? 'score alert-kind' : 'score', KF.incidentMeasure(i)),
     );
     if (i.review) meta.append(el('span', 'reviewed-mark', t('rv.badge')));
 
@@ -378,7 +380,7 @@
     $('detail-empty').hidden = !!d;
     $('detail-body').hidden = !d;
     if (!d) return;
-    $('detail-title').textContent = d.reportName || t('cc.unnamed');
+    $('detail-title').textContent = KF.incidentTitle(d);
     $('detail-sub').textContent = `${t('cc.incident', { id: d.id })} · ${cameraName(d.cameraID)}`;
     KF.statusBadge(d.status, $('incident-status'));
 
@@ -404,7 +406,8 @@
     };
     const p = d.dispatch;
     fact('f.seenAt', `${formatTime(d.seenAt)} · ${cameraName(d.cameraID)}`);
-    fact('f.score', `${Math.round(d.score * 100)}%`);
+    if (KF.isAlert(d)) fact('f.kind', `${t('kind.' + d.kind)} · ${t('kind.noReport')}`);
+    else fact('f.score', `${Math.round(d.score * 100)}%`);
     fact('f.responsible', `${responsible(d)} (${p ? p.cellID : d.cellID})`);
     const passed = KF.passedOver(p, cellName);
     if (passed) fact('f.staffing', passed);
@@ -419,7 +422,7 @@
       if (p.acknowledgedBy) fact('f.acknowledged', t('f.byAt', { who: personName(p.acknowledgedBy), when: formatTime(p.acknowledgedAt) }));
       if (p.resolvedBy) fact('f.closed', t('f.byAt', { who: personName(p.resolvedBy), when: formatTime(p.resolvedAt) }));
     }
-    fact('f.why', KF.explain(d.explanation));
+    fact(KF.isAlert(d) ? 'f.alertWhy' : 'f.why', KF.explain(d.explanation));
     if (d.review) {
       fact('f.reviewed', t('f.byAt', { who: personName(d.review.by), when: formatTime(d.review.at) }) + (d.review.note ? ` — ${d.review.note}` : ''));
     }
@@ -467,7 +470,7 @@
       img.alt = item.caption;
       KF.pictureURL(item.path).then((url) => { if (selectedID === d.id) img.src = url; }).catch(() => b.remove());
       b.append(img, el('span', 'evidence-caption', item.caption));
-      b.addEventListener('click', () => KF.enlarge(items, `${d.reportName || ''} · #${d.id}`));
+      b.addEventListener('click', () => KF.enlarge(items, `${KF.incidentTitle(d)} · #${d.id}`));
       return b;
     }));
   }
@@ -597,7 +600,7 @@
     renderDetail();
   }
 
-  $('incident-snapshot').addEventListener('click', () => { if (detail) KF.enlarge(KF.evidence(detail), `${detail.reportName || ''} · #${detail.id}`); });
+  $('incident-snapshot').addEventListener('click', () => { if (detail) KF.enlarge(KF.evidence(detail), `${KF.incidentTitle(detail)} · #${detail.id}`); });
   $('incident-filter').addEventListener('change', renderList);
   ['incident-cell', 'incident-camera', 'incident-time'].forEach((id) => $(id).addEventListener('change', () => { renderList(); renderOverview(); }));
   $('report-filter').addEventListener('change', renderReports);

@@ -283,7 +283,7 @@ const KFMap = (() => {
         class: `map-incident status-${i.status}${i.id === selectedID ? ' selected' : ''}`, 'data-incident': i.id, tabindex: onIncident ? 0 : null,
       });
       g.append(svg('line', { x1: p.x, y1: p.y, x2: x, y2: y }), svg('circle', { cx: x, cy: y, r: i.id === selectedID ? 8 : 6 }));
-      titled(g, `#${i.id} ${i.reportName || ''} · ${t('status.' + i.status)}`);
+      titled(g, `#${i.id} ${KF.incidentTitle(i)} · ${t('status.' + i.status)}`);
       if (onIncident) {
         g.addEventListener('click', () => onIncident(i.id));
         g.addEventListener('keydown', (e) => { if (e.key === 'Enter') onIncident(i.id); });

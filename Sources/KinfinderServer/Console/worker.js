@@ -78,7 +78,7 @@
     if (ticket !== loads || !KF.session()) return; // a newer load is under way, or signed out
     mine = [...open.incidents, ...acknowledged.incidents].sort((a, b) => b.id - a.id);
     // Whom each incident is about (a few reports; kept, refreshed on every load).
-    const ids = [...new Set(mine.map((i) => i.reportID))];
+    const ids = [...new Set(mine.map((i) => i.reportID).filter((id) => id != null))];
     const fetched = await Promise.all(ids.map((id) => api(`/api/v1/reports/${id}`).catch(() => null)));
     if (ticket !== loads) return;
     fetched.forEach((r) => { if (r) reports.set(r.id, r); });
@@ -115,6 +115,7 @@
     const c = el('article', 'incident-row work-card');
     c.dataset.id = i.id;
     c.dataset.status = i.status;
+    c.dataset.kind = i.kind || 'match';
 
     // The crop; a tap shows the whole frame, the seconds around and the crop full size.
     const thumb = el('button', 'thumb');
@@ -129,24 +130,24 @@
     const pictures = KF.evidence(i);
     if (pictures.length > 1) thumb.append(el('span', 'thumb-more', `+${pictures.length - 1}`));
     thumb.disabled = !pictures.length;
-    thumb.addEventListener('click', () => KF.enlarge(pictures, `${i.reportName || ''} · #${i.id}`));
+    thumb.addEventListener('click', () => KF.enlarge(pictures, `${KF.incidentTitle(i)} · #${i.id}`));
 
     const body = el('div', 'work-body');
     const top = el('div', 'row-top');
-    top.append(el('span', 'row-name', i.reportName || t('cc.unnamed')), el('span', 'row-id', '#' + i.id), KF.statusBadge(i.status));
+    top.append(el('span', 'row-name', KF.incidentTitle(i)), el('span', 'row-id', '#' + i.id), KF.statusBadge(i.status));
     const meta = el('div', 'row-meta');
     const d = i.dispatch;
     meta.append(
       el('span', null, `${t('f.camera')}: ${cameraName(i.cameraID)}`),
       el('span', null, formatTime(i.seenAt)),
-      el('span', 'score', KF.confidence(i.score)),
+      el('span', KF.isAlert(i) ? 'score alert-kind' : 'score', KF.incidentMeasure(i)),
       el('span', null, `${t('f.responsible')}: ${cellName(d ? d.cellID : i.cellID)}${d && d.level ? ' · ' + t('level.' + d.level) : ''}`),
     );
     const countdown = el('div', 'big-countdown');
     KF.setCountdown(countdown, i);
-    const why = el('div', 'muted small', `${t('f.why')}: ${KF.explain(i.explanation)}`);
+    const why = el('div', 'muted small', `${t(KF.isAlert(i) ? 'f.alertWhy' : 'f.why')}: ${KF.explain(i.explanation)}`);
     const passed = KF.passedOver(d, cellName);
-    const person = reports.get(i.reportID);
+    const person = i.reportID != null ? reports.get(i.reportID) : null;
 
     const actions = el('div', 'buttons');
     const button = (cls, label, style, handler) => {
@@ -165,15 +166,19 @@
       KF.confirmButton(b, `${i.id}:${outcome}`, label, () => act(i.id, `/api/v1/incidents/${i.id}/resolve`, { outcome }));
       actions.append(b);
     };
-    closing('found', 'act.found', 'good', 'found');
+    closing('found', KF.isAlert(i) ? 'act.handled' : 'act.found', 'good', 'found');
     closing('false-alarm', 'act.false', 'ghost-dark', 'false-alarm');
-    button('case', 'wk.case', 'ghost-dark', () => openCase(i).catch((err) => {
-      errors.set(i.id, t('error.generic', { msg: err.message }));
-      render();
-    }));
+    // An alert has no report, so no case to open: the card says so instead.
+    if (!KF.isAlert(i)) {
+      button('case', 'wk.case', 'ghost-dark', () => openCase(i).catch((err) => {
+        errors.set(i.id, t('error.generic', { msg: err.message }));
+        render();
+      }));
+    }
 
     body.append(top, meta, countdown, why, actions);
     if (person) body.insertBefore(el('p', 'whom-line', KF.personSummary(person, cellName, true)), meta);
+    if (KF.isAlert(i)) body.insertBefore(el('p', 'whom-line alert-line', t('kind.noReport')), meta);
     if (passed) body.insertBefore(el('p', 'passed-over', passed), countdown);
     if (errors.has(i.id)) body.append(el('p', 'error', errors.get(i.id)));
     c.append(thumb, body);
