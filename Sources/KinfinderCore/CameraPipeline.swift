@@ -323,6 +323,12 @@ public final class CameraPipeline {
         for d in s.extractor.finishAll() {
             try await trackEnded(d, startTime: s.startTime, runID: s.runID)
         }
+        for p in pendingAlerts {
+            logger.warning("behaviour alert not raised: the track ended before it was seen well enough to store", metadata: [
+                "camera": "\(camera.id)", "kind": "\(p.alert.kind.rawValue)", "track": "\(p.alert.trackID)", "why": "\(p.alert.explanation)",
+            ])
+        }
+        pendingAlerts = []
     }
 
     private func reset() {

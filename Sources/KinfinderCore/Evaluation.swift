@@ -28,6 +28,8 @@ public struct ClipObservation: Sendable, Codable {
     public var detector: DetectorKind = .motion
     /// The behaviour rules' alerts (working-frame boxes); `nil` when the rules did not run.
     public var alerts: [FrameAlert]?
+    /// Time the behaviour rules took, summed over frames (nanoseconds).
+    public var behaviourNanoseconds: Int64?
     /// Video seconds analysed (the last frame's time).
     public var videoSeconds: Double?
     /// The camera's perspective model at the end (adult height = a·footY + b, working pixels), if fitted.
@@ -238,7 +240,10 @@ public enum Evaluation {
             }
             obs.descriptors += a.ended
             obs.videoSeconds = frame.pts
-            if let alerts = monitor?.observe(time: frame.pts, tracks: a.tracks, heights: extractor.heightModel), !alerts.isEmpty {
+            if monitor != nil {
+                let b0 = clock.now
+                let alerts = monitor?.observe(time: frame.pts, tracks: a.tracks, heights: extractor.heightModel) ?? []
+                obs.behaviourNanoseconds = (obs.behaviourNanoseconds ?? 0) + nanoseconds(clock.now - b0)
                 obs.alerts?.append(contentsOf: alerts.map { FrameAlert(frame: frame.index, alert: $0) })
             }
             obs.frames += 1

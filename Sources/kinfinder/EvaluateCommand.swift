@@ -202,7 +202,8 @@ struct Evaluate: AsyncParsableCommand {
         let alerts = obs.alerts ?? []
         let events = scores.reduce(0) { $0 + $1.events }
         print("  perspective: " + (obs.perspective.map { String(format: "an adult is %.3f × foot row + %.1f px tall (working frame)", $0[0], $0[1]) } ?? "not fitted"))
-        print("  behaviour: \(alerts.count) alert(s), \(events) event(s) in the ground truth"
+        let cost = obs.behaviourNanoseconds.map { String(format: " (rules %.1f µs/frame)", Double($0) / 1e3 / Double(max(1, obs.frames))) } ?? ""
+        print("  behaviour\(cost): \(alerts.count) alert(s), \(events) event(s) in the ground truth"
             + scores.filter { $0.events > 0 || $0.alerts > 0 }.map { ", \($0.kind.rawValue) \($0.found)/\($0.events) found, \($0.right)/\($0.alerts) right" }.joined())
         for a in alerts {
             print("    \(String(format: "%6.1f", Double(a.frame) / fps)) s  \(a.alert.kind.rawValue)  track \(a.alert.trackID): \(a.alert.explanation)")
