@@ -3,6 +3,7 @@ import GridStore
 import Ingest
 import Testing
 import Detection
+import Behaviour
 @testable import KinfinderCore
 import KinfinderTestSupport
 
@@ -115,6 +116,12 @@ struct RunConfigurationTests {
         ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C}\n  - {id: a, url: rtsp://h/y, cell: C}\n", "repeats the camera id 'a'"),
         ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C, username: u, password_env: NOPE_PW}\n", "$NOPE_PW, which is not set"),
         ("camera: []\n", "unknown key 'camera'"),
+        ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C, behaviour: {zones: [{name: pier, polygon: [[0, 0], [1, 1]]}]}}\n",
+         "cameras[0].behaviour.zones[0]: danger zone 'pier': needs at least 3 corners, has 2"),
+        ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C, behaviour: {zones: [{name: pier, polygon: [[0, 0], [1, 0], [1, 1]], schedule: [\"8-17\"]}]}}\n",
+         "(pier) 'schedule' entry '8-17' is not HH:MM-HH:MM"),
+        ("cameras:\n  - {id: a, url: rtsp://h/x, cell: C, behaviour: {alone_secs: 20}}\n", "cameras[0].behaviour: unknown key 'alone_secs'"),
+        ("defaults: {behaviour: {child_height: 0.9, adult_height: 0.85}}\ncameras: []\n", "defaults.behaviour: behaviour setting 'adult_height': must be above child_height"),
         ("cameras: [\n", "not valid YAML"),
     ])
     func refuses(_ yaml: String, _ message: String) {
@@ -123,6 +130,43 @@ struct RunConfigurationTests {
         } throws: { error in
             "\(error)".contains(message) && "\(error)".contains("k.yaml")
         }
+    }
+}
+
+@Suite("behaviour: section of the configuration file")
+struct BehaviourSettingsTests {
+    @Test("defaults for every camera, a camera's own zones and thresholds over them; the watch file reads the same keys")
+    func parse() throws {
+        let c = try RunConfiguration.parse("""
+            defaults:
+              behaviour: {alone_seconds: 20, wandering: false}
+            cameras:
+              - id: lake
+                url: rtsp://h/lake
+                cell: C1
+                behaviour:
+                  zones:
+                    - name: lake edge
+                      polygon: [[0.05, 0.62], [0.48, 0.58], [0.52, 0.95], [0.02, 0.97]]
+                      dwell_seconds: 2
+                      schedule: ["18:00-07:00"]
+                  down_seconds: 8
+              - {id: gate, url: rtsp://h/gate, cell: C1}
+            """, file: "k.yaml", baseDirectory: "/etc/kf")
+        let lake = c.cameras[0].behaviour, gate = c.cameras[1].behaviour
+        #expect(lake.zones.map(\.name) == ["lake edge"] && lake.zones[0].dwellSeconds == 2 && lake.zones[0].childAtOnce)
+        #expect(lake.zones[0].schedule.map(\.description) == ["18:00-07:00"])
+        #expect(lake.zones[0].contains([0.2, 0.8]) && !lake.zones[0].contains([0.8, 0.8]))
+        #expect(lake.aloneSeconds == 20 && !lake.wanderingEnabled && lake.downSeconds == 8)
+        #expect(gate.zones.isEmpty && gate.aloneSeconds == 20 && !gate.wanderingEnabled && gate.downSeconds == 10)
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("behaviour-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "zones:\n  - {name: pier, polygon: [[0.1, 0.5], [0.9, 0.5], [0.9, 0.9]], child_at_once: false}\nchild_alone: false\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let w = try BehaviourSettings.load(path: file.path)
+        #expect(w.zones.map(\.name) == ["pier"] && !w.zones[0].childAtOnce && !w.childAloneEnabled && w.personDownEnabled)
+        #expect(throws: KinfinderError.self) { try BehaviourSettings.load(path: file.path + ".missing") }
     }
 }
 
