@@ -462,7 +462,9 @@ public final class CameraPipeline {
             seenAt: startTime.addingTimeInterval(alert.time), score: 1, snapshotPath: snapshot, explanation: alert.explanation)
         guard let stored = try await store.raiseIncident(incident, sightingWindow: 0, fence: fence), let id = stored.id else { return }
         incidents.append(stored)
-        await savePictures(incident: id, trackID: d.trackID, crop: crop, whole: (frame, alert.box))
+        // The whole frame shows the zone the person entered, so a worker sees where it is.
+        let zone = configuration.behaviour.zones.first { $0.name == alert.zone }?.polygon
+        await savePictures(incident: id, trackID: d.trackID, crop: crop, whole: (frame, alert.box), zone: zone)
         startStrip(incident: id, trackID: d.trackID, at: alert.time)
         logger.notice("behaviour alert raised", metadata: [
             "incident": "\(id)", "kind": "\(kind.rawValue)", "camera": "\(camera.id)", "track": "\(d.trackID)", "why": "\(alert.explanation)",
@@ -530,10 +532,13 @@ public final class CameraPipeline {
     /// (as the snapshot file has it), the whole frame of the best view with the person boxed, and
     /// the strip (gathered over the next seconds: ``startStrip``). A failure is logged: the incident
     /// stands without them.
-    private func savePictures(incident id: Int64, trackID: Int, crop: Data?, whole view: (frame: VideoFrame, box: Box)? = nil) async {
+    private func savePictures(
+        incident id: Int64, trackID: Int, crop: Data?, whole view: (frame: VideoFrame, box: Box)? = nil, zone: [SIMD2<Float>]? = nil
+    ) async {
         var images = [crop.flatMap { Self.picture($0, of: id, kind: .crop) }]
         if let best = view ?? bestFrames[trackID] {
-            let whole = Crop(wholeFrame: best.frame, box: best.box)
+            var whole = Crop(wholeFrame: best.frame, box: best.box)
+            if let zone { whole.draw(polygon: zone) }
             do {
                 let bytes = try frameEncoder.encode(width: whole.width, height: whole.height, y: whole.y, u: whole.u, v: whole.v)
                 images.append(Self.picture(Data(bytes), of: id, kind: .frame))

@@ -90,6 +90,28 @@ public struct Crop: Sendable {
         outline(Box(x: box.x - Float(x0), y: box.y - Float(y0), width: box.width, height: box.height))
     }
 
+    /// Draws a closed polygon, corners in fractions of the picture (a camera's danger zone on the
+    /// whole frame), as a 2-pixel yellow line (BT.601 limited: Y 210, U 16, V 146).
+    public mutating func draw(polygon: [SIMD2<Float>]) {
+        guard polygon.count >= 2 else { return }
+        let cw = width / 2
+        let size = SIMD2(Float(width), Float(height))
+        for i in polygon.indices {
+            let a = polygon[i] * size, b = polygon[(i + 1) % polygon.count] * size
+            let d = b - a
+            let steps = max(1, Int(max(abs(d.x), abs(d.y)).rounded(.up)))
+            for k in 0...steps {
+                let p = a + d * (Float(k) / Float(steps))
+                let x = min(width - 2, max(0, Int(p.x))) & ~1, yy = min(height - 2, max(0, Int(p.y))) & ~1
+                for dy in 0..<2 {
+                    for dx in 0..<2 { y[(yy + dy) * width + x + dx] = 210 }
+                }
+                u[(yy / 2) * cw + x / 2] = 16
+                v[(yy / 2) * cw + x / 2] = 146
+            }
+        }
+    }
+
     /// Draws a 2-pixel red frame (BT.601 limited: Y 81, U 90, V 240) around the person.
     private mutating func outline(_ b: Box) {
         let left = max(0, Int(b.x) - 2) & ~1, right = min(width - 2, Int(b.maxX.rounded(.up)) + 1) & ~1

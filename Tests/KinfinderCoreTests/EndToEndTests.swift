@@ -187,6 +187,12 @@ struct CoreUnitTests {
         #expect(whole.width == 64 && whole.height == 48)
         #expect(whole.y[0] == f.y[0] && whole.y[47 * 64 + 63] == f.y[47 * 64 + 63])
         #expect(whole.y[8 * 64 + 20] == 81 && whole.y[20 * 64 + 25] == f.y[20 * 64 + 25])
+        // A danger zone drawn on it in yellow: its edges change, its inside does not.
+        var zoned = whole
+        zoned.draw(polygon: [[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.25, 0.75]])
+        #expect(zoned.y[12 * 64 + 32] == 210 && zoned.y[36 * 64 + 16] == 210, "the top and bottom-left edges")
+        #expect(zoned.u[(12 / 2) * 32 + 16] == 16 && zoned.v[(12 / 2) * 32 + 16] == 146)
+        #expect(zoned.y[24 * 64 + 40] == whole.y[24 * 64 + 40] && zoned.y[2 * 64 + 2] == whole.y[2 * 64 + 2])
 
         // A strip: both views at the strip's height, side by side, a dark gap between.
         let tall = Crop(frame: f, box: Box(x: 4, y: 4, width: 8, height: 30), margin: 0)
