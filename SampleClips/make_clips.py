@@ -962,8 +962,9 @@ BEHAVIOUR_ZONE = ("gate works", [(-2.0, 5.65), (2.0, 5.65), (2.0, 7.55), (-2.0, 
 
 
 def clip_behaviour():
-    """Scripted behaviour cases on the gate scene: two danger-zone entries (an adult who stays, a child
-    who runs across), a child alone, a child with a parent (no alert), a wanderer, and people passing."""
+    """Scripted behaviour cases on the gate scene: three danger-zone entries (an adult who stays, a child
+    beside an adult, a child running across), two children alone (standing, walking), a child with a parent
+    (no alert), a wanderer, and people passing."""
     cam = Camera(640, 360, hfov_deg=70.0, tilt_deg=30.0, cam_h=3.85)
     people = [
         Person(1, "green", "black", "adult", 175, start=200, speed=1.2,
@@ -989,6 +990,14 @@ def clip_behaviour():
         Person(6, "black", "blue", "adult", 172, start=2150, speed=1.0,
                route=[(-9.5, 8.3), (-1.0, 8.2), (-9.5, 8.5)], pauses={1: 625}, skin=2, hair="dark",
                note="the parent of id 5"),
+        Person(10, "green", "grey", "child", 100, start=2480, speed=0.6,
+               route=[(10.5, 10.0), (4.5, 10.0), (6.5, 10.1), (4.2, 10.0), (6.2, 10.1), (4.4, 10.0), (6.0, 10.1), (4.3, 10.0),
+                      (6.1, 10.1), (4.5, 10.0), (6.0, 10.0), (4.4, 10.1), (6.2, 10.0)],
+               skin=2, hair="black",
+               note="a child alone walking to and fro on the far lawn for the last 40 s, nobody near"),
+        Person(11, "orange", "black", "child", 115, start=2780, speed=1.6,
+               route=[(-10.5, 6.6), (10.5, 6.4)], skin=1, hair="brown",
+               note="a child running alone across the forecourt through the gate works (danger zone)"),
         Person(7, "purple", "grey", "elderly", 160, start=0, speed=0.8,
                route=loop_route(0.8, 4.1, 1.8, 0.5, 14) + [(10.5, 2.8)], skin=0, hair="white", shoes=1,
                note="an elderly person wandering: walks round and round a small part of the forecourt for 2.3 min"),
