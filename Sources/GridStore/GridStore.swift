@@ -206,6 +206,14 @@ extension GridStore {
             reportID: reportID, outcome: .found, foundIncidentID: incidentID, foundCellID: nil, by: actor, note: note, at: at)
     }
 
+    /// Whether resolving the incident as `outcome` ends its report's case, for every engine: a
+    /// report's lead resolved as found does (an unknown id too: closing the case says it is not
+    /// found); a behaviour alert (no report) resolves alone, as a false alarm does.
+    func closesCase(incidentID: Int64, outcome: IncidentStatus) async throws -> Bool {
+        guard outcome == .resolved else { return false }
+        return try await incident(id: incidentID)?.kind.hasReport ?? true
+    }
+
     /// ``resolve(incidentID:outcome:by:note:at:)`` as found, for every engine.
     func resolveFound(incidentID: Int64, by actor: String, note: String, at: Date) async throws -> Incident {
         _ = try await closeCase(foundBy: incidentID, by: actor, note: note, at: at)

@@ -128,9 +128,7 @@ extension SQLiteGridStore {
         guard outcome == .resolved || outcome == .falseAlarm else {
             throw GridStoreError.invalidValue("an incident closes as resolved (found) or false-alarm, not \(outcome.rawValue)")
         }
-        // A report's lead resolved as found closes the report's case; a behaviour alert (no report)
-        // resolves alone, as a false alarm does.
-        if outcome == .resolved, try await incident(id: incidentID)?.kind.hasReport ?? true {
+        if try await closesCase(incidentID: incidentID, outcome: outcome) {
             return try await resolveFound(incidentID: incidentID, by: actor, note: note, at: at)
         }
         return try await write { db in

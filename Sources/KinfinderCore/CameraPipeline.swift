@@ -294,7 +294,9 @@ public final class CameraPipeline {
             }
         }
         for (track, pending) in pendingStrips where time >= pending.until { await finishStrip(track) }
-        let minute = Self.localMinute(s.startTime.addingTimeInterval(time))
+        // The wall clock's minute matters only to zones watched on a schedule.
+        let minute = configuration.behaviour.zones.contains { !$0.schedule.isEmpty }
+            ? Self.localMinute(s.startTime.addingTimeInterval(time)) : nil
         if let alerts = session?.monitor.observe(time: time, tracks: analysis.tracks, minuteOfDay: minute, heights: s.extractor.heightModel) {
             pendingAlerts += alerts.map { ($0, frame) }
         }
@@ -323,11 +325,7 @@ public final class CameraPipeline {
         for d in s.extractor.finishAll() {
             try await trackEnded(d, startTime: s.startTime, runID: s.runID)
         }
-        for p in pendingAlerts {
-            logger.warning("behaviour alert not raised: the track ended before it was seen well enough to store", metadata: [
-                "camera": "\(camera.id)", "kind": "\(p.alert.kind.rawValue)", "track": "\(p.alert.trackID)", "why": "\(p.alert.explanation)",
-            ])
-        }
+        pendingAlerts.forEach { unraised($0.alert) }
         pendingAlerts = []
     }
 
@@ -440,12 +438,17 @@ public final class CameraPipeline {
             } else if time - p.alert.time < configuration.alertWait || extractor.isTracking(p.alert.trackID) {
                 waiting.append(p)
             } else {
-                logger.warning("behaviour alert not raised: the track ended before it was seen well enough to store", metadata: [
-                    "camera": "\(camera.id)", "kind": "\(p.alert.kind.rawValue)", "track": "\(p.alert.trackID)", "why": "\(p.alert.explanation)",
-                ])
+                unraised(p.alert)
             }
         }
         pendingAlerts = waiting
+    }
+
+    /// Logs an alert dropped because its track ended with too few detections to store.
+    private func unraised(_ alert: BehaviourAlert) {
+        logger.warning("behaviour alert not raised: the track ended before it was seen well enough to store", metadata: [
+            "camera": "\(camera.id)", "kind": "\(alert.kind.rawValue)", "track": "\(alert.trackID)", "why": "\(alert.explanation)",
+        ])
     }
 
     /// Stores the track and raises the alert as an incident of its kind, with the view at the

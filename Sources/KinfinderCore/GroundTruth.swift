@@ -49,9 +49,9 @@ public struct GroundTruth: Sendable, Decodable {
         public var childAtOnce: Bool?
 
         public func zone() throws -> DangerZone {
-            try DangerZone(
-                name: name, polygon: polygon.map { SIMD2($0.first ?? -1, $0.count == 2 ? $0[1] : -1) },
-                dwellSeconds: dwellSeconds ?? 3, childAtOnce: childAtOnce ?? true)
+            guard polygon.allSatisfy({ $0.count == 2 }) else { throw BehaviourConfigurationError.zone(name, "corners must be [x, y] pairs") }
+            return try DangerZone(
+                name: name, polygon: polygon.map { SIMD2($0[0], $0[1]) }, dwellSeconds: dwellSeconds ?? 3, childAtOnce: childAtOnce ?? true)
         }
     }
 

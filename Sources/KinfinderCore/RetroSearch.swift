@@ -177,9 +177,12 @@ public struct RetroSearch: Sendable {
         }
         // Behaviour alerts on these tracks: a hit at or above the threshold that an alert already
         // noticed (a child seen alone at the lake) is the lead to follow first.
-        let alerts = try await store.incidents(IncidentFilter(trackIDs: hits.compactMap(\.track.id)))
-            .filter { !$0.kind.hasReport }
-        for i in hits.indices { hits[i].alerts = alerts.filter { $0.trackID == hits[i].track.id }.sorted { ($0.id ?? 0) < ($1.id ?? 0) } }
+        let alerts = Dictionary(
+            grouping: try await store.incidents(IncidentFilter(trackIDs: hits.compactMap(\.track.id))).filter { !$0.kind.hasReport },
+            by: \.trackID)
+        for i in hits.indices {
+            hits[i].alerts = hits[i].track.id.flatMap { alerts[$0] }?.sorted { ($0.id ?? 0) < ($1.id ?? 0) } ?? []
+        }
         let threshold = matcher.configuration.threshold
         // Best first (alerted hits above the threshold, then confidence × walking prior); ties by the
         // quantity of evidence, then the earlier sighting.

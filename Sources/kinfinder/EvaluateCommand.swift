@@ -115,14 +115,9 @@ struct Evaluate: AsyncParsableCommand {
                 print("\(clip): \(obs.frames) frames in \(String(format: "%.2f", obs.wallSeconds)) s (no ground truth)")
                 if let alerts = obs.alerts {
                     // No events listed: every alert is false.
-                    let scores = AlertKind.allCases.map { kind in
-                        var k = BehaviourKindScore(kind: kind)
-                        k.alerts = alerts.filter { $0.alert.kind == kind }.count
-                        return k
-                    }
-                    let seconds = obs.videoSeconds ?? 0
-                    behaviour.append((clip, scores, false, seconds))
-                    printAlerts(obs, scores: scores, fps: seconds > 0 ? Double(obs.frames) / seconds : 25)
+                    let scores = BehaviourScoring.score(alerts: alerts, events: [], tolerance: 0) { _, _ in nil }
+                    behaviour.append((clip, scores, false, obs.videoSeconds ?? 0))
+                    printAlerts(obs, scores: scores)
                 }
                 continue
             }
@@ -160,7 +155,7 @@ struct Evaluate: AsyncParsableCommand {
             if obs.alerts != nil {
                 let scores = obs.behaviourScores(truth: truth)
                 behaviour.append((clip, scores, truth.events != nil, Double(truth.frames) / truth.fps))
-                printAlerts(obs, scores: scores, fps: truth.fps)
+                printAlerts(obs, scores: scores)
             }
             let t = acc.tracking
             rows.append([clip, String(format: "%.0f", Double(obs.frames) / max(1e-9, obs.wallSeconds)),
@@ -198,7 +193,7 @@ struct Evaluate: AsyncParsableCommand {
     var leadThreshold: Double { threshold ?? scoring.threshold(MatchConfiguration()) }
 
     /// The alerts of one clip, each with its explanation and whether it was right.
-    func printAlerts(_ obs: ClipObservation, scores: [BehaviourKindScore], fps: Double) {
+    func printAlerts(_ obs: ClipObservation, scores: [BehaviourKindScore]) {
         let alerts = obs.alerts ?? []
         let events = scores.reduce(0) { $0 + $1.events }
         print("  perspective: " + (obs.perspective.map { String(format: "an adult is %.3f × foot row + %.1f px tall (working frame)", $0[0], $0[1]) } ?? "not fitted"))
@@ -206,7 +201,7 @@ struct Evaluate: AsyncParsableCommand {
         print("  behaviour\(cost): \(alerts.count) alert(s), \(events) event(s) in the ground truth"
             + scores.filter { $0.events > 0 || $0.alerts > 0 }.map { ", \($0.kind.rawValue) \($0.found)/\($0.events) found, \($0.right)/\($0.alerts) right" }.joined())
         for a in alerts {
-            print("    \(String(format: "%6.1f", Double(a.frame) / fps)) s  \(a.alert.kind.rawValue)  track \(a.alert.trackID): \(a.alert.explanation)")
+            print("    \(String(format: "%6.1f", a.alert.time)) s  \(a.alert.kind.rawValue)  track \(a.alert.trackID): \(a.alert.explanation)")
         }
     }
 
